@@ -1,0 +1,121 @@
+"""Credentials and endpoint resolution, shared by every adapter.
+
+Order: explicit arguments, then environment variables (``SCW_SECRET_KEY``,
+``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``), then the
+Scaleway CLI config file (``$SCW_CONFIG_PATH`` or ``~/.config/scw/config.yaml``,
+profile ``$SCW_PROFILE``). The secret key never appears in a repr.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import ConfigurationError
+
+DEFAULT_API_URL = "https://api.scaleway.com"
+
+_ENV = {
+    "secret_key": ("SCW_SECRET_KEY",),
+    "project_id": ("SCW_PROJECT_ID", "SCW_DEFAULT_PROJECT_ID"),
+    "api_url": ("SCW_API_URL",),
+}
+_FILE_KEYS = {"secret_key": "secret_key", "project_id": "default_project_id", "api_url": "api_url"}
+
+
+def redact(secret: str | None) -> str:
+    """A secret as it may be shown: its first 4 characters, then stars."""
+    if not secret:
+        return "<unset>"
+    return secret[:4] + "*" * 8 if len(secret) > 8 else "********"
+
+
+@attrs.frozen(repr=False)
+class Config:
+    """Resolved credentials and endpoint; ``sources`` says where each setting came from."""
+
+    secret_key: str
+    project_id: str
+    api_url: str = DEFAULT_API_URL
+    sources: Mapping[str, str] = attrs.field(factory=dict, eq=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Config(api_url={self.api_url!r}, project_id={self.project_id!r}, "
+            f"secret_key={redact(self.secret_key)!r})"
+        )
+
+    __str__ = __repr__
+
+
+def config_file_path() -> Path:
+    """Where the Scaleway CLI config file is looked for."""
+    env = os.environ.get("SCW_CONFIG_PATH")
+    return Path(env).expanduser() if env else Path.home() / ".config" / "scw" / "config.yaml"
+
+
+def _read_profile(path: Path, profile: str | None) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    import yaml  # imported only when a config file exists
+
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigurationError(f"cannot read Scaleway config file {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"Scaleway config file {path} is not a mapping")
+    profile = profile or os.environ.get("SCW_PROFILE") or data.get("active_profile")
+    values = {k: v for k, v in data.items() if k != "profiles" and isinstance(v, str)}
+    if profile and profile != "default":
+        profiles = data.get("profiles") or {}
+        if profile not in profiles:
+            raise ConfigurationError(
+                f"profile {profile!r} not found in {path} (profiles: {sorted(profiles) or 'none'})"
+            )
+        values.update({k: v for k, v in (profiles[profile] or {}).items() if isinstance(v, str)})
+    return values
+
+
+def resolve_config(
+    *,
+    secret_key: str | None = None,
+    project_id: str | None = None,
+    url: str | None = None,
+    profile: str | None = None,
+) -> Config:
+    """Resolve credentials and API URL; raise :class:`ConfigurationError` naming what was looked at."""
+    explicit = {"secret_key": secret_key, "project_id": project_id, "api_url": url}
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for key, value in explicit.items():
+        if value:
+            values[key], sources[key] = value, "argument"
+            continue
+        for env in _ENV[key]:
+            if os.environ.get(env):
+                values[key], sources[key] = os.environ[env], f"environment variable {env}"
+                break
+    path = config_file_path()
+    if len(values) < 3:
+        file_values = _read_profile(path, profile)
+        for key, file_key in _FILE_KEYS.items():
+            if key not in values and file_values.get(file_key):
+                values[key], sources[key] = file_values[file_key], f"config file {path}"
+    values.setdefault("api_url", DEFAULT_API_URL)
+    sources.setdefault("api_url", "default")
+    missing = [k for k in ("secret_key", "project_id") if k not in values]
+    if missing:
+        looked = "; ".join(
+            f"{k}: argument {k}=, environment {' or '.join(_ENV[k])}, key {_FILE_KEYS[k]!r} in {path}"
+            for k in missing
+        )
+        raise ConfigurationError(f"missing Scaleway credentials ({', '.join(missing)}). Looked at: {looked}")
+    api_url = values["api_url"].rstrip("/")
+    if not api_url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"API URL must start with http:// or https://, got {api_url!r}")
+    return Config(values["secret_key"], values["project_id"], api_url, sources)

@@ -1,0 +1,203 @@
+"""HTTP with retries: the one place where httpx exceptions become ``QaaSError``.
+
+Transient failures (connection errors, 429 with ``Retry-After``, 502/503/504)
+are retried with capped exponential backoff and full jitter. A request whose
+outcome is unknown (the connection dropped after it was sent) is repeated only
+when it is idempotent, or after its ``recover`` callback found no trace of it
+on the server, so that retries never create a second job or session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import attrs
+import httpx
+
+from ..__about__ import __version__
+from .config import Config
+from .errors import (
+    ConnectionFailedError,
+    QaaSError,
+    RateLimitedError,
+    ServerError,
+    error_from_response,
+)
+
+log = logging.getLogger("scaleway_qaas.http")
+
+USER_AGENT = f"scaleway-qaas/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+API_PREFIX = "/qaas/v1alpha1"
+_RETRY_STATUSES = {429, 502, 503, 504}
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How transient failures are retried."""
+
+    max_attempts: int = 8
+    initial_delay: float = 0.02
+    max_delay: float = 2.0
+    max_retry_after: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        return random.uniform(0, min(self.max_delay, self.initial_delay * 2 ** (attempt - 1)))
+
+
+@attrs.frozen
+class Timeouts:
+    """Connect / read timeouts of one HTTP request, in seconds."""
+
+    connect: float = 10.0
+    read: float = 60.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+Recover = Callable[[], Awaitable[Any]]
+
+
+class Transport:
+    """An ``httpx.AsyncClient`` bound to one :class:`Config`, with retries and error mapping."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        retry: RetryPolicy | None = None,
+        timeouts: Timeouts | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = 64,
+    ) -> None:
+        self.config = config
+        self.retry = retry or RetryPolicy()
+        timeouts = timeouts or Timeouts()
+        self._http = httpx.AsyncClient(
+            base_url=config.api_url + API_PREFIX,
+            headers={"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT},
+            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        recover: Recover | None = None,
+    ) -> Any:
+        """Send one API call and return its decoded JSON (None for 204).
+
+        ``idempotent`` defaults to True for GET and DELETE. For a non-idempotent
+        call, ``recover`` is awaited when the outcome is unknown: it returns the
+        resource if the first attempt did take effect, else None (then the call
+        is sent again).
+        """
+        if idempotent is None:
+            idempotent = method in ("GET", "DELETE", "PUT")
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                response = await self._http.request(method, path, params=params, json=json)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                # nothing reached the server: always safe to retry
+                if attempt >= self.retry.max_attempts:
+                    raise ConnectionFailedError(
+                        f"cannot reach the QaaS API at {self.config.api_url}: {exc or type(exc).__name__}"
+                    ) from exc
+                await asyncio.sleep(self.retry.delay(attempt))
+                continue
+            except httpx.TransportError as exc:
+                # sent, but no answer: the call may or may not have taken effect
+                log.debug("%s %s: %s after %.1f ms", method, path, type(exc).__name__,
+                          1000 * (time.perf_counter() - started))
+                if attempt >= self.retry.max_attempts:
+                    raise ServerError(
+                        f"no answer from {self.config.api_url} for {method} {path}: "
+                        f"{exc or type(exc).__name__}"
+                    ) from exc
+                await asyncio.sleep(self.retry.delay(attempt))
+                if not idempotent and recover is not None:
+                    found = await recover()
+                    if found is not None:
+                        return found
+                elif not idempotent:
+                    raise ServerError(
+                        f"no answer for {method} {path}; it was not repeated because it is not idempotent"
+                    ) from exc
+                continue
+            log.debug("%s %s -> %d in %.1f ms", method, path, response.status_code,
+                      1000 * (time.perf_counter() - started))
+            if response.status_code < 400:
+                return response.json() if response.content else None
+            if response.status_code in _RETRY_STATUSES and attempt < self.retry.max_attempts:
+                # 429 was refused before processing; a 5xx may have been processed
+                await asyncio.sleep(self.retry.delay(attempt, _retry_after(response)))
+                if response.status_code != 429 and not idempotent and recover is not None:
+                    found = await recover()
+                    if found is not None:
+                        return found
+                continue
+            raise _error(response)
+
+    async def download(self, url: str) -> bytes:
+        """GET a result URL; the secret key is sent only to the API's own host."""
+        same_host = httpx.URL(url).host == httpx.URL(self.config.api_url).host
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                if same_host:
+                    response = await self._http.get(url)
+                else:
+                    async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as anonymous:
+                        response = await anonymous.get(url)
+            except httpx.TransportError as exc:
+                if attempt >= self.retry.max_attempts:
+                    raise ServerError(f"cannot download result from {url.split('?')[0]}: {exc}") from exc
+                await asyncio.sleep(self.retry.delay(attempt))
+                continue
+            if response.status_code in _RETRY_STATUSES and attempt < self.retry.max_attempts:
+                await asyncio.sleep(self.retry.delay(attempt, _retry_after(response)))
+                continue
+            if response.status_code >= 400:
+                raise _error(response)
+            return response.content
+
+
+def _error(response: httpx.Response) -> QaaSError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"message": f"HTTP {response.status_code}: {response.text[:200]}"}
+    request_id = response.headers.get("X-Request-Id") or response.headers.get("Scw-Request-Id")
+    error = error_from_response(response.status_code, body, request_id)
+    if response.status_code == 429 and not isinstance(error, RateLimitedError):
+        error = RateLimitedError(error.message, status_code=429, error_type=error.error_type,
+                                 request_id=request_id, details=error.details)
+    return error
