@@ -1,4 +1,4 @@
-"""Durations as users write them (``"59m"``, ``"1h30m"``, ``"300s"``, ``600``) and as the API sends them (``"600s"``)."""
+"""Durations as users write them (``"59m"``, ``"1h30m"``, ``"300s"``, ``600``) and as the API sends them."""
 
 from __future__ import annotations
 

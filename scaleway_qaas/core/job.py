@@ -191,7 +191,7 @@ class Job:
                 return min((i.status for i in infos), key=lambda s: _STATUS_RANK[s])
             if deadline is not None and time.monotonic() + interval > deadline:
                 raise JobTimeoutError(
-                    f"job {self.job_id} still {min((i.status for i in infos), key=_STATUS_RANK.get).value} "
+                    f"job {self.job_id} still {min((i.status for i in infos), key=lambda s: _STATUS_RANK[s]).value} "
                     f"after {timeout} s; it keeps running: wait again, or cancel it"
                 )
             await asyncio.sleep(interval)

@@ -128,7 +128,7 @@ class _Serialized:
     """A serialized blob with its format and compression (programs, results, noise models)."""
 
     serialization_format: int
-    compression_format: Compression
+    compression_format: int
     serialization: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,14 +159,13 @@ def _serialized_fields(data: Mapping[str, Any], fmt_enum: type[IntEnum], what: s
 class Program(_Serialized):
     """One program of a computation model: QASM 2/3, Cirq JSON, QIR..."""
 
-    serialization_format: ProgramFormat
-
     @classmethod
     def from_text(
         cls, text: str, fmt: ProgramFormat, compression: Compression = Compression.NONE
     ) -> Program:
         """Wrap a program text (e.g. OpenQASM 2 source) in the shared format."""
-        return cls(fmt, compression, _pack(text, compression))
+        return cls(serialization_format=fmt, compression_format=compression,
+                   serialization=_pack(text, compression))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Program:
@@ -176,8 +175,6 @@ class Program(_Serialized):
 @attrs.frozen
 class NoiseModel(_Serialized):
     """A noise model (Aer's ``NoiseModel.to_dict()`` for Aer platforms)."""
-
-    serialization_format: NoiseModelFormat
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NoiseModel:
@@ -312,8 +309,6 @@ class ExperimentResult:
 class ProgramResult(_Serialized):
     """One job result payload (the ``result`` field of a job result, or the body at its ``url``)."""
 
-    serialization_format: ResultFormat
-
     @classmethod
     def from_json(cls, text: str | bytes) -> ProgramResult:
         return cls(**_serialized_fields(_loads(text, "job result"), ResultFormat, "job result"))
@@ -323,7 +318,8 @@ class ProgramResult(_Serialized):
         cls, fmt: ResultFormat, data: Any, compression: Compression = Compression.NONE
     ) -> ProgramResult:
         """Wrap a result document (a dict, or CUDA-Q's integer list) in the shared format."""
-        return cls(fmt, compression, _pack(json.dumps(data), compression))
+        return cls(serialization_format=fmt, compression_format=compression,
+                   serialization=_pack(json.dumps(data), compression))
 
     def decode(self) -> list[ExperimentResult]:
         """Decode into one neutral result per program this payload holds."""
@@ -332,11 +328,11 @@ class ProgramResult(_Serialized):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise PayloadError(f"result serialization is not valid JSON: {exc}") from exc
-        decoder = _DECODERS.get(self.serialization_format)
+        fmt = ResultFormat(self.serialization_format)
+        decoder = _DECODERS.get(fmt)
         if decoder is None:
             raise PayloadError(
-                f"unsupported result format {int(self.serialization_format)} "
-                f"({self.serialization_format.name}); supported: "
+                f"unsupported result format {int(fmt)} ({fmt.name}); supported: "
                 + ", ".join(f.name for f in _DECODERS)
             )
         try:
@@ -345,7 +341,7 @@ class ProgramResult(_Serialized):
             raise
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
             raise PayloadError(
-                f"malformed {self.serialization_format.name} result: {type(exc).__name__}: {exc}"
+                f"malformed {fmt.name} result: {type(exc).__name__}: {exc}"
             ) from exc
 
 
@@ -445,7 +441,7 @@ def qiskit_result_document(
 
 def _unpack_bits(packed_hex: str, count: int) -> list[int]:
     raw = bytes.fromhex(packed_hex)
-    bits = []
+    bits: list[int] = []
     for byte in raw:
         bits.extend((byte >> (7 - k)) & 1 for k in range(8))
     if len(bits) < count:
@@ -552,9 +548,9 @@ def _decode_cudaq(data: list[int]) -> list[ExperimentResult]:
         pos += 1
         counts: dict[str, int] = {}
         for _ in range(n_entries):
-            value, width, count = data[pos], data[pos + 1], data[pos + 2]
             if len(data) < pos + 3:
                 raise PayloadError("truncated CUDA-Q sample result")
+            value, width, count = data[pos], data[pos + 1], data[pos + 2]
             counts[format(value, "b").zfill(width) if width else ""] = count
             pos += 3
         per_register[name] = counts
@@ -587,7 +583,7 @@ def cudaq_result_document(experiment: ExperimentResult) -> list[int]:
     return doc
 
 
-_DECODERS = {
+_DECODERS: dict[ResultFormat, Any] = {
     ResultFormat.QISKIT_RESULT_JSON_V1: _decode_qiskit,
     ResultFormat.CIRQ_RESULT_JSON_V1: _decode_cirq,
     ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1: _decode_cudaq,
