@@ -1,47 +1,43 @@
 """The framework-neutral core: configuration, client, sessions, jobs and the shared format.
 
-Importing it imports no quantum framework.
+Importing it imports no quantum framework, and (names load lazily) not even httpx
+until a client is used.
 """
 
-from .client import AsyncQaaSClient, QaaSClient
-from .config import Config, resolve_config
-from .job import Job, PollPolicy
-from .payload import (
-    Compression,
-    ComputationModel,
-    ComputationParameters,
-    ExperimentResult,
-    NoiseModel,
-    Program,
-    ProgramFormat,
-    ProgramResult,
-    Register,
-    ResultFormat,
-)
-from .resources import JobStatus, Platform, PlatformType, SessionStatus
-from .session import Session, terminate_implicit_sessions
+from __future__ import annotations
 
-__all__ = [
-    "AsyncQaaSClient",
-    "Compression",
-    "ComputationModel",
-    "ComputationParameters",
-    "Config",
-    "ExperimentResult",
-    "Job",
-    "JobStatus",
-    "NoiseModel",
-    "Platform",
-    "PlatformType",
-    "PollPolicy",
-    "Program",
-    "ProgramFormat",
-    "ProgramResult",
-    "QaaSClient",
-    "Register",
-    "ResultFormat",
-    "Session",
-    "SessionStatus",
-    "resolve_config",
-    "terminate_implicit_sessions",
-]
+import importlib
+from typing import Any
+
+_LAZY = {
+    "AsyncQaaSClient": "client",
+    "QaaSClient": "client",
+    "Config": "config",
+    "resolve_config": "config",
+    "Job": "job",
+    "PollPolicy": "job",
+    "Compression": "payload",
+    "ComputationModel": "payload",
+    "ComputationParameters": "payload",
+    "ExperimentResult": "payload",
+    "NoiseModel": "payload",
+    "Program": "payload",
+    "ProgramFormat": "payload",
+    "ProgramResult": "payload",
+    "Register": "payload",
+    "ResultFormat": "payload",
+    "JobStatus": "resources",
+    "Platform": "resources",
+    "PlatformType": "resources",
+    "SessionStatus": "resources",
+    "Session": "session",
+    "terminate_implicit_sessions": "session",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

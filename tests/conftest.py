@@ -1,0 +1,37 @@
+"""Shared fixtures: one real local emulator per test session, reached over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import settings
+
+from scaleway_qaas.core.session import terminate_implicit_sessions
+
+settings.register_profile("suite", deadline=None, print_blob=True)
+settings.load_profile("suite")
+
+TEST_SECRET = "test-secret-key-0123456789"
+TEST_PROJECT = "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.fixture(scope="session")
+def emulator_url() -> Iterator[str]:
+    """URL of an in-process emulator (SQLite in memory, free loopback port)."""
+    from scaleway_qaas.emulator import Emulator
+
+    with Emulator() as emulator:
+        yield emulator.url
+        terminate_implicit_sessions()
+
+
+@pytest.fixture
+def scw_env(emulator_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, str]:
+    """Point the SCW_* variables at the emulator (and away from any real config file)."""
+    env = {"SCW_API_URL": emulator_url, "SCW_SECRET_KEY": TEST_SECRET, "SCW_PROJECT_ID": TEST_PROJECT}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SCW_DEFAULT_PROJECT_ID", raising=False)
+    monkeypatch.setenv("SCW_CONFIG_PATH", str(tmp_path / "no-config.yaml"))
+    return env

@@ -1,0 +1,160 @@
+"""Retry and error paths of the client, on mock transports (the integration tests use the real emulator)."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from scaleway_qaas.core.client import QaaSClient
+from scaleway_qaas.core.config import Config
+from scaleway_qaas.core.payload import ComputationParameters
+from scaleway_qaas.core.transport import RetryPolicy
+from scaleway_qaas.errors import (
+    AuthenticationError,
+    ConnectionFailedError,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    QaaSError,
+    RateLimitedError,
+    ServerError,
+    SessionClosedError,
+)
+
+SECRET = "SCWSECRETKEY-never-to-be-seen-0001"
+CONFIG = Config(SECRET, "project-1", "http://qaas.test")
+FAST = RetryPolicy(max_attempts=4, initial_delay=0.001, max_delay=0.002)
+JOB = {"id": "job-1", "session_id": "s-1", "name": "n", "status": "waiting"}
+
+
+def client_for(handler) -> QaaSClient:
+    return QaaSClient(CONFIG, retry=FAST, transport=httpx.MockTransport(handler))
+
+
+def test_429_and_503_are_retried_honouring_retry_after():
+    answers = [httpx.Response(429, headers={"Retry-After": "0"}, json={"type": "too_many_requests"}),
+               httpx.Response(503, json={"message": "busy"}), httpx.Response(200, json=JOB)]
+    seen = []
+
+    def handler(request):
+        seen.append(request)
+        return answers[len(seen) - 1]
+
+    assert client_for(handler).get_job("job-1").id == "job-1"
+    assert len(seen) == 3
+    assert seen[0].headers["X-Auth-Token"] == SECRET
+    assert seen[0].headers["User-Agent"].startswith("scaleway-qaas/")
+
+
+def test_rate_limit_that_never_ends_is_typed():
+    with pytest.raises(RateLimitedError):
+        client_for(lambda r: httpx.Response(429, headers={"Retry-After": "0"}, json={})).get_job("x")
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (400, {"type": "invalid_arguments", "message": "bad shots", "details": [{"argument_name": "shots"}]},
+         InvalidArgumentError),
+        (401, {"type": "denied_authentication", "message": "invalid token"}, AuthenticationError),
+        (403, {"type": "permissions_denied", "message": "other project"}, PermissionDeniedError),
+        (404, {"type": "not_found", "message": "job not found", "resource": "job"}, NotFoundError),
+        (412, {"type": "precondition_failed", "message": "session stopped", "precondition": "session_closed"},
+         SessionClosedError),
+        (500, {"message": "boom"}, ServerError),
+        (418, "not json at all", QaaSError),
+    ],
+)
+def test_error_bodies_become_typed_errors_keeping_the_message(status, body, error):
+    def handler(request):
+        if isinstance(body, dict):
+            return httpx.Response(status, json=body, headers={"X-Request-Id": "req-42"})
+        return httpx.Response(status, text=body, headers={"X-Request-Id": "req-42"})
+
+    with pytest.raises(error) as info:
+        client_for(handler).get_job("job-1")
+    assert info.value.status_code == status
+    assert info.value.request_id == "req-42"
+    if isinstance(body, dict):
+        assert body["message"] in str(info.value)
+
+
+def test_unreachable_url_names_the_url():
+    def handler(request):
+        raise httpx.ConnectError("connection refused")
+
+    with pytest.raises(ConnectionFailedError, match="http://qaas.test"):
+        client_for(handler).list_platforms()
+
+
+def test_lost_answer_to_job_creation_does_not_create_a_second_job():
+    created: list[dict] = []
+
+    def handler(request):
+        if request.method == "POST" and request.url.path.endswith("/jobs"):
+            created.append({**JOB, "id": f"job-{len(created) + 1}", "name": request.read().decode()})
+            raise httpx.ReadError("connection dropped after the server acted")
+        if request.method == "GET" and request.url.path.endswith("/jobs"):
+            jobs = [{**JOB, "id": j["id"], "name": "unique-name"} for j in created]
+            return httpx.Response(200, json={"total_count": len(jobs), "jobs": jobs})
+        raise AssertionError(request)
+
+    job = client_for(handler).create_job("s-1", "m-1", ComputationParameters(10), name="unique-name")
+    assert job.id == "job-1"
+    assert len(created) == 1
+
+
+def test_lost_answer_without_trace_is_sent_again():
+    posts = []
+
+    def handler(request):
+        if request.method == "POST":
+            posts.append(request)
+            if len(posts) == 1:
+                raise httpx.ReadError("dropped before the server acted")
+            return httpx.Response(200, json=JOB)
+        return httpx.Response(200, json={"total_count": 0, "jobs": []})
+
+    assert client_for(handler).create_job("s-1", "m-1", "{}", name="n").id == "job-1"
+    assert len(posts) == 2
+
+
+def test_lists_follow_every_page():
+    platforms = [{"id": f"p{i}", "name": f"P{i}"} for i in range(250)]
+
+    def handler(request):
+        page, size = int(request.url.params["page"]), int(request.url.params["page_size"])
+        chunk = platforms[(page - 1) * size : page * size]
+        return httpx.Response(200, json={"total_count": len(platforms), "platforms": chunk})
+
+    assert [p.id for p in client_for(handler).list_platforms()] == [p["id"] for p in platforms]
+
+
+def test_unknown_platform_lists_close_names():
+    names = [{"id": "1", "name": "EMU-AER-16C-128M"}, {"id": "2", "name": "EMU-QSIM-16C-128M"}]
+
+    def handler(request):
+        wanted = request.url.params.get("name")
+        found = [p for p in names if wanted in (None, p["name"])]
+        return httpx.Response(200, json={"total_count": len(found), "platforms": found})
+
+    with pytest.raises(NotFoundError, match="EMU-AER-16C-128M"):
+        client_for(handler).find_platform("EMU-AER-16C")
+
+
+def test_unknown_fields_and_enum_values_are_tolerated():
+    body = {**JOB, "status": "teleporting", "brand_new_field": {"x": 1}, "progress_message": None}
+    job = client_for(lambda r: httpx.Response(200, json=body)).get_job("job-1")
+    assert job.status.value == "unknown_status" and job.progress_message is None
+
+
+def test_secret_is_absent_from_errors_and_debug_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    client = client_for(lambda r: httpx.Response(401, json={"type": "denied_authentication", "message": "no"}))
+    with pytest.raises(AuthenticationError) as info:
+        client.get_job("job-1")
+    assert SECRET not in str(info.value) and SECRET not in repr(info.value)
+    assert SECRET not in repr(client)
+    assert caplog.records and all(SECRET not in r.getMessage() for r in caplog.records)
