@@ -1,0 +1,87 @@
+"""``scaleway-qaas emulator``: serve the local QaaS API until interrupted.
+
+Mount it as a subcommand with :func:`add_emulator_arguments` and
+:func:`run_from_args`, or run ``python -m scaleway_qaas.emulator``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .faults import MODES, FaultConfig
+from .server import Emulator
+
+
+def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options to ``parser``."""
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: loopback only)")
+    parser.add_argument("--port", type=int, default=8080, help="TCP port (0: any free port; default 8080)")
+    parser.add_argument("--db", default=":memory:", help="SQLite file keeping state across restarts")
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="SECRET=PROJECT_ID",
+        help="accept only these secret keys, each bound to a project (repeatable); default: any key",
+    )
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="fraction of requests to fail (0..1)")
+    parser.add_argument(
+        "--fault-modes", default=",".join(MODES), help=f"comma-separated fault modes among {', '.join(MODES)}"
+    )
+    parser.add_argument("--fault-delay", type=float, default=0.2, help="seconds of the 'delay' fault")
+    parser.add_argument("--seed", type=int, default=None, help="seed of fault injection and of unseeded jobs")
+    parser.add_argument("--workers", type=int, default=None, help="job worker threads (default: up to 4)")
+    parser.add_argument("--session-start-delay", type=float, default=0.05, help="seconds a session stays 'starting'")
+    parser.add_argument(
+        "--inline-result-bytes", type=int, default=1_000_000, help="results above this size are served by URL"
+    )
+
+
+def _tokens(pairs: Sequence[str]) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    tokens = {}
+    for pair in pairs:
+        secret, sep, project = pair.partition("=")
+        if not sep or not secret or not project:
+            raise SystemExit(f"--token expects SECRET=PROJECT_ID, got {pair.split('=')[0][:4]}...")
+        tokens[secret] = project
+    return tokens
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Start the emulator from parsed arguments, print its URL, serve until Ctrl-C."""
+    faults = None
+    if args.fault_rate > 0:
+        modes = tuple(m.strip() for m in args.fault_modes.split(",") if m.strip())
+        try:
+            faults = FaultConfig(rate=args.fault_rate, modes=modes, seed=args.seed or 0, delay=args.fault_delay)
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from None
+    emulator = Emulator(
+        host=args.host,
+        port=args.port,
+        db=args.db,
+        tokens=_tokens(args.token),
+        session_start_delay=args.session_start_delay,
+        faults=faults,
+        seed=args.seed,
+        workers=args.workers,
+        inline_result_bytes=args.inline_result_bytes,
+    )
+    url = emulator.start()
+    print(f"Scaleway QaaS emulator listening on {url}  (SCW_API_URL={url}; Ctrl-C to stop)", flush=True)
+    emulator.serve_forever()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scaleway-qaas emulator", description=__doc__.splitlines()[0])
+    add_emulator_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

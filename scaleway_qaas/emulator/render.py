@@ -1,0 +1,127 @@
+"""Rendering of stored rows as the spec's JSON objects, and parsing of wire values.
+
+Every field of each schema is present. String fields are never ``null`` (strict
+clients such as CUDA-Q's C++ helper read them as strings); only unset
+timestamps are ``null``, as in the cloud.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from .store import Row
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+
+
+def timestamp(ts: float | None) -> str | None:
+    """RFC 3339 with microseconds, e.g. ``2026-11-24T01:02:03.123456Z``."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: str) -> float:
+    """Parse an RFC 3339 date (``Z`` or offset); raises ValueError."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def duration(seconds: float) -> str:
+    """Seconds as the API's duration string: ``1800s``, ``0.0125s``."""
+    if float(seconds).is_integer():
+        return f"{int(seconds)}s"
+    return f"{seconds:.6f}".rstrip("0").rstrip(".") + "s"
+
+
+def parse_duration(value: Any) -> float:
+    """``"300s"`` (or a number of seconds) -> 300.0; raises ValueError otherwise."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and (m := _DURATION.match(value)):
+        seconds = float(m.group(1))
+    else:
+        raise ValueError(f"{value!r} is not a duration; write seconds like \"300s\"")
+    if seconds <= 0:
+        raise ValueError(f"{value!r} must be a positive duration")
+    return seconds
+
+
+def session(row: Row, waiting: int, finished: int) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "platform_id": row["platform_id"],
+        "created_at": timestamp(row["created_at"]),
+        "started_at": timestamp(row["started_at"]),
+        "updated_at": timestamp(row["updated_at"]),
+        "terminated_at": timestamp(row["terminated_at"]),
+        "max_idle_duration": duration(row["max_idle"]),
+        "max_duration": duration(row["max_duration"]),
+        "waiting_job_count": waiting,
+        "finished_job_count": finished,
+        "status": row["status"],
+        "project_id": row["project_id"],
+        "tags": json.loads(row["tags"]),
+        "deduplication_id": row["deduplication_id"],
+        "origin_type": "customer",
+        "origin_id": "",
+        "progress_message": row["progress_message"],
+        "booking_id": row["booking_id"],
+        "model_id": row["model_id"],
+        "parameters": row["parameters"],
+    }
+
+
+def job(row: Row) -> dict[str, Any]:
+    started, finished = row["started_at"], row["finished_at"]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "tags": json.loads(row["tags"]),
+        "session_id": row["session_id"],
+        "created_at": timestamp(row["created_at"]),
+        "started_at": timestamp(started),
+        "updated_at": timestamp(row["updated_at"]),
+        "status": row["status"],
+        "progress_message": row["progress_message"],
+        "job_duration": duration(round(finished - started, 6)) if started and finished else "0s",
+        "result_distribution": "",
+        "model_id": row["model_id"],
+        "parameters": row["parameters"],
+    }
+
+
+def model(row: Row) -> dict[str, Any]:
+    return {"id": row["id"], "created_at": timestamp(row["created_at"]), "url": "", "project_id": row["project_id"]}
+
+
+def booking(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "created_at": timestamp(row["created_at"]),
+        "started_at": timestamp(row["started_at"]),
+        "updated_at": timestamp(row["updated_at"]),
+        "finished_at": timestamp(row["finished_at"]),
+        "status": row["status"],
+        "description": row["description"],
+        "progress_message": row["progress_message"],
+        "time_zone": row["time_zone"],
+    }
+
+
+def job_result(row: Row, download_base: str, inline_limit: int) -> dict[str, Any]:
+    """Inline ``result`` up to ``inline_limit`` bytes; beyond, an unauthenticated download ``url``."""
+    text = row["result"]
+    large = len(text) > inline_limit
+    return {
+        "job_id": row["job_id"],
+        "result": "" if large else text,
+        "url": f"{download_base}{row['token']}" if large else "",
+        "created_at": timestamp(row["created_at"]),
+    }

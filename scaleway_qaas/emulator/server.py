@@ -1,0 +1,123 @@
+"""Running the emulator in-process: uvicorn in its own thread, on a free loopback port.
+
+>>> with Emulator() as emu:          # doctest: +SKIP
+...     httpx.get(f"{emu.url}/qaas/v1alpha1/platforms", headers={"X-Auth-Token": "x"})
+>>> with run_emulator(seed=1) as url:  # doctest: +SKIP
+...     ...
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from .app import Settings, build_app
+from .faults import FaultConfig, FaultInjector
+from .store import Store
+from .worker import WorkerPool
+
+
+class Emulator:
+    """The local QaaS API server. ``start()`` returns its base URL; also a context manager.
+
+    ``tokens`` maps secret keys to project ids (``None``: open mode, see :mod:`.app`).
+    ``faults`` is a :class:`FaultConfig` or a fault rate (all modes, seeded by ``seed``).
+    ``seed`` also seeds simulations of jobs that set no seed of their own.
+    Results larger than ``inline_result_bytes`` are served through a download ``url``.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db: str = ":memory:",
+        tokens: dict[str, str] | None = None,
+        session_start_delay: float = 0.05,
+        faults: FaultConfig | float | None = None,
+        seed: int | None = None,
+        workers: int | None = None,
+        inline_result_bytes: int = 1_000_000,
+        log_level: str = "warning",
+    ) -> None:
+        if isinstance(faults, (int, float)):
+            faults = FaultConfig(rate=float(faults), seed=seed or 0)
+        self.host = host
+        self.store = Store(db)
+        self.pool = WorkerPool(self.store, workers or min(4, os.cpu_count() or 2), seed)
+        settings = Settings(
+            tokens=dict(tokens) if tokens is not None else None,
+            session_start_delay=session_start_delay,
+            inline_result_bytes=inline_result_bytes,
+        )
+        app: Any = build_app(self.store, self.pool, settings)
+        self.faults = FaultInjector(app, faults) if faults is not None and faults.rate > 0 else None
+        config = uvicorn.Config(
+            self.faults or app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    def start(self, timeout: float = 30.0) -> str:
+        """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""
+        self.pool.start()
+        self._thread = threading.Thread(target=self._server.run, name="qaas-emulator-http", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.pool.stop()
+                raise RuntimeError(f"the emulator could not listen on {self.host}:{self._server.config.port}")
+            time.sleep(0.005)
+        port = self._server.servers[0].sockets[0].getsockname()[1]
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    def stop(self) -> None:
+        """Stop serving, finish the running jobs, close the database."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self.pool.stop()
+        self.store.close()
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (Ctrl-C), then stop."""
+        try:
+            while self._thread is not None and self._thread.is_alive():
+                self._thread.join(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+@contextmanager
+def run_emulator(**kwargs: Any) -> Iterator[str]:
+    """Run an :class:`Emulator` (same keyword arguments) for the ``with`` block; yield its URL."""
+    with Emulator(**kwargs) as emulator:
+        yield emulator.url

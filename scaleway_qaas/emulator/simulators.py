@@ -1,0 +1,268 @@
+"""Execution of a job's programs on the simulator behind its platform.
+
+:func:`execute` turns a model and parameters into result payloads in the
+platform's result format, or raises :class:`ExecutionError` whose message
+becomes the job's ``progress_message``. Quantum libraries are imported on
+first use, once, so the HTTP request path never pays for them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import PayloadError
+from ..core.payload import (
+    Compression,
+    ComputationModel,
+    ComputationParameters,
+    ExperimentResult,
+    NoiseModel,
+    Program,
+    ProgramFormat,
+    ProgramResult,
+    ResultFormat,
+    cudaq_result_document,
+)
+from .platforms import PlatformSpec
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+
+_CONTROL_OPS = frozenset({"measure", "barrier", "delay", "id"})
+
+
+class ExecutionError(Exception):
+    """A job-level failure: bad program, unsupported gate, platform limit..."""
+
+
+def execute(
+    platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None
+) -> list[str]:
+    """Run every program; return the JSON texts of the job results."""
+    options = params.options or {}
+    seed = _seed(options, seed)
+    try:
+        if platform.engine == "qsim":
+            return [_run_qsim(platform, p, params.shots, seed) for p in model.programs]
+        return _run_aer(platform, model, params.shots, bool(options.get("memory")), seed)
+    except PayloadError as exc:
+        raise ExecutionError(str(exc)) from exc
+
+
+def _seed(options: dict[str, Any], default: int | None) -> int | None:
+    for key in ("seed_simulator", "seed"):
+        value = options.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return default
+
+
+def _check_format(platform: PlatformSpec, program: Program) -> None:
+    if program.serialization_format not in platform.program_formats:
+        accepted = ", ".join(f.name for f in platform.program_formats)
+        raise ExecutionError(
+            f"program format {program.serialization_format.name} is not accepted by {platform.name} "
+            f"(accepted: {accepted})"
+        )
+
+
+# --- Qiskit Aer (Aer, CUDA-Q and emulated QPU platforms) -------------------------------------
+
+
+@cache
+def _qasm2_instructions() -> tuple[Any, ...]:
+    from qiskit import qasm2
+    from qiskit.circuit import library as lib
+
+    extra = [
+        qasm2.CustomInstruction("r", 2, 1, lib.RGate, builtin=True),
+        qasm2.CustomInstruction("ryy", 1, 2, lib.RYYGate, builtin=True),
+    ]
+    return (*qasm2.LEGACY_CUSTOM_INSTRUCTIONS, *extra)
+
+
+def _to_qiskit(program: Program) -> QuantumCircuit:
+    text = program.text()
+    fmt = program.serialization_format
+    try:
+        if fmt in (ProgramFormat.QASM_V1, ProgramFormat.QASM_V2):
+            from qiskit import qasm2
+
+            return qasm2.loads(text, custom_instructions=_qasm2_instructions())
+        if fmt == ProgramFormat.QASM_V3:
+            from qiskit import qasm3
+
+            return qasm3.loads(text)
+        import cirq
+        from qiskit import qasm2
+
+        return qasm2.loads(cirq.qasm(cirq.read_json(json_text=text)), custom_instructions=_qasm2_instructions())
+    except Exception as exc:  # parsers raise many exception types; all mean "bad program"
+        raise ExecutionError(f"cannot parse {fmt.name} program: {type(exc).__name__}: {exc}") from exc
+
+
+def _check_native(platform: PlatformSpec, qc: QuantumCircuit, index: int) -> None:
+    native = set(platform.native_gates or ())
+    edges = platform.edges
+    for inst in qc.data:
+        name = inst.operation.name
+        if name not in native:
+            gates = ", ".join(g for g in platform.native_gates or () if g not in _CONTROL_OPS)
+            raise ExecutionError(
+                f"program {index}: gate '{name}' is not native to {platform.name} (native: {gates}); "
+                "transpile for this platform"
+            )
+        qubits = [qc.find_bit(q).index for q in inst.qubits]
+        if len(qubits) == 2 and name not in _CONTROL_OPS and edges is not None and frozenset(qubits) not in edges:
+            raise ExecutionError(
+                f"program {index}: '{name}' on qubits {qubits[0]} and {qubits[1]}, which are not coupled "
+                f"on {platform.name}; route the circuit with the platform's coupling_map"
+            )
+
+
+@cache
+def _platform_noise(platform: PlatformSpec) -> Any:
+    from qiskit_aer.noise import NoiseModel as AerNoise
+    from qiskit_aer.noise import ReadoutError, depolarizing_error
+
+    noise = platform.noise
+    assert noise is not None and platform.native_gates is not None
+    model = AerNoise(basis_gates=[g for g in platform.native_gates if g not in _CONTROL_OPS])
+    one = [g for g in platform.native_gates if g in ("r", "rx", "ry", "sx", "x")]
+    two = [g for g in platform.native_gates if g in ("cz", "rxx", "rzz", "cx", "ecr")]
+    model.add_all_qubit_quantum_error(depolarizing_error(noise.single_qubit_error, 1), one)
+    model.add_all_qubit_quantum_error(depolarizing_error(noise.two_qubit_error, 2), two)
+    p = noise.readout_error
+    model.add_all_qubit_readout_error(ReadoutError([[1 - p, p], [p, 1 - p]]))
+    return model
+
+
+def _user_noise(noise: NoiseModel) -> Any:
+    from qiskit_aer.noise import NoiseModel as AerNoise
+
+    try:
+        return AerNoise.from_dict(_revive(json.loads(noise.text())))
+    except PayloadError:
+        raise
+    except Exception as exc:
+        raise ExecutionError(f"invalid noise model: {type(exc).__name__}: {exc}") from exc
+
+
+def _revive(obj: Any) -> Any:
+    """Undo qio's JSON encoding of numpy arrays and complex numbers in noise models."""
+    if isinstance(obj, dict):
+        if obj.get("__ndarray__"):
+            import numpy as np
+
+            return np.array(_revive(obj["data"]), dtype=obj.get("dtype")).reshape(obj["shape"])
+        if obj.get("__complex__"):
+            return complex(obj["real"], obj["imag"])
+        return {k: _revive(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_revive(v) for v in obj]
+    return obj
+
+
+_local = threading.local()
+
+
+def _simulator(noise_model: Any) -> Any:
+    from qiskit_aer import AerSimulator
+
+    if noise_model is not None:
+        return AerSimulator(noise_model=noise_model)
+    sim = getattr(_local, "aer", None)
+    if sim is None:
+        sim = _local.aer = AerSimulator()
+    return sim
+
+
+def _run_aer(platform: PlatformSpec, model: ComputationModel, shots: int, memory: bool, seed: int | None) -> list[str]:
+    circuits = []
+    for i, program in enumerate(model.programs):
+        _check_format(platform, program)
+        qc = _to_qiskit(program)
+        if qc.num_qubits > platform.max_qubit_count:
+            raise ExecutionError(
+                f"program {i} uses {qc.num_qubits} qubits; {platform.name} has at most {platform.max_qubit_count}"
+            )
+        if platform.native_gates is not None:
+            _check_native(platform, qc, i)
+        circuits.append(qc)
+    if platform.noise is not None:
+        noise = _platform_noise(platform)
+    elif model.noise_model is not None:
+        noise = _user_noise(model.noise_model)
+    else:
+        noise = None
+    run_options: dict[str, Any] = {"shots": shots, "memory": memory}
+    if seed is not None:
+        run_options["seed_simulator"] = seed
+    try:
+        result = _simulator(noise).run(circuits, **run_options).result()
+    except Exception as exc:  # Aer reports invalid circuits as various exceptions
+        raise ExecutionError(f"simulation failed: {type(exc).__name__}: {exc}") from exc
+    if not result.success:
+        raise ExecutionError(f"simulation failed: {result.status}")
+    doc = result.to_dict()
+    doc["backend_name"] = platform.name
+    doc["backend_version"] = platform.version
+    if platform.result_format == ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1:
+        qiskit_payload = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, _jsonable(doc))
+        return [_cudaq_payload(exp) for exp in qiskit_payload.decode()]
+    return [ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, _jsonable(doc)).to_json()]
+
+
+def _cudaq_payload(exp: ExperimentResult) -> str:
+    """CUDA-Q's global register: the measured bits, classical bit 0 leftmost."""
+    return ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_result_document(exp)).to_json()
+
+
+def _jsonable(doc: dict[str, Any]) -> Any:
+    return json.loads(json.dumps(doc, default=str))
+
+
+# --- qsim -------------------------------------------------------------------------------------
+
+
+def _to_cirq(program: Program) -> Any:
+    import cirq
+
+    text = program.text()
+    try:
+        if program.serialization_format == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
+            circuit = cirq.read_json(json_text=text)
+            if not isinstance(circuit, cirq.AbstractCircuit):
+                raise ExecutionError(f"CIRQ_CIRCUIT_JSON_V1 program holds a {type(circuit).__name__}, not a circuit")
+            return circuit
+        from cirq.contrib.qasm_import import circuit_from_qasm
+
+        return circuit_from_qasm(text)
+    except ExecutionError:
+        raise
+    except Exception as exc:
+        raise ExecutionError(
+            f"cannot parse {program.serialization_format.name} program: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _run_qsim(platform: PlatformSpec, program: Program, shots: int, seed: int | None) -> str:
+    import cirq
+    import qsimcirq
+
+    _check_format(platform, program)
+    circuit = _to_cirq(program)
+    n_qubits = len(circuit.all_qubits())
+    if n_qubits > platform.max_qubit_count:
+        raise ExecutionError(f"program uses {n_qubits} qubits; {platform.name} has at most {platform.max_qubit_count}")
+    if not circuit.has_measurements():
+        raise ExecutionError("program has no measurement; add measurements to sample it")
+    try:
+        result = qsimcirq.QSimSimulator(seed=seed).run(circuit, repetitions=shots)
+    except Exception as exc:
+        raise ExecutionError(f"simulation failed: {type(exc).__name__}: {exc}") from exc
+    return ProgramResult(ResultFormat.CIRQ_RESULT_JSON_V1, Compression.NONE, cirq.to_json(result)).to_json()
+

@@ -1,0 +1,328 @@
+"""SQLite state of the emulator: sessions, models, jobs, results, bookings.
+
+One connection guarded by a lock serves both ``:memory:`` and file databases
+(WAL mode for files, so committed state survives a SIGKILL). Times are stored
+as UNIX floats; the HTTP layer renders them. Session life (start delay,
+``max_duration``, ``max_idle_duration``, stopping -> stopped) advances in
+:meth:`Store.advance`, called by the housekeeping thread and before reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+Row = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, project_id TEXT, platform_id TEXT, name TEXT, status TEXT,
+    created_at REAL, start_at REAL, started_at REAL, updated_at REAL, terminated_at REAL,
+    max_idle REAL, max_duration REAL, tags TEXT, deduplication_id TEXT, progress_message TEXT,
+    booking_id TEXT, model_id TEXT, parameters TEXT, last_activity REAL);
+CREATE INDEX IF NOT EXISTS sessions_live ON sessions (status);
+CREATE TABLE IF NOT EXISTS models (
+    id TEXT PRIMARY KEY, project_id TEXT, payload TEXT, n_programs INTEGER, created_at REAL);
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, project_id TEXT, session_id TEXT,
+    name TEXT, tags TEXT, model_id TEXT, parameters TEXT, status TEXT, progress_message TEXT,
+    created_at REAL, started_at REAL, updated_at REAL, finished_at REAL);
+CREATE INDEX IF NOT EXISTS jobs_session ON jobs (session_id, status);
+CREATE TABLE IF NOT EXISTS results (
+    job_id TEXT, idx INTEGER, result TEXT, created_at REAL, token TEXT UNIQUE,
+    PRIMARY KEY (job_id, idx));
+CREATE TABLE IF NOT EXISTS bookings (
+    id TEXT PRIMARY KEY, project_id TEXT, platform_id TEXT, session_id TEXT, status TEXT,
+    description TEXT, time_zone TEXT, progress_message TEXT,
+    created_at REAL, started_at REAL, finished_at REAL, updated_at REAL);
+CREATE TABLE IF NOT EXISTS bindings (token_hash TEXT PRIMARY KEY, project_id TEXT);
+"""
+
+LIVE_SESSION = ("starting", "running")
+ACTIVE_JOB = ("waiting", "running", "cancelling")
+FINISHED_JOB = ("completed", "error", "cancelled")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Store:
+    """Thread-safe access to the emulator's tables."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- low level -------------------------------------------------------------------
+
+    def _one(self, sql: str, args: Sequence[Any] = ()) -> Row | None:
+        row = self._db.execute(sql, args).fetchone()
+        return dict(row) if row else None
+
+    def _all(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        return [dict(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def _insert(self, table: str, row: Row) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self._db.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
+
+    def _update(self, table: str, key: str, fields: Row) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*fields.values(), key])
+
+    def page(self, table: str, where: Row, order: str, page: int, size: int) -> tuple[int, list[Row]]:
+        """Rows of ``table`` matching ``where`` (column -> value), one page, and the total count."""
+        cond = " AND ".join(f"{k} = ?" for k in where) or "1"
+        args = list(where.values())
+        with self._lock:
+            total = self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE {cond}", args).fetchone()[0]
+            rows = self._all(
+                f"SELECT * FROM {table} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*args, size, (page - 1) * size],
+            )
+        return total, rows
+
+    # -- token bindings (open mode) ------------------------------------------------------
+
+    def bound_project(self, token: str, project_id: str | None) -> str | None:
+        """The project a token is bound to; binds it to ``project_id`` on first use."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self._lock:
+            row = self._one("SELECT project_id FROM bindings WHERE token_hash = ?", (digest,))
+            if row:
+                return str(row["project_id"])
+            if project_id:
+                self._insert("bindings", {"token_hash": digest, "project_id": project_id})
+            return project_id
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def create_session(self, row: Row, booking: Row | None) -> tuple[Row, bool]:
+        """Insert a session, or return the live one with the same deduplication id (``created`` False)."""
+        with self._lock:
+            if row["deduplication_id"]:
+                self.advance(time.time())
+                found = self._one(
+                    "SELECT * FROM sessions WHERE project_id = ? AND platform_id = ? AND deduplication_id = ?"
+                    " AND status IN ('starting', 'running') ORDER BY created_at DESC LIMIT 1",
+                    (row["project_id"], row["platform_id"], row["deduplication_id"]),
+                )
+                if found:
+                    return found, False
+            self._db.execute("BEGIN")
+            if booking:
+                self._insert("bookings", booking)
+            self._insert("sessions", row)
+            self._db.execute("COMMIT")
+            return row, True
+
+    def get(self, table: str, key: str) -> Row | None:
+        with self._lock:
+            if table == "sessions":
+                self.advance(time.time())
+            return self._one(f"SELECT * FROM {table} WHERE id = ?", (key,))
+
+    def update(self, table: str, key: str, fields: Row) -> None:
+        with self._lock:
+            self._update(table, key, fields)
+
+    def job_counts(self, session_id: str) -> tuple[int, int]:
+        """(waiting, finished) job counts of a session."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT status, COUNT(*) FROM jobs WHERE session_id = ? GROUP BY status", (session_id,)
+            ).fetchall()
+        counts = dict(rows)
+        return counts.get("waiting", 0), sum(counts.get(s, 0) for s in FINISHED_JOB)
+
+    def terminate_session(self, session_id: str, reason: str, now: float) -> None:
+        """Stop a session: cancel its waiting jobs, mark running ones ``cancelling``."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._stop(session_id, reason, now)
+            self._db.execute("COMMIT")
+
+    def _stop(self, session_id: str, reason: str, now: float) -> None:
+        self._update(
+            "sessions",
+            session_id,
+            {"status": "stopping", "terminated_at": now, "updated_at": now, "progress_message": reason},
+        )
+        self._db.execute(
+            "UPDATE jobs SET status = 'cancelled', progress_message = ?, updated_at = ?, finished_at = ?"
+            " WHERE session_id = ? AND status = 'waiting'",
+            (f"cancelled: session {reason}", now, now, session_id),
+        )
+        self._db.execute(
+            "UPDATE jobs SET status = 'cancelling', updated_at = ? WHERE session_id = ? AND status = 'running'",
+            (now, session_id),
+        )
+        self._db.execute(
+            "UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE session_id = ?"
+            " AND status IN ('waiting', 'validating', 'validated')",
+            (now, session_id),
+        )
+
+    def delete_session(self, session_id: str) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            job_ids = [r["id"] for r in self._all("SELECT id FROM jobs WHERE session_id = ?", (session_id,))]
+            self._delete_jobs(job_ids)
+            self._db.execute("DELETE FROM bookings WHERE session_id = ?", (session_id,))
+            self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            self._db.execute("COMMIT")
+
+    def advance(self, now: float) -> None:
+        """Move live sessions along: start, expire (duration, idle), finish stopping."""
+        with self._lock:
+            live = self._all("SELECT * FROM sessions WHERE status IN ('starting', 'running', 'stopping')")
+            for s in live:
+                self._advance_one(s, now)
+
+    def _advance_one(self, s: Row, now: float) -> None:
+        sid = s["id"]
+        if s["status"] == "starting" and now >= s["start_at"]:
+            s["status"] = "running"
+            self._update("sessions", sid, {"status": "running", "started_at": s["start_at"], "updated_at": now})
+        if s["status"] == "running":
+            started = s["started_at"] or s["start_at"]
+            if now >= started + s["max_duration"]:
+                self.terminate_session(sid, "reached its max_duration", now)
+            elif now >= s["last_activity"] + s["max_idle"] and not self._has_jobs(sid, ACTIVE_JOB):
+                self.terminate_session(sid, "was idle longer than its max_idle_duration", now)
+        elif s["status"] == "stopping" and not self._has_jobs(sid, ("running", "cancelling")):
+            self._update("sessions", sid, {"status": "stopped", "updated_at": now})
+
+    def _has_jobs(self, session_id: str, statuses: Iterable[str]) -> bool:
+        marks = ", ".join("?" for _ in statuses)
+        row = self._db.execute(
+            f"SELECT 1 FROM jobs WHERE session_id = ? AND status IN ({marks}) LIMIT 1", (session_id, *statuses)
+        ).fetchone()
+        return row is not None
+
+    # -- models and jobs ---------------------------------------------------------------------
+
+    def insert(self, table: str, row: Row) -> None:
+        with self._lock:
+            self._insert(table, row)
+
+    def create_job(self, row: Row, now: float) -> str | None:
+        """Insert a job if its session is live; return the session status that refused it otherwise."""
+        with self._lock:
+            self.advance(now)
+            session = self._one("SELECT status FROM sessions WHERE id = ?", (row["session_id"],))
+            if session is None or session["status"] not in LIVE_SESSION:
+                return session["status"] if session else "deleted"
+            self._db.execute("BEGIN")
+            self._insert("jobs", row)
+            self._update("sessions", row["session_id"], {"last_activity": now, "updated_at": now})
+            self._db.execute("COMMIT")
+            return None
+
+    def cancel_job(self, job_id: str, now: float) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE jobs SET status = 'cancelled', progress_message = 'cancelled by the user',"
+                " updated_at = ?, finished_at = ? WHERE id = ? AND status = 'waiting'",
+                (now, now, job_id),
+            )
+            self._db.execute(
+                "UPDATE jobs SET status = 'cancelling', updated_at = ? WHERE id = ? AND status = 'running'",
+                (now, job_id),
+            )
+
+    def delete_job(self, job_id: str) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._delete_jobs([job_id])
+            self._db.execute("COMMIT")
+
+    def _delete_jobs(self, job_ids: list[str]) -> None:
+        for jid in job_ids:
+            self._db.execute("DELETE FROM results WHERE job_id = ?", (jid,))
+            self._db.execute("DELETE FROM jobs WHERE id = ?", (jid,))
+
+    def claim_job(self, job_id: str, now: float) -> tuple[Row, Row, Row | None] | float | None:
+        """Mark a waiting job running; returns (job, session, model), a start time to wait for, or None."""
+        with self._lock:
+            self.advance(now)
+            job = self._one("SELECT * FROM jobs WHERE id = ?", (job_id,))
+            if job is None or job["status"] != "waiting":
+                return None
+            session = self._one("SELECT * FROM sessions WHERE id = ?", (job["session_id"],))
+            if session is None:
+                return None
+            if session["status"] == "starting":
+                return float(session["start_at"])
+            model = self._one("SELECT * FROM models WHERE id = ?", (job["model_id"],))
+            fields = {"status": "running", "started_at": now, "updated_at": now, "progress_message": "running"}
+            self._update("jobs", job_id, fields)
+            job.update(fields)
+            return job, session, model
+
+    def finish_job(self, job: Row, status: str, message: str, results: list[str], now: float) -> None:
+        """Record a job's outcome; a job cancelled meanwhile stays cancelled and keeps no result."""
+        with self._lock:
+            current = self._one("SELECT status FROM jobs WHERE id = ?", (job["id"],))
+            if current is None:
+                return
+            self._db.execute("BEGIN")
+            if current["status"] == "cancelling":
+                status, message, results = "cancelled", "cancelled while running", []
+            for i, text in enumerate(results):
+                self._insert(
+                    "results",
+                    {"job_id": job["id"], "idx": i, "result": text, "created_at": now, "token": uuid.uuid4().hex},
+                )
+            fields = {"status": status, "progress_message": message, "updated_at": now, "finished_at": now}
+            self._update("jobs", job["id"], fields)
+            self._update("sessions", job["session_id"], {"last_activity": now, "updated_at": now})
+            self._db.execute("COMMIT")
+
+    def results(self, job_id: str) -> list[Row]:
+        with self._lock:
+            return self._all("SELECT * FROM results WHERE job_id = ? ORDER BY idx", (job_id,))
+
+    def download(self, token: str) -> str | None:
+        with self._lock:
+            row = self._one("SELECT result FROM results WHERE token = ?", (token,))
+        return row["result"] if row else None
+
+    def recover(self, now: float) -> list[str]:
+        """After a restart: re-queue interrupted jobs; return every waiting job id, oldest first."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "UPDATE jobs SET status = 'waiting', started_at = NULL, updated_at = ?,"
+                " progress_message = 're-queued after an emulator restart' WHERE status = 'running'",
+                (now,),
+            )
+            self._db.execute(
+                "UPDATE jobs SET status = 'cancelled', updated_at = ?, finished_at = ?,"
+                " progress_message = 'cancelled while the emulator restarted' WHERE status = 'cancelling'",
+                (now, now),
+            )
+            self._db.execute("COMMIT")
+            self.advance(now)
+            return [r["id"] for r in self._all("SELECT id FROM jobs WHERE status = 'waiting' ORDER BY seq")]
+
+
+def dumps_tags(tags: list[str] | None) -> str:
+    return json.dumps(tags or [])
