@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up the project in .venv (from pyproject.toml + constraints.txt) and run one job:
+#   ./dev.sh demo    the local emulator plus one GHZ program through CUDA-Q, Qiskit, PennyLane and Cirq
+#   ./dev.sh test    the whole test suite (what CI runs)
+#   ./dev.sh bench   the benchmarks (tables + benchmarks/results/*.json)
+#   ./dev.sh setup   only the set-up
+set -euo pipefail
+cd "$(dirname "$0")"
+
+pick_python() {
+  for py in "${PYTHON:-}" python3 python3.13 python3.12 python3.11; do
+    [ -n "$py" ] || continue
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$py"; return
+    fi
+  done
+  echo "error: Python 3.11 or newer is required" >&2; exit 1
+}
+
+setup() {
+  if [ ! -x .venv/bin/python ]; then
+    "$(pick_python)" -m venv .venv
+  fi
+  # a stamp avoids re-resolving several GB of wheels when nothing changed
+  stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
+    rm -f .venv/.installed-*; touch "$stamp"
+  fi
+}
+
+case "${1:-demo}" in
+  setup) setup ;;
+  demo)  setup; exec .venv/bin/scaleway-qaas demo ;;
+  test)  setup
+         .venv/bin/ruff check scaleway_qaas tests benchmarks
+         .venv/bin/mypy
+         exec .venv/bin/python -m pytest -q ;;
+  bench) setup; exec .venv/bin/python -m benchmarks "${@:2}" ;;
+  *) echo "usage: ./dev.sh [demo|test|bench|setup]" >&2; exit 1 ;;
+esac
