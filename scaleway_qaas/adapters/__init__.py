@@ -1,0 +1,1 @@
+"""Framework adapters: Qiskit, Cirq, PennyLane and CUDA-Q on top of the neutral core."""

@@ -1,0 +1,99 @@
+"""ScalewayProvider: lists Scaleway QaaS platforms as Qiskit backends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+from qiskit.providers.exceptions import QiskitBackendNotFoundError
+
+from ...core.client import QaaSClient
+from ...core.errors import InvalidArgumentError, NotFoundError
+from ...core.resources import Availability, Platform
+from .backend import ScalewayBackend
+
+_SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_technology")
+
+
+class ScalewayBackendNotFoundError(QiskitBackendNotFoundError, NotFoundError):
+    """No (or more than one) platform matches; both a Qiskit and a ``scaleway_qaas`` error."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ScalewayProvider:
+    """Entry point: ``ScalewayProvider().get_backend("EMU-AER-16C-128M")``.
+
+    Credentials resolve as everywhere in the package: arguments, then ``SCW_*``
+    variables, then the Scaleway CLI config file.
+    """
+
+    def __init__(self, project_id: str | None = None, secret_key: str | None = None, url: str | None = None) -> None:
+        self.client = QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
+        self._backends: dict[str, ScalewayBackend] = {}
+
+    def __repr__(self) -> str:
+        return f"ScalewayProvider(url={self.client.config.api_url!r})"
+
+    def _backend(self, platform: Platform) -> ScalewayBackend:
+        backend = self._backends.get(platform.id)
+        if backend is None:
+            backend = self._backends[platform.id] = ScalewayBackend(self, platform, self.client)
+        return backend
+
+    def backends(
+        self,
+        name: str | None = None,
+        min_num_qubits: int | None = None,
+        operational: bool | None = None,
+        simulator: bool | None = None,
+        filters: Callable[[ScalewayBackend], bool] | None = None,
+        **attributes: Any,
+    ) -> list[ScalewayBackend]:
+        """Backends matching every given criterion.
+
+        ``provider_name``, ``backend_name``, ``platform_type``, ``platform_technology``
+        are filtered by the service; other keywords compare platform attributes
+        (e.g. ``max_shot_count=2000``); ``filters`` is a predicate on backends.
+        """
+        server = {k: attributes.pop(k) for k in _SERVER_FILTERS if k in attributes}
+        for key in attributes:
+            if key not in attrs.fields_dict(Platform) and not hasattr(Platform, key):
+                raise InvalidArgumentError(f"unknown backend filter {key!r}")
+        platforms = self.client.list_platforms(name=name, **server)
+        out = []
+        for platform in platforms:
+            if name is not None and platform.name != name:
+                continue
+            if min_num_qubits is not None and platform.max_qubit_count < min_num_qubits:
+                continue
+            if operational is not None and operational != (
+                platform.availability in (Availability.AVAILABLE, Availability.SCARCE)
+            ):
+                continue
+            if simulator is not None and simulator != platform.is_simulator:
+                continue
+            if any(getattr(platform, k) != v for k, v in attributes.items()):
+                continue
+            backend = self._backend(platform)
+            if filters is not None and not filters(backend):
+                continue
+            out.append(backend)
+        return out
+
+    def get_backend(self, name: str, **filters: Any) -> ScalewayBackend:
+        """The one backend called ``name``; a clear error listing the available names otherwise."""
+        found = self.backends(name=name, **filters)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = ", ".join(b.name for b in found)
+            raise ScalewayBackendNotFoundError(f"more than one backend matches {name!r}: {names}")
+        available = ", ".join(sorted(p.name for p in self.client.list_platforms()))
+        raise ScalewayBackendNotFoundError(f"no backend named {name!r}; available: {available}")
