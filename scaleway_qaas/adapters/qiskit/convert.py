@@ -10,6 +10,7 @@ from typing import Any
 from qiskit import QuantumCircuit, qasm2, qasm3
 from qiskit.result import Result
 from qiskit.transpiler import Target
+from qiskit.transpiler.passes import RemoveBarriers
 
 from ...core.errors import InvalidArgumentError
 from ...core.payload import (
@@ -79,7 +80,10 @@ def check_circuit(circuit: QuantumCircuit, platform: Platform, target: Target, *
 
 def to_program(circuit: QuantumCircuit, fmt: ProgramFormat) -> Program:
     """Export with Qiskit's own OpenQASM exporters, zlib-compressed as the official plugin does."""
-    text = qasm3.dumps(circuit) if fmt == ProgramFormat.QASM_V3 else qasm2.dumps(circuit)
+    if fmt == ProgramFormat.QASM_V3:
+        text = qasm3.dumps(circuit)
+    else:  # barriers mean nothing when sampling, and some QASM 2 readers (Cirq's) reject them
+        text = qasm2.dumps(RemoveBarriers()(circuit) if "barrier" in circuit.count_ops() else circuit)
     return Program.from_text(text, fmt, Compression.ZLIB_BASE64_V1)
 
 
@@ -119,6 +123,38 @@ def _hex(bits: str) -> str:
     return hex(int(bits[::-1], 2)) if bits else "0x0"
 
 
+def _bit_positions(exp: ExperimentResult, circuit: QuantumCircuit) -> list[int] | None:
+    """Where each classical bit of ``circuit`` sits in ``exp``'s bitstrings, when registers differ.
+
+    Results read back from QASM by Cirq name one key per bit (``c_0``, ``c_1``...) in any
+    order; map them back to the circuit's classical bits. ``None``: keep the order as it is.
+    """
+    starts: dict[str, tuple[int, int]] = {}
+    pos = 0
+    for reg in exp.registers:
+        starts[reg.name] = (pos, reg.size)
+        pos += reg.size
+    if [(r.name, r.size) for r in exp.registers] == [(r.name, r.size) for r in circuit.cregs] or not starts:
+        return None
+    out = []
+    for bit in circuit.clbits:
+        loc = circuit.find_bit(bit).registers
+        if not loc:
+            return None
+        reg, idx = loc[0]
+        if starts.get(reg.name, (0, -1))[1] == reg.size:
+            out.append(starts[reg.name][0] + idx)
+        elif starts.get(f"{reg.name}_{idx}", (0, -1))[1] == 1:
+            out.append(starts[f"{reg.name}_{idx}"][0])
+        else:
+            return None
+    return out
+
+
+def _reorder(bits: str, positions: list[int] | None) -> str:
+    return bits if positions is None else "".join(bits[p] for p in positions)
+
+
 def _header(exp: ExperimentResult, circuit: QuantumCircuit | None, index: int) -> dict[str, Any]:
     if circuit is not None and circuit.num_clbits == exp.num_bits:
         cregs = [[reg.name, reg.size] for reg in circuit.cregs]
@@ -153,9 +189,14 @@ def to_qiskit_result(
     results = []
     for i, exp in enumerate(experiments):
         circuit = circuits[i] if circuits is not None and i < len(circuits) else None
-        data: dict[str, Any] = {"counts": {_hex(b): n for b, n in exp.counts.items()}}
+        order = _bit_positions(exp, circuit) if circuit is not None and circuit.num_clbits == exp.num_bits else None
+        counts: dict[str, int] = {}
+        for bits, n in exp.counts.items():
+            key = _hex(_reorder(bits, order))
+            counts[key] = counts.get(key, 0) + n
+        data: dict[str, Any] = {"counts": counts}
         if exp.memory is not None:
-            data["memory"] = [_hex(b) for b in exp.memory]
+            data["memory"] = [_hex(_reorder(b, order)) for b in exp.memory]
         results.append(
             {
                 "shots": exp.shots,
