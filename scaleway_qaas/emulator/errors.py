@@ -30,9 +30,7 @@ def invalid(argument: str, help_message: str, reason: str = "constraint") -> Api
 
 
 def not_found(resource: str, resource_id: str) -> ApiError:
-    return ApiError(
-        404, "not_found", f"{resource} {resource_id} not found", resource=resource, resource_id=resource_id
-    )
+    return ApiError(404, "not_found", f"{resource} {resource_id} not found", resource=resource, resource_id=resource_id)
 
 
 def unauthenticated(message: str) -> ApiError:

@@ -140,8 +140,14 @@ class PlatformSpec:
 
 
 def _cpu(vcpus: int, ram_gb: int) -> dict[str, Any]:
-    return {"name": f"{vcpus}C-{ram_gb}G", "vcpus": vcpus, "gpus": 0, "gpus_network": "", "ram": ram_gb << 30,
-            "vram": 0}
+    return {
+        "name": f"{vcpus}C-{ram_gb}G",
+        "vcpus": vcpus,
+        "gpus": 0,
+        "gpus_network": "",
+        "ram": ram_gb << 30,
+        "vram": 0,
+    }
 
 
 CATALOGUE: tuple[PlatformSpec, ...] = (

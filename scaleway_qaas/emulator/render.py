@@ -46,7 +46,7 @@ def parse_duration(value: Any) -> float:
     elif isinstance(value, str) and (m := _DURATION.match(value)):
         seconds = float(m.group(1))
     else:
-        raise ValueError(f"{value!r} is not a duration; write seconds like \"300s\"")
+        raise ValueError(f'{value!r} is not a duration; write seconds like "300s"')
     if seconds <= 0:
         raise ValueError(f"{value!r} must be a positive duration")
     return seconds

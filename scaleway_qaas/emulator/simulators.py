@@ -9,6 +9,7 @@ first use, once, so the HTTP request path never pays for them.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,16 @@ def execute(
         return _run_aer(platform, model, params.shots, bool(options.get("memory")), seed)
     except PayloadError as exc:
         raise ExecutionError(str(exc)) from exc
+
+
+def warm_up() -> None:
+    """Import and initialise the simulators once (the server calls it in the background at start)."""
+    import qsimcirq  # noqa: F401
+    from cirq.contrib.qasm_import import circuit_from_qasm  # noqa: F401
+    from qiskit import qasm3  # noqa: F401
+
+    _qasm2_instructions()
+    _simulator(None)
 
 
 def _seed(options: dict[str, Any], default: int | None) -> int | None:
@@ -123,8 +134,17 @@ def _check_native(platform: PlatformSpec, qc: QuantumCircuit, index: int) -> Non
             )
 
 
-@cache
+_noise_models: dict[str, Any] = {}
+
+
 def _platform_noise(platform: PlatformSpec) -> Any:
+    """The QPU's noise model, built once per platform."""
+    if platform.name not in _noise_models:
+        _noise_models[platform.name] = _build_noise(platform)
+    return _noise_models[platform.name]
+
+
+def _build_noise(platform: PlatformSpec) -> Any:
     from qiskit_aer.noise import NoiseModel as AerNoise
     from qiskit_aer.noise import ReadoutError, depolarizing_error
 
@@ -264,5 +284,28 @@ def _run_qsim(platform: PlatformSpec, program: Program, shots: int, seed: int | 
         result = qsimcirq.QSimSimulator(seed=seed).run(circuit, repetitions=shots)
     except Exception as exc:
         raise ExecutionError(f"simulation failed: {type(exc).__name__}: {exc}") from exc
+    if program.serialization_format != ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
+        result = _qasm_registers(result, program.text())
     return ProgramResult(ResultFormat.CIRQ_RESULT_JSON_V1, Compression.NONE, cirq.to_json(result)).to_json()
 
+
+_CREG = re.compile(r"\bcreg\s+([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]")
+
+
+def _qasm_registers(result: Any, qasm: str) -> Any:
+    """Regroup Cirq's per-bit keys (``c_0``, ``c_1``...) of a QASM import into its classical registers."""
+    import cirq
+    import numpy as np
+
+    registers = [(name, int(size)) for name, size in _CREG.findall(qasm)]
+    if not registers:
+        return result
+    records = {}
+    for name, size in registers:
+        bits = np.zeros((result.repetitions, 1, size), dtype=np.int8)
+        for i in range(size):
+            record = result.records.get(f"{name}_{i}")
+            if record is not None:
+                bits[:, 0, i] = record[:, -1, 0]
+        records[name] = bits
+    return cirq.ResultDict(params=result.params, records=records)

@@ -16,12 +16,19 @@ import time
 from ..core.errors import PayloadError
 from ..core.payload import ComputationModel, ComputationParameters
 from .platforms import BY_ID
-from .simulators import ExecutionError, execute
+from .simulators import ExecutionError, execute, warm_up
 from .store import Store
 
 log = logging.getLogger("scaleway_qaas.emulator")
 
 _STOP = ""
+
+
+def _warm_up() -> None:
+    try:
+        warm_up()
+    except Exception:  # a missing simulator fails its jobs later, with a message
+        log.warning("could not preload the simulators", exc_info=True)
 
 
 class WorkerPool:
@@ -42,6 +49,7 @@ class WorkerPool:
     def start(self) -> None:
         for job_id in self.store.recover(time.time()):
             self._queue.put(job_id)
+        threading.Thread(target=_warm_up, name="qaas-emulator-warm-up", daemon=True).start()
         for t in self._threads:
             t.start()
 
