@@ -160,7 +160,9 @@ def test_bad_models_raise(text, match):
         ComputationModel.from_json(text)
 
 
-@pytest.mark.parametrize("text", ['{"shots": "10"}', '{"shots": true}', '{"options": {}}', '{"shots": 1, "options": 3}'])
+@pytest.mark.parametrize(
+    "text", ['{"shots": "10"}', '{"shots": true}', '{"options": {}}', '{"shots": 1, "options": 3}']
+)
 def test_bad_parameters_raise(text):
     with pytest.raises(PayloadError):
         ComputationParameters.from_json(text)

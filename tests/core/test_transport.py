@@ -85,7 +85,7 @@ def test_unreachable_url_names_the_url():
     def handler(request):
         raise httpx.ConnectError("connection refused")
 
-    with pytest.raises(ConnectionFailedError, match="http://qaas.test"):
+    with pytest.raises(ConnectionFailedError, match=r"http://qaas\.test"):
         client_for(handler).list_platforms()
 
 
