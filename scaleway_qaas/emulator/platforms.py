@@ -7,8 +7,10 @@ field is a JSON string that adapters read to build targets; keys:
     Qiskit instruction names the platform executes (``null`` = any gate Aer knows).
 ``coupling_map``
     Undirected qubit pairs allowed for two-qubit gates (``null`` = all-to-all).
-``program_formats`` / ``result_format``
-    Accepted ``ProgramFormat`` names and the ``ResultFormat`` name results come in.
+``program_formats``
+    Accepted ``ProgramFormat`` values (integers), the preferred one first.
+``result_format``
+    The ``ResultFormat`` value (integer) the platform's results come in.
 ``noise``
     ``{"single_qubit_error", "two_qubit_error", "readout_error"}`` of emulated QPUs.
 ``qiskit``
@@ -30,8 +32,8 @@ from ..core.payload import ProgramFormat, ResultFormat
 
 _NAMESPACE = uuid.UUID("5c0a1e7a-9a8e-4f0b-8f43-3c1b2d0e7a11")
 
-_ANY_QASM = (ProgramFormat.QASM_V1, ProgramFormat.QASM_V2, ProgramFormat.QASM_V3)
-_ALL_FORMATS = (*_ANY_QASM, ProgramFormat.CIRQ_CIRCUIT_JSON_V1)
+_QASM_3_FIRST = (ProgramFormat.QASM_V3, ProgramFormat.QASM_V2, ProgramFormat.QASM_V1)
+_QASM_2_FIRST = (ProgramFormat.QASM_V2, ProgramFormat.QASM_V1, ProgramFormat.QASM_V3)
 _CONTROL = ("measure", "barrier", "id", "delay")
 
 #: IQM Garnet's 30 couplers (QB1..QB20 numbered 0..19), a square lattice.
@@ -95,8 +97,8 @@ class PlatformSpec:
         meta: dict[str, Any] = {
             "native_gates": list(self.native_gates) if self.native_gates else None,
             "coupling_map": [list(e) for e in self.coupling_map] if self.coupling_map else None,
-            "program_formats": [f.name for f in self.program_formats],
-            "result_format": self.result_format.name,
+            "program_formats": [int(f) for f in self.program_formats],
+            "result_format": int(self.result_format),
         }
         if self.noise:
             meta["noise"] = attrs.asdict(self.noise)
@@ -162,7 +164,7 @@ CATALOGUE: tuple[PlatformSpec, ...] = (
         max_circuit_count=1000,
         engine="aer",
         result_format=ResultFormat.QISKIT_RESULT_JSON_V1,
-        program_formats=_ALL_FORMATS,
+        program_formats=(*_QASM_3_FIRST, ProgramFormat.CIRQ_CIRCUIT_JSON_V1),
         description="Qiskit Aer simulator (statevector / stabilizer / MPS), noise models accepted",
         hardware=_cpu(16, 128),
         price_per_hour=_money(2, 500_000_000),
@@ -178,7 +180,7 @@ CATALOGUE: tuple[PlatformSpec, ...] = (
         max_circuit_count=1,
         engine="qsim",
         result_format=ResultFormat.CIRQ_RESULT_JSON_V1,
-        program_formats=(ProgramFormat.CIRQ_CIRCUIT_JSON_V1, ProgramFormat.QASM_V1, ProgramFormat.QASM_V2),
+        program_formats=(ProgramFormat.CIRQ_CIRCUIT_JSON_V1, ProgramFormat.QASM_V2, ProgramFormat.QASM_V1),
         description="Google qsim state-vector simulator for Cirq circuits",
         hardware=_cpu(16, 128),
         price_per_hour=_money(2, 500_000_000),
@@ -194,7 +196,7 @@ CATALOGUE: tuple[PlatformSpec, ...] = (
         max_circuit_count=1,
         engine="aer",
         result_format=ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1,
-        program_formats=_ANY_QASM,
+        program_formats=_QASM_2_FIRST,
         description="CUDA-Q sampling simulator (emulated on CPU)",
         hardware={"name": "H100", "vcpus": 24, "gpus": 1, "gpus_network": "", "ram": 240 << 30, "vram": 80 << 30},
         price_per_hour=_money(3, 0),
@@ -210,7 +212,7 @@ CATALOGUE: tuple[PlatformSpec, ...] = (
         max_circuit_count=200,
         engine="aer",
         result_format=ResultFormat.QISKIT_RESULT_JSON_V1,
-        program_formats=_ANY_QASM,
+        program_formats=_QASM_3_FIRST,
         description="IQM Garnet 20-qubit superconducting QPU (emulated: square lattice, prx + cz, noisy)",
         hardware={"name": "IQM Garnet", "vcpus": 0, "gpus": 0, "gpus_network": "", "ram": 0, "vram": 0},
         price_per_hour=_money(0),
@@ -232,7 +234,7 @@ CATALOGUE: tuple[PlatformSpec, ...] = (
         max_circuit_count=50,
         engine="aer",
         result_format=ResultFormat.QISKIT_RESULT_JSON_V1,
-        program_formats=_ANY_QASM,
+        program_formats=_QASM_3_FIRST,
         description="AQT IBEX Q1 12-qubit trapped-ion QPU (emulated: all-to-all, r + rz + rxx, noisy)",
         hardware={"name": "AQT IBEX Q1", "vcpus": 0, "gpus": 0, "gpus_network": "", "ram": 0, "vram": 0},
         price_per_hour=_money(0),

@@ -1,0 +1,108 @@
+"""Authentication, project isolation, and Scaleway error bodies for malformed requests (never a 500)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from scaleway_qaas.emulator import Emulator
+
+from .conftest import BELL_QASM2, Api, P
+
+ALICE, BOB = str(uuid.uuid4()), str(uuid.uuid4())
+
+
+@pytest.fixture(scope="module")
+def secured() -> Iterator[str]:
+    with Emulator(tokens={"alice-secret": ALICE, "bob-secret": BOB}) as emulator:
+        yield emulator.url
+
+
+def test_missing_and_unknown_tokens(secured: str) -> None:
+    bare = httpx.get(f"{secured}{P}/platforms")
+    assert bare.status_code == 401 and bare.json()["type"] == "denied_authentication"
+    unknown = httpx.get(f"{secured}{P}/platforms", headers={"X-Auth-Token": "mallory"})
+    assert unknown.status_code == 401 and "mallory" not in unknown.text
+
+
+def test_projects_are_isolated(secured: str) -> None:
+    alice, bob = Api(secured, "alice-secret", ALICE), Api(secured, "bob-secret", BOB)
+    session = alice.session()
+    model = alice.model(BELL_QASM2)
+    job = alice.ok(alice.submit(session["id"], model, shots=10))
+    forbidden = bob.http.post(f"{P}/sessions", json={"project_id": ALICE, "platform_id": session["platform_id"]})
+    assert forbidden.status_code == 403 and forbidden.json()["type"] == "permissions_denied"
+    assert bob.http.get(f"{P}/sessions", params={"project_id": ALICE}).status_code == 403
+    for path in (f"sessions/{session['id']}", f"models/{model}", f"jobs/{job['id']}", f"jobs/{job['id']}/results"):
+        hidden = bob.http.get(f"{P}/{path}")
+        assert hidden.status_code == 404 and hidden.json()["type"] == "not_found", path
+    assert bob.http.post(f"{P}/sessions/{session['id']}/terminate", json={}).status_code == 404
+    assert bob.http.post(f"{P}/jobs", json={"session_id": session["id"], "model_id": model}).status_code == 404
+    assert bob.ok(bob.http.get(f"{P}/sessions"))["total_count"] == 0  # defaults to the token's project
+    assert alice.ok(alice.http.get(f"{P}/sessions"))["total_count"] == 1
+
+
+def test_open_mode_binds_a_token_to_its_first_project(api: Api) -> None:
+    api.session()
+    other = str(uuid.uuid4())
+    body = {"project_id": other, "platform_id": api.platform("EMU-AER-16C-128M")["id"]}
+    assert api.http.post(f"{P}/sessions", json=body).status_code == 403
+    stranger = Api(str(api.http.base_url), project=other)
+    assert stranger.ok(stranger.http.get(f"{P}/sessions", params={"project_id": other}))["total_count"] == 0
+
+
+def _post(api: Api, path: str, **kw: Any) -> httpx.Response:
+    return api.http.post(f"{P}/{path}", **kw)
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs", "status", "argument"),
+    [
+        ("sessions", {"content": b"{not json"}, 400, "body"),
+        ("sessions", {"json": [1, 2]}, 400, "body"),
+        ("sessions", {"json": {}}, 400, "platform_id"),
+        ("sessions", {"json": {"platform_id": "nope"}}, 400, "platform_id"),
+        ("sessions", {"json": {"platform_id": str(uuid.uuid4())}}, 404, None),
+        ("sessions", {"json": {"platform_id": 12}}, 400, "platform_id"),
+        ("sessions", {"json": {"project_id": "bad", "platform_id": str(uuid.uuid4())}}, 400, "project_id"),
+        ("models", {"json": {"payload": {"programs": []}}}, 400, "payload"),
+        ("models", {"json": {"payload": "not json"}}, 400, "payload"),
+        ("models", {"json": {"payload": '{"programs": []}'}}, 400, "payload"),
+        ("models", {"json": {"payload": '{"programs": [{"serialization_format": "x"}]}'}}, 400, "payload"),
+        ("jobs", {"json": {"model_id": str(uuid.uuid4())}}, 400, "session_id"),
+        ("jobs", {"json": {"session_id": "x"}}, 400, "session_id"),
+        ("jobs", {"json": {"session_id": str(uuid.uuid4())}}, 404, None),
+    ],
+)
+def test_malformed_requests_get_scaleway_errors(
+    api: Api, path: str, kwargs: dict[str, Any], status: int, argument: str | None
+) -> None:
+    response = _post(api, path, **kwargs)
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert {"type", "message"} <= set(body)
+    if argument:
+        assert body["type"] == "invalid_arguments" and body["details"][0]["argument_name"] == argument
+
+
+def test_bad_job_parameters(api: Api) -> None:
+    session = api.session()
+    model = api.model(BELL_QASM2)
+    for parameters in ({"shots": 10}, "nope", '{"shots": "ten"}', '{"shots": 10, "options": 3}', "[]"):
+        body = {"session_id": session["id"], "model_id": model, "parameters": parameters}
+        response = _post(api, "jobs", json=body)
+        assert response.status_code == 400, parameters
+        assert response.json()["details"][0]["argument_name"] == "parameters"
+
+
+def test_unknown_routes_and_methods(api: Api) -> None:
+    missing = api.http.get(f"{P}/teleporters")
+    assert missing.status_code == 404 and missing.json()["type"] == "not_found"
+    wrong = api.http.put(f"{P}/platforms")
+    assert wrong.status_code == 405 and wrong.json()["type"] == "method_not_allowed"
+    assert api.ok(api.http.get(f"{P}/applications"))["applications"] == []
+    assert api.http.get(f"{P}/jobs/{uuid.uuid4()}").json()["resource"] == "job"
