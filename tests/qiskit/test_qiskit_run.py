@@ -152,7 +152,10 @@ def test_deduplication_option_reuses_session(aer: ScalewayBackend) -> None:
     aer.client.terminate_session(sa)
 
 
-@pytest.mark.parametrize("name", ["EMU-CUDAQ-H100"])
+@pytest.mark.parametrize("name", ["EMU-CUDAQ-H100", "EMU-QSIM-16C-128M"])
 def test_other_simulator_bit_order(provider, name: str) -> None:
-    qc = _asymmetric_circuits()[0]
-    assert provider.get_backend(name).run(qc, shots=10).result().get_counts() == {"01": 10}
+    circuits = _asymmetric_circuits()[:3]
+    result = provider.get_backend(name).run(circuits, shots=10).result()
+    reference = AerSimulator().run(circuits, shots=10).result()
+    for qc in circuits:
+        assert result.get_counts(qc) == reference.get_counts(qc), qc.name

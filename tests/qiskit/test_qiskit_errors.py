@@ -1,0 +1,93 @@
+"""Provider look-ups and filters, and bad input rejected with clear errors before anything is sent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from qiskit import QuantumCircuit
+from qiskit.circuit import Parameter
+from qiskit.providers.exceptions import QiskitBackendNotFoundError
+
+from scaleway_qaas.adapters.qiskit import ScalewayBackend, ScalewayBackendNotFoundError, ScalewayProvider
+from scaleway_qaas.errors import InvalidArgumentError, NotFoundError
+
+
+def measured(n: int) -> QuantumCircuit:
+    qc = QuantumCircuit(n, name=f"w{n}")
+    qc.h(0)
+    qc.measure_all()
+    return qc
+
+
+def test_backends_and_filters(provider: ScalewayProvider) -> None:
+    names = {b.name for b in provider.backends()}
+    assert {"EMU-AER-16C-128M", "QPU-GARNET-20PQ", "QPU-IBEX-12PQ"} <= names
+    sims = {b.name for b in provider.backends(simulator=True)}
+    assert "EMU-AER-16C-128M" in sims and "QPU-GARNET-20PQ" not in sims
+    assert {b.name for b in provider.backends(simulator=False)} == {"QPU-GARNET-20PQ", "QPU-IBEX-12PQ"}
+    big = {b.name for b in provider.backends(min_num_qubits=25)}
+    assert "EMU-AER-16C-128M" in big and not big & {"QPU-GARNET-20PQ", "QPU-IBEX-12PQ"}
+    assert [b.name for b in provider.backends(backend_name="aer")] == ["EMU-AER-16C-128M"]
+    assert [b.name for b in provider.backends(provider_name="iqm", operational=True)] == ["QPU-GARNET-20PQ"]
+    assert [b.name for b in provider.backends(max_shot_count=2000)] == ["QPU-IBEX-12PQ"]
+    assert [b.name for b in provider.backends(filters=lambda b: b.num_qubits == 12)] == ["QPU-IBEX-12PQ"]
+    assert provider.get_backend("EMU-AER-16C-128M") is provider.get_backend("EMU-AER-16C-128M")
+
+
+def test_get_backend_unknown(provider: ScalewayProvider) -> None:
+    with pytest.raises(ScalewayBackendNotFoundError) as info:
+        provider.get_backend("EMU-NOPE")
+    assert isinstance(info.value, QiskitBackendNotFoundError) and isinstance(info.value, NotFoundError)
+    assert "EMU-NOPE" in str(info.value) and "EMU-AER-16C-128M" in str(info.value)
+
+
+def test_unknown_filter(provider: ScalewayProvider) -> None:
+    with pytest.raises(InvalidArgumentError, match="unknown backend filter"):
+        provider.backends(colour="blue")
+
+
+def test_too_wide(aer: ScalewayBackend) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"40 qubits but EMU-AER-16C-128M has 32"):
+        aer.run(measured(40))
+
+
+def test_unbound_parameters(aer: ScalewayBackend) -> None:
+    qc = QuantumCircuit(1, 1, name="p")
+    qc.rx(Parameter("alpha"), 0)
+    qc.measure(0, 0)
+    with pytest.raises(InvalidArgumentError, match=r"unbound parameters \(alpha\).*assign_parameters"):
+        aer.run(qc)
+
+
+def test_no_measurements(aer: ScalewayBackend) -> None:
+    qc = QuantumCircuit(2, name="silent")
+    qc.h(0)
+    with pytest.raises(InvalidArgumentError, match="no measurements"):
+        aer.run(qc)
+
+
+def test_shots_outside_limits(aer: ScalewayBackend) -> None:
+    with pytest.raises(InvalidArgumentError, match="shots"):
+        aer.run(measured(1), shots=2_000_000)
+    with pytest.raises(InvalidArgumentError, match="shots"):
+        aer.run(measured(1), shots=0)
+    with pytest.raises(ValueError):
+        aer.set_options(shots=2_000_000)
+
+
+def test_unknown_option_warns(aer: ScalewayBackend) -> None:
+    with pytest.warns(UserWarning, match="'optimization_level' is not used"):
+        job = aer.run(measured(1), shots=10, optimization_level=3)
+    assert sum(job.result().get_counts().values()) == 10
+
+
+def test_not_a_circuit(aer: ScalewayBackend) -> None:
+    with pytest.raises(InvalidArgumentError, match="QuantumCircuit"):
+        aer.run(["OPENQASM 2.0;"])
+
+
+def test_import_scaleway_qaas_stays_free_of_qiskit() -> None:
+    code = "import sys, scaleway_qaas, scaleway_qaas.core, scaleway_qaas.adapters; assert 'qiskit' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
