@@ -91,3 +91,18 @@ def test_not_a_circuit(aer: ScalewayBackend) -> None:
 def test_import_scaleway_qaas_stays_free_of_qiskit() -> None:
     code = "import sys, scaleway_qaas, scaleway_qaas.core, scaleway_qaas.adapters; assert 'qiskit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_noise_model_wire_format_matches_qio() -> None:
+    qio = pytest.importorskip("qio.core.quantum_noise_model")
+    from qiskit_aer.noise import NoiseModel, ReadoutError, depolarizing_error
+
+    from scaleway_qaas.adapters.qiskit.convert import to_noise_model
+
+    noise = NoiseModel()
+    noise.add_all_qubit_quantum_error(depolarizing_error(0.1, 1), ["x", "h"])
+    noise.add_all_qubit_readout_error(ReadoutError([[0.9, 0.1], [0.2, 0.8]]))
+    ours = to_noise_model(noise)
+    ref = qio.QuantumNoiseModel.from_qiskit_aer_noise_model(noise)
+    assert (int(ours.serialization_format), int(ours.compression_format)) == (1, 2)
+    assert ours.serialization == ref.serialization
