@@ -136,21 +136,30 @@ class Platform:
 
     @property
     def program_formats(self) -> tuple[ProgramFormat, ...]:
-        """Program formats the platform accepts, preferred first.
+        """Program formats to send, preferred first.
 
-        Read from metadata key ``program_formats`` when present, else from the
-        backend: Cirq JSON then QASM 2 on qsim, QASM 2 on CUDA-Q, QASM 3 then
-        QASM 2 elsewhere (Aer and QPUs, as the official plugins send).
+        The preference follows the backend, as the official plugins send: Cirq JSON
+        then QASM 2 on qsim, QASM 2 on CUDA-Q, QASM 3 then QASM 2 elsewhere (Aer, QPUs).
+        When the metadata lists accepted formats (key ``program_formats``, names or
+        numbers), only those are kept.
         """
-        listed = self.metadata_dict.get("program_formats")
-        if listed:
-            return tuple(ProgramFormat(int(f)) for f in listed)
         backend = self.backend_name.lower()
         if backend == "qsim":
-            return (ProgramFormat.CIRQ_CIRCUIT_JSON_V1, ProgramFormat.QASM_V2)
-        if backend == "cudaq":
-            return (ProgramFormat.QASM_V2,)
-        return (ProgramFormat.QASM_V3, ProgramFormat.QASM_V2)
+            preferred = [ProgramFormat.CIRQ_CIRCUIT_JSON_V1, ProgramFormat.QASM_V2, ProgramFormat.QASM_V3]
+        elif backend == "cudaq":
+            preferred = [ProgramFormat.QASM_V2, ProgramFormat.QASM_V3]
+        else:
+            preferred = [ProgramFormat.QASM_V3, ProgramFormat.QASM_V2, ProgramFormat.CIRQ_CIRCUIT_JSON_V1]
+        listed = self.metadata_dict.get("program_formats")
+        if not isinstance(listed, list) or not listed:
+            return tuple(preferred)
+        accepted = set()
+        for item in listed:
+            try:
+                accepted.add(ProgramFormat[item] if isinstance(item, str) else ProgramFormat(int(item)))
+            except (KeyError, ValueError, TypeError):
+                continue
+        return tuple(f for f in preferred if f in accepted) + tuple(sorted(accepted - set(preferred)))
 
     @property
     def coupling_map(self) -> tuple[tuple[int, int], ...] | None:
