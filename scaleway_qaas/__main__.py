@@ -1,0 +1,7 @@
+"""``python -m scaleway_qaas``: the ``scaleway-qaas`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
