@@ -28,16 +28,7 @@ from .target import DIRECTIVES
 
 def program_format(platform: Platform) -> ProgramFormat:
     """OpenQASM 3 where the platform accepts it (as the official plugin sends), else OpenQASM 2."""
-    return ProgramFormat.QASM_V3 if ProgramFormat.QASM_V3 in _accepted_formats(platform) else ProgramFormat.QASM_V2
-
-
-def _accepted_formats(platform: Platform) -> tuple[ProgramFormat, ...]:
-    try:
-        return platform.program_formats
-    except (ValueError, KeyError):
-        # metadata may list format names rather than numbers (see /work/notes/core_bugs.md)
-        names = platform.metadata_dict.get("program_formats") or ()
-        return tuple(ProgramFormat[n] if isinstance(n, str) else ProgramFormat(int(n)) for n in names)
+    return ProgramFormat.QASM_V3 if ProgramFormat.QASM_V3 in platform.program_formats else ProgramFormat.QASM_V2
 
 
 def check_circuit(circuit: QuantumCircuit, platform: Platform, target: Target, *, check_native: bool) -> None:
