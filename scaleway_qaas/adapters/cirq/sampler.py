@@ -107,6 +107,16 @@ class ScalewaySampler(cirq.Sampler):
 
     # --- preparation -------------------------------------------------------------
 
+    def _normalize(
+        self,
+        programs: Sequence[cirq.AbstractCircuit],
+        params_list: Sequence[_Sweepable] | None,
+        repetitions: int | Sequence[int],
+    ) -> tuple[Sequence[_Sweepable], Sequence[int]]:
+        if not isinstance(repetitions, Sequence):
+            repetitions = [_check_positive(repetitions)] * len(programs)  # type: ignore[arg-type]
+        return self._normalize_batch_args(programs, params_list, repetitions)
+
     def _prepare_batch(
         self, programs: Sequence[cirq.AbstractCircuit], params_list: Sequence[_Sweepable], repetitions: Sequence[int]
     ) -> list[tuple[list[Prepared], list[cirq.ParamResolver], int]]:
@@ -167,7 +177,7 @@ class ScalewaySampler(cirq.Sampler):
         repetitions: int | Sequence[int] = 1,
     ) -> Sequence[Sequence[cirq.Result]]:
         """Sample several circuits (each with its sweep) in one submission per repetitions value."""
-        params_list, reps = self._normalize_batch_args(programs, params_list, repetitions)
+        params_list, reps = self._normalize(programs, params_list, repetitions)
         work = self._prepare_batch(programs, params_list, reps)
         return core_loop.run_sync(self._execute(work))
 
@@ -178,7 +188,7 @@ class ScalewaySampler(cirq.Sampler):
         repetitions: int | Sequence[int] = 1,
     ) -> Sequence[Sequence[cirq.Result]]:
         """Async :meth:`run_batch`; runs on the core's loop, awaited through ``asyncio.wrap_future``."""
-        params_list, reps = self._normalize_batch_args(programs, params_list, repetitions)
+        params_list, reps = self._normalize(programs, params_list, repetitions)
         work = self._prepare_batch(programs, params_list, reps)
         return await asyncio.wrap_future(core_loop.submit(self._execute(work)))
 
