@@ -240,3 +240,46 @@ def test_undecomposable_operation_names_native_gates(scw_env: dict[str, str]) ->
 def test_import_scaleway_qaas_does_not_import_pennylane() -> None:
     code = "import sys, scaleway_qaas, scaleway_qaas.core; assert 'pennylane' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_standard_gates_match_default_qubit(scw_env: dict[str, str]) -> None:
+    def circuit():
+        qml.StatePrep(np.array([0, 1, 1, 0]) / np.sqrt(2), wires=[0, 1])
+        qml.U3(0.3, 0.5, -0.2, wires=2)
+        qml.U2(0.4, -0.6, wires=1)
+        qml.CRX(0.7, wires=[2, 0])
+        qml.ControlledPhaseShift(1.1, wires=[0, 2])
+        qml.IsingXX(0.9, wires=[1, 2])
+        qml.CY(wires=[0, 1])
+        qml.SX(0)
+        qml.Toffoli(wires=[0, 1, 2])
+        qml.QFT(wires=[0, 1, 2])
+        return qml.probs(wires=[0, 1, 2])
+
+    dev = qml.device("scaleway.qaas", wires=3, backend=AER, shots=4000, seed=9)
+    got = qml.QNode(circuit, dev)()
+    want = qml.QNode(circuit, qml.device("default.qubit"))()
+    assert np.all(np.abs(got - want) < 5 * np.sqrt(want * (1 - want) / 4000) + 1e-3)
+
+
+def test_mid_circuit_measurement_is_deferred(aer2: ScalewayDevice) -> None:
+    @qml.qnode(aer2)
+    def circuit():
+        qml.Hadamard(0)
+        m = qml.measure(0)
+        qml.cond(m, qml.PauliX)(1)
+        return qml.probs(wires=[0, 1])
+
+    probs = circuit()
+    assert probs[1] == probs[2] == 0 and abs(probs[0] - 0.5) < SIGMA5 / 2
+
+
+@pytest.mark.parametrize("backend", ["EMU-QSIM-16C-128M", "EMU-CUDAQ-H100"])
+def test_one_circuit_per_job_platforms(scw_env: dict[str, str], backend: str) -> None:
+    dev = qml.device("scaleway.qaas", wires=2, backend=backend, shots=100)
+    tapes = [qml.tape.QuantumScript([qml.PauliX(i)], [qml.probs()], shots=100) for i in (0, 1, 0)]
+    with qml.Tracker(dev) as tracker:
+        results = dev.execute(tapes)
+    assert tracker.totals["jobs"] == 3  # max_circuit_count is 1: the core splits the run
+    np.testing.assert_array_equal(results[0], [0, 0, 1, 0])
+    np.testing.assert_array_equal(results[1], [0, 1, 0, 0])

@@ -14,7 +14,7 @@ from pennylane.devices.preprocess import decompose, validate_device_wires, valid
 from pennylane.exceptions import DeviceError, WireError
 from pennylane.measurements import Shots
 from pennylane.tape import QuantumScript, QuantumScriptBatch
-from pennylane.transforms import broadcast_expand, diagonalize_measurements, split_non_commuting
+from pennylane.transforms import broadcast_expand, defer_measurements, diagonalize_measurements, split_non_commuting
 from pennylane.transforms.core import CompilePipeline
 from pennylane.wires import Wires
 
@@ -52,6 +52,7 @@ class ScalewayDevice(Device):
     Every batch of tapes (e.g. all parameter-shift tapes of one gradient) is sent in one core
     ``session.run`` call, split into jobs by the platform's ``max_circuit_count``. A shot vector
     (``shots=[100, 1000]``) runs its total once and splits the samples into consecutive bins.
+    Mid-circuit measurements are deferred (``qml.defer_measurements``, one extra qubit each); no postselection.
     Simulators receive standard OpenQASM 2 gates; QPUs receive their native gates, routed along
     their coupling map. ``with qml.device(...) as dev:`` opens a session and terminates it on exit.
     """
@@ -160,7 +161,8 @@ class ScalewayDevice(Device):
         program.add_transform(require_shots, name=self.name)
         program.add_transform(validate_tape_shots, platform=self.platform)
         program.add_transform(validate_device_wires, self.wires, name=f"{self.name} on {self.platform.name}")
-        program.add_transform(validate_wire_count, platform=self.platform)
+        program.add_transform(defer_measurements, allow_postselect=False)  # may add wires for the MCMs
+        program.add_transform(validate_wire_count, platform=self.platform, device_wires=self.wires)
         program.add_transform(validate_measurements, sample_measurements=check_sample_measurement, name=self.name)
         program.add_transform(broadcast_expand)
         program.add_transform(split_non_commuting, grouping_strategy="qwc")
@@ -189,7 +191,9 @@ class ScalewayDevice(Device):
 
     # --- execution ---------------------------------------------------------------------
     def _wire_order(self, tape: QuantumScript) -> Wires:
-        return self.wires if self.wires is not None else tape.wires
+        if self.wires is None:
+            return tape.wires
+        return self.wires + Wires([w for w in tape.wires if w not in self.wires])  # + deferred-MCM wires
 
     def _program(self, tape: QuantumScript) -> Program:
         wires = self._wire_order(tape)

@@ -7,6 +7,7 @@ from pennylane.measurements import MeasurementProcess, SampleMeasurement, Shots
 from pennylane.tape import QuantumScript, QuantumScriptBatch
 from pennylane.transforms import transform
 from pennylane.typing import PostprocessingFn
+from pennylane.wires import Wires
 
 from ...core import Platform
 
@@ -47,10 +48,11 @@ def require_shots(tape: QuantumScript, name: str = "scaleway.qaas") -> tuple[Qua
 
 
 @transform
-def validate_wire_count(tape: QuantumScript, platform: Platform) -> tuple[QuantumScriptBatch, PostprocessingFn]:
-    """A circuit cannot use more wires than the platform has qubits."""
-    if platform.max_qubit_count and len(tape.wires) > platform.max_qubit_count:
-        raise WireError(
-            f"the circuit uses {len(tape.wires)} wires but {platform.name} has {platform.max_qubit_count} qubits"
-        )
+def validate_wire_count(
+    tape: QuantumScript, platform: Platform, device_wires: Wires | None = None
+) -> tuple[QuantumScriptBatch, PostprocessingFn]:
+    """A circuit cannot use more wires (device wires plus any it added) than the platform has qubits."""
+    n = len(Wires.all_wires([device_wires, tape.wires])) if device_wires is not None else len(tape.wires)
+    if platform.max_qubit_count and n > platform.max_qubit_count:
+        raise WireError(f"the circuit uses {n} wires but {platform.name} has {platform.max_qubit_count} qubits")
     return (tape,), _identity
