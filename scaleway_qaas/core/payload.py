@@ -123,11 +123,10 @@ def _field(data: Mapping[str, Any], key: str, kind: type, what: str) -> Any:
     return value
 
 
-@attrs.frozen
 class _Serialized:
-    """A serialized blob with its format and compression (programs, results, noise models)."""
+    """Methods shared by serialized blobs (programs, results, noise models): format, compression, text."""
 
-    serialization_format: int
+    serialization_format: IntEnum
     compression_format: int
     serialization: str
 
@@ -159,6 +158,10 @@ def _serialized_fields(data: Mapping[str, Any], fmt_enum: type[IntEnum], what: s
 class Program(_Serialized):
     """One program of a computation model: QASM 2/3, Cirq JSON, QIR..."""
 
+    serialization_format: ProgramFormat
+    compression_format: Compression
+    serialization: str
+
     @classmethod
     def from_text(
         cls, text: str, fmt: ProgramFormat, compression: Compression = Compression.NONE
@@ -175,6 +178,10 @@ class Program(_Serialized):
 @attrs.frozen
 class NoiseModel(_Serialized):
     """A noise model (Aer's ``NoiseModel.to_dict()`` for Aer platforms)."""
+
+    serialization_format: NoiseModelFormat
+    compression_format: Compression
+    serialization: str
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NoiseModel:
@@ -309,6 +316,10 @@ class ExperimentResult:
 class ProgramResult(_Serialized):
     """One job result payload (the ``result`` field of a job result, or the body at its ``url``)."""
 
+    serialization_format: ResultFormat
+    compression_format: Compression
+    serialization: str
+
     @classmethod
     def from_json(cls, text: str | bytes) -> ProgramResult:
         return cls(**_serialized_fields(_loads(text, "job result"), ResultFormat, "job result"))
@@ -328,7 +339,7 @@ class ProgramResult(_Serialized):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise PayloadError(f"result serialization is not valid JSON: {exc}") from exc
-        fmt = ResultFormat(self.serialization_format)
+        fmt = self.serialization_format
         decoder = _DECODERS.get(fmt)
         if decoder is None:
             raise PayloadError(
