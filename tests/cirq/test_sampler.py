@@ -198,3 +198,41 @@ def test_qpu_rejects_non_native_and_uncoupled_gates(make_sampler) -> None:
         sampler.run(cirq.Circuit(cirq.H(q[0]), cirq.measure(q[0])))
     with pytest.raises(InvalidArgumentError, match=r"qubits 0 and 2.*not coupled"):
         sampler.run(cirq.Circuit(cirq.CZ(q[0], q[2]), cirq.measure(q[0])))
+
+
+@pytest.mark.parametrize("backend", [GARNET, IBEX])
+def test_transpile_to_native_gates_on_qpus(make_sampler, backend: str) -> None:
+    """A random 3-qubit circuit (on coupled qubits 0-1-4 of Garnet) keeps its distribution once decomposed."""
+    qubits = [cirq.LineQubit(i) for i in (0, 1, 4)]
+    body = cirq.testing.random_circuit(qubits, n_moments=10, op_density=0.9, random_state=5)
+    body = cirq.Circuit(op for op in body.all_operations() if {q.x for q in op.qubits} != {0, 4})
+    a, b, c = qubits
+    body = cirq.Circuit(
+        cirq.H.on_each(*qubits), cirq.rx(0.7)(a), cirq.ry(1.1)(c), cirq.T(b), body, cirq.H.on_each(*qubits)
+    )
+    body += cirq.Circuit(cirq.CZ(a, b) ** 0.5, cirq.S(c), cirq.CNOT(b, c), cirq.rx(0.4)(a))
+    circuit = body + cirq.Circuit(cirq.measure(qubits[2], qubits[0], qubits[1], key="m"))
+    exact = np.abs(cirq.final_state_vector(body, qubit_order=[qubits[2], qubits[0], qubits[1]])) ** 2
+    reps = 2000
+    result = make_sampler(backend, transpile=True).run(circuit, repetitions=reps)
+    hist = result.histogram(key="m")
+    observed = np.array([hist.get(i, 0) for i in range(8)]) / reps
+    assert exact.max() < 0.6  # a non-trivial distribution
+    assert 0.5 * np.abs(observed - exact).sum() < 0.1  # platform noise is a few percent
+
+
+def test_a_sweep_is_one_core_submission(make_sampler, monkeypatch) -> None:
+    from scaleway_qaas.core.session import Session
+
+    calls: list[int] = []
+    original = Session.run_async
+
+    async def counting(self, programs, **kwargs):
+        calls.append(len(programs))
+        return await original(self, programs, **kwargs)
+
+    monkeypatch.setattr(Session, "run_async", counting)
+    q = cirq.LineQubit(0)
+    circuit = cirq.Circuit(cirq.X(q) ** sympy.Symbol("t"), cirq.measure(q, key="m"))
+    make_sampler(QSIM).run_sweep(circuit, cirq.Linspace("t", 0, 1, 12), repetitions=5)
+    assert calls == [12]

@@ -118,7 +118,7 @@ def _relabel(circuit: cirq.AbstractCircuit) -> tuple[cirq.Circuit, Layout]:
             if gate is not None:
                 new = f"k{len(slots)}"
                 slots.append(Slot(new, str(gate.key), gate.num_qubits()))
-                op = op.with_gate(gate.with_key(new))  # type: ignore[union-attr]
+                op = op.with_gate(gate.with_key(new))  # type: ignore[attr-defined]
             ops.append(op)
         moments.append(cirq.Moment(ops))
     return cirq.Circuit(moments), Layout(tuple(slots))
@@ -145,8 +145,10 @@ def _qubit_order(circuit: cirq.AbstractCircuit, platform: Platform) -> cirq.Qubi
     return cirq.QubitOrder.DEFAULT
 
 
-def prepare(circuit: cirq.AbstractCircuit, platform: Platform, fmt: ProgramFormat) -> Prepared:
-    """Check a resolved circuit against the platform and serialize it."""
+def prepare(
+    circuit: cirq.AbstractCircuit, platform: Platform, fmt: ProgramFormat, *, transpile: bool = False
+) -> Prepared:
+    """Check a resolved circuit against the platform and serialize it (``transpile``: to native gates, QPUs)."""
     if not circuit.has_measurements():
         raise ValueError("Circuit has no measurements to sample.")
     relabelled, layout = _relabel(circuit)
@@ -158,7 +160,13 @@ def prepare(circuit: cirq.AbstractCircuit, platform: Platform, fmt: ProgramForma
         if isinstance(order, cirq.QubitOrder) and order is not cirq.QubitOrder.DEFAULT:
             num_qubits = len(order.order_for(relabelled.all_qubits()))
         _check_qubits(num_qubits, platform)
-        text = _to_qasm(relabelled, fmt, order)
+        if transpile and not platform.is_simulator:
+            from .native import native_qasm
+
+            qubits = cirq.QubitOrder.as_qubit_order(order).order_for(relabelled.all_qubits())
+            text = native_qasm(relabelled, platform, qubits)
+        else:
+            text = _to_qasm(relabelled, fmt, order)
         if not platform.is_simulator:
             check_native(text, platform)
         declared = tuple(a or b for a, b in _QASM_REGISTER.findall(text))
@@ -197,7 +205,7 @@ def check_native(qasm: str, platform: Platform) -> None:
             raise InvalidArgumentError(
                 f"gate '{name}' (from Cirq's QASM export) is not native to {platform.name} (native: {gates}); "
                 "decompose the circuit to the platform's gate set first, e.g. with "
-                "scaleway_qaas.adapters.cirq.ScalewaySampler(..., transpile=True)"
+                "ScalewaySampler(..., transpile=True)"
             )
         qubits = [int(i) for i in re.findall(r"\[(\d+)\]", args)]
         if edges is not None and len(qubits) == 2 and name not in _CONTROL_OPS and frozenset(qubits) not in edges:

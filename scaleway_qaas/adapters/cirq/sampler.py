@@ -29,7 +29,10 @@ class ScalewaySampler(cirq.Sampler):
     Without ``session_id`` and session options, the process's implicit session
     on the platform is used; with ``deduplication_id``/``max_duration``/
     ``max_idle_duration``, the sampler opens its own session, terminated by
-    :meth:`close` (or on leaving a ``with`` block).
+    :meth:`close` (or on leaving a ``with`` block). ``options`` go to every job
+    (e.g. ``{"seed": 7}``); ``timeout`` bounds the wait for results; on QPU
+    platforms ``transpile=True`` decomposes circuits to the native gates
+    (LineQubit(i) is physical qubit i; no routing).
     """
 
     def __init__(
@@ -45,14 +48,16 @@ class ScalewaySampler(cirq.Sampler):
         *,
         options: dict[str, Any] | None = None,
         timeout: float | None = None,
+        transpile: bool = False,
     ) -> None:
         self.client = QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
         self.platform: Platform = self.client.find_platform(backend)
         self.program_format = choose_format(self.platform)
         self.options = dict(options or {})
         self.timeout = timeout
+        self.transpile = transpile
         self._session_id = session_id
-        self._session_options = {
+        self._session_options: dict[str, Any] = {
             k: v
             for k, v in dict(
                 deduplication_id=deduplication_id, max_duration=max_duration, max_idle_duration=max_idle_duration
@@ -125,7 +130,10 @@ class ScalewaySampler(cirq.Sampler):
         for circuit, params, reps in zip(programs, params_list, repetitions, strict=True):
             shots = _check_positive(reps)
             resolvers = list(cirq.to_resolvers(params))
-            prepared = [prepare(resolve(circuit, r), self.platform, self.program_format) for r in resolvers]
+            prepared = [
+                prepare(resolve(circuit, r), self.platform, self.program_format, transpile=self.transpile)
+                for r in resolvers
+            ]
             out.append((prepared, resolvers, shots))
         return out
 
