@@ -51,10 +51,23 @@ class EmulatorProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> None:
-        cmd = [sys.executable, "-m", "scaleway_qaas.emulator", "--port", str(self.port), "--db", str(self.db),
-               *self.extra]
-        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        cmd = [
+            sys.executable,
+            "-m",
+            "scaleway_qaas.emulator",
+            "--port",
+            str(self.port),
+            "--db",
+            str(self.db),
+            *self.extra,
+        ]
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -93,3 +106,16 @@ def emulator_process(tmp_path) -> Iterator[type[EmulatorProcess]]:
     yield make  # type: ignore[misc]
     for emu in started:
         emu.stop()
+
+
+OTHER_SECRET = "other-secret-fedcba9876543210"
+OTHER_PROJECT = "99999999-8888-7777-6666-555555555555"
+
+
+@pytest.fixture(scope="session")
+def token_emulator() -> Iterator[str]:
+    """An emulator with a token table: SECRET -> PROJECT, OTHER_SECRET -> OTHER_PROJECT."""
+    from scaleway_qaas.emulator import Emulator
+
+    with Emulator(tokens={SECRET: PROJECT, OTHER_SECRET: OTHER_PROJECT}, seed=11) as emulator:
+        yield emulator.url

@@ -49,7 +49,7 @@ def _crash_and_restart(emulator_process, n: int) -> None:
     def wait_last() -> None:
         try:
             waiter_outcome["results"] = jobs[-1].result(timeout=300)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             waiter_outcome["error"] = exc
 
     waiter = threading.Thread(target=wait_last, daemon=True)

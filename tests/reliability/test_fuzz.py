@@ -47,13 +47,26 @@ def seeded(emulator_url) -> dict[str, str]:
     job = session.run([qasm(BELL)], shots=10)
     job.result(timeout=60)
     info = client.get_job(job.job_id)
-    booking = httpx.post(
-        f"{emulator_url}{API}/sessions", headers=HEADERS,
-        json={"project_id": PROJECT, "platform_id": client.find_platform("QPU-GARNET-20PQ").id,
-              "booking_demand": {"description": "fuzz"}},
-    ).json().get("booking_id")
-    ids = {"platform_id": platform.id, "session_id": session.id, "job_id": job.job_id,
-           "model_id": info.model_id, "project_id": PROJECT}
+    booking = (
+        httpx.post(
+            f"{emulator_url}{API}/sessions",
+            headers=HEADERS,
+            json={
+                "project_id": PROJECT,
+                "platform_id": client.find_platform("QPU-GARNET-20PQ").id,
+                "booking_demand": {"description": "fuzz"},
+            },
+        )
+        .json()
+        .get("booking_id")
+    )
+    ids = {
+        "platform_id": platform.id,
+        "session_id": session.id,
+        "job_id": job.job_id,
+        "model_id": info.model_id,
+        "project_id": PROJECT,
+    }
     if booking:
         ids["booking_id"] = booking
     return ids
@@ -61,8 +74,13 @@ def seeded(emulator_url) -> dict[str, str]:
 
 def _run_operation(op, base_url: str, ids: dict[str, str] | None, stats: Counter, failures: list[str]) -> None:
     @given(case=op.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-              phases=[Phase.generate], database=None)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
+        database=None,
+    )
     def run(case) -> None:
         if ids and case.path_parameters:
             case.path_parameters = {k: ids.get(k, v) for k, v in case.path_parameters.items()}
@@ -122,8 +140,15 @@ def test_stateful_fuzzing(emulator_url):
                 checks.append(response_schema_conformance)
             case.validate_response(response, checks=checks, headers=HEADERS)
 
-    Machine.run(settings=settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck),
-                                  stateful_step_count=6, database=None))
+    Machine.run(
+        settings=settings(
+            max_examples=15,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            stateful_step_count=6,
+            database=None,
+        )
+    )
     assert sum(calls.values()) > 0
 
 
@@ -167,8 +192,7 @@ def circuits(draw):
 
 
 @given(circuit=circuits())
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          database=None)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None)
 def test_random_circuits_match_local_statevector(aer_session, circuit):
     from qiskit import qasm2
     from qiskit.quantum_info import Statevector
@@ -183,8 +207,9 @@ def test_random_circuits_match_local_statevector(aer_session, circuit):
         assert abs(result.counts.get(key, 0) / SHOTS - p) <= 5 * sigma, (key, p, result.counts, circuit)
 
 
-@pytest.mark.xfail(strict=True, reason="emulator bug: Aer runs circuits untranspiled "
-                   "(see /work/notes/emulator_bugs.md)")
+@pytest.mark.xfail(
+    strict=True, reason="emulator bug: Aer runs circuits untranspiled (see /work/notes/emulator_bugs.md)"
+)
 def test_qasm2_gate_definition_named_like_an_aer_gate(aer_session):
     """qiskit.qasm2.dumps writes non-qelib1 gates (xx_plus_yy, ...) as gate definitions; Aer must get them
     decomposed, not by name."""
@@ -199,8 +224,9 @@ def test_qasm2_gate_definition_named_like_an_aer_gate(aer_session):
     assert result.counts == {"01": 100}
 
 
-@pytest.mark.xfail(strict=True, reason="emulator bug: Aer runs circuits untranspiled "
-                   "(see /work/notes/emulator_bugs.md)")
+@pytest.mark.xfail(
+    strict=True, reason="emulator bug: Aer runs circuits untranspiled (see /work/notes/emulator_bugs.md)"
+)
 def test_qelib1_ch_gate_runs(aer_session):
     text = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; x q[0]; ch q[0],q[1]; measure q -> c;'
     (result,) = aer_session.run([qasm(text)], shots=400).result(timeout=60)
