@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Sequence
@@ -11,7 +12,14 @@ from typing import Any
 import attrs
 
 from .client import QaaSClient
-from .errors import InvalidArgumentError, JobCancelledError, JobFailedError, JobTimeoutError, PayloadError
+from .errors import (
+    InvalidArgumentError,
+    JobCancelledError,
+    JobFailedError,
+    JobTimeoutError,
+    PayloadError,
+    ServerError,
+)
 from .loop import run_sync, submit
 from .payload import (
     BackendData,
@@ -26,6 +34,7 @@ from .resources import JobStatus, Platform
 from .transport import USER_AGENT
 
 MAX_CONCURRENT_SUBMISSIONS = 16
+log = logging.getLogger("scaleway_qaas.job")
 
 
 @attrs.frozen
@@ -35,6 +44,8 @@ class PollPolicy:
     initial_interval: float = 0.002
     factor: float = 1.5
     max_interval: float = 2.0
+    #: how long polling rides over an unreachable or failing service (e.g. a restart) before giving up
+    max_outage: float = 300.0
 
 
 def validate_submission(
@@ -183,8 +194,22 @@ class Job:
         """Poll until every remote job is final (or one failed); raise :class:`JobTimeoutError` on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         interval = self.poll.initial_interval
+        outage_since: float | None = None
         while True:
-            infos = await self._refresh()
+            try:
+                infos = await self._refresh()
+                outage_since = None
+            except ServerError:
+                # the job lives on the server: keep polling through an outage, within limits
+                outage_since = outage_since or time.monotonic()
+                if time.monotonic() - outage_since > self.poll.max_outage or (
+                    deadline is not None and time.monotonic() + interval > deadline
+                ):
+                    raise
+                log.warning("service unavailable while waiting for job %s; still polling", self.job_id)
+                await asyncio.sleep(interval)
+                interval = min(interval * self.poll.factor, self.poll.max_interval)
+                continue
             if any(i.status in (JobStatus.ERROR, JobStatus.CANCELLED) for i in infos) or all(
                 i.status.is_final for i in infos
             ):
