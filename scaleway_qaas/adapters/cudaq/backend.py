@@ -1,0 +1,154 @@
+"""Where the pure-Python path runs: clients, platforms and sessions (all from the core), and async results."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import threading
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future
+from typing import Any, Generic, TypeVar
+
+from ...core import Config, Program, ProgramFormat, QaaSClient, Session, resolve_config
+from ...core.errors import QaaSError, SessionClosedError
+from ...core.job import validate_submission
+from ...core.loop import submit
+from ...core.payload import ExperimentResult
+from ...core.resources import Platform
+from ...errors import InvalidArgumentError
+from .target import DEFAULT_MACHINE, SESSION_OPTIONS
+
+T = TypeVar("T")
+CONNECTION_OPTIONS = ("secret_key", "project_id", "url", "profile")
+
+_lock = threading.Lock()
+_clients: dict[Config, QaaSClient] = {}
+_platforms: dict[tuple[Config, str], Platform] = {}
+_sessions: dict[tuple[Config, str, tuple[tuple[str, Any], ...]], Session] = {}
+
+
+class ScalewayFuture(Generic[T]):
+    """The pending result of a ``*_async`` call: ``get()`` blocks, ``await`` works from any event loop."""
+
+    def __init__(self, future: Future[list[ExperimentResult]], convert: Callable[[list[ExperimentResult]], T],
+                 job_id: Callable[[], str | None]) -> None:
+        self._future = future
+        self._convert = convert
+        self._job_id = job_id
+
+    @property
+    def job_id(self) -> str | None:
+        """The core job id (``"id1,id2"`` when split), once the jobs are created."""
+        return self._job_id()
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def get(self, timeout: float | None = None) -> T:
+        """The result; raises the core's errors (``JobFailedError``, ``JobTimeoutError``...)."""
+        return self._convert(self._future.result(timeout))
+
+    def __await__(self) -> Generator[Any, None, T]:
+        results = yield from asyncio.wrap_future(self._future).__await__()
+        return self._convert(results)
+
+
+def _client(config: Config) -> QaaSClient:
+    with _lock:
+        if config not in _clients:
+            _clients[config] = QaaSClient(config)
+        return _clients[config]
+
+
+def _platform(client: QaaSClient, machine: str) -> Platform:
+    key = (client.config, machine)
+    with _lock:
+        cached = _platforms.get(key)
+    if cached is None:
+        cached = client.find_platform(machine)  # NotFoundError listing close names
+        if ProgramFormat.QASM_V2 not in cached.program_formats:
+            raise InvalidArgumentError(f"platform {machine} does not accept OpenQASM 2 programs")
+        with _lock:
+            _platforms[key] = cached
+    return cached
+
+
+def split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(connection options, session options)``; unknown names raise ``TypeError``."""
+    unknown = sorted(set(options) - set(CONNECTION_OPTIONS) - set(SESSION_OPTIONS) - {"session"})
+    if unknown:
+        raise TypeError(
+            f"unexpected keyword argument(s) {unknown}; accepted: shots_count, machine, session, "
+            f"{', '.join(CONNECTION_OPTIONS + SESSION_OPTIONS)}"
+        )
+    return ({k: options[k] for k in CONNECTION_OPTIONS if options.get(k) is not None},
+            {k: options[k] for k in SESSION_OPTIONS if options.get(k) is not None})
+
+
+def session_for(machine: str | None = None, **options: Any) -> Session:
+    """The session to run on: ``session=``, else one opened per distinct session options, else the implicit one."""
+    connection, session_options = split_options(options)
+    if options.get("session") is not None:
+        return options["session"]
+    client = _client(resolve_config(**connection))
+    platform = _platform(client, machine or DEFAULT_MACHINE)
+    if not session_options:
+        return Session.implicit(client, platform)
+    key = (client.config, platform.id, tuple(sorted(session_options.items())))
+    with _lock:
+        session = _sessions.get(key)
+        if session is None:
+            session = _sessions[key] = Session.open(client, platform, **session_options)
+        return session
+
+
+def _forget(session: Session) -> None:
+    with _lock:
+        for key, known in list(_sessions.items()):
+            if known is session:
+                del _sessions[key]
+
+
+def run_async(session: Session, programs: Sequence[Program], shots: int, num_qubits: int,
+              convert: Callable[[list[ExperimentResult]], T], reopen: Callable[[], Session]) -> ScalewayFuture[T]:
+    """Validate, then submit every program in one core run and return a future of the converted results."""
+    validate_submission(session.platform, len(programs), shots, num_qubits)
+    job_ref: dict[str, str] = {}
+
+    async def go() -> list[ExperimentResult]:
+        current = session
+        try:
+            job = await current.run_async(programs, shots=shots, num_qubits=num_qubits)
+        except SessionClosedError:
+            if current.is_implicit or current not in _sessions.values():
+                raise
+            _forget(current)  # a session this module opened expired: open it again, once
+            current = await asyncio.to_thread(reopen)
+            job = await current.run_async(programs, shots=shots, num_qubits=num_qubits)
+        job_ref["id"] = job.job_id
+        return await job.result_async()
+
+    return ScalewayFuture(submit(go()), convert, lambda: job_ref.get("id"))
+
+
+def close_sessions() -> list[str]:
+    """Terminate the sessions this module opened with explicit options but no ``deduplication_id``.
+
+    Sessions with a ``deduplication_id`` may be shared with other processes and are left to expire.
+    Also done at exit.
+    """
+    with _lock:
+        sessions = list(_sessions.values())
+        _sessions.clear()
+    closed = []
+    for session in sessions:
+        if not session.info.deduplication_id:
+            try:
+                session.terminate()
+                closed.append(session.id)
+            except QaaSError:  # best effort (already gone, service unreachable at exit)
+                pass
+    return closed
+
+
+atexit.register(close_sessions)

@@ -1,0 +1,61 @@
+"""``scaleway_qaas.adapters.cudaq.set_target``: the native target configured by the core's resolver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cudaq
+import pytest
+from cudaq_kernels import asymmetric
+
+from scaleway_qaas.adapters import cudaq as scw
+from scaleway_qaas.adapters.cudaq.target import native_options
+from scaleway_qaas.errors import ConfigurationError, InvalidArgumentError
+
+
+def _config_file_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str]) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"secret_key: {env['SCW_SECRET_KEY']}\ndefault_project_id: {env['SCW_PROJECT_ID']}\n"
+        f"api_url: {env['SCW_API_URL']}\n"
+    )
+    for key in (*env, "SCW_DEFAULT_PROJECT_ID", "SCW_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SCW_CONFIG_PATH", str(path))
+
+
+def test_native_target_from_config_file_only(
+    native_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _config_file_only(monkeypatch, tmp_path, native_env)
+    config = scw.set_target(machine="EMU-CUDAQ-H100", max_duration="20m", max_idle_duration=120)
+    assert config.api_url == native_env["SCW_API_URL"] and "config file" in config.sources["secret_key"]
+    assert native_env["SCW_SECRET_KEY"] not in repr(config)
+    assert dict(cudaq.sample(asymmetric, shots_count=50).items()) == {"100": 50}
+
+
+def test_python_path_from_config_file_only(
+    scw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _config_file_only(monkeypatch, tmp_path, scw_env)
+    assert dict(scw.sample(asymmetric, shots_count=50).items()) == {"100": 50}
+
+
+def test_missing_credentials_say_where_they_were_looked_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for key in ("SCW_SECRET_KEY", "SCW_PROJECT_ID", "SCW_DEFAULT_PROJECT_ID", "SCW_API_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SCW_CONFIG_PATH", str(tmp_path / "none.yaml"))
+    with pytest.raises(ConfigurationError, match="SCW_SECRET_KEY"):
+        scw.set_target()
+
+
+def test_session_options_as_the_cpp_target_reads_them() -> None:
+    assert native_options(max_duration="1h30m", max_idle_duration=300, deduplication_id="w", name=None) == {
+        "max_duration": "5400s", "max_idle_duration": "300s", "deduplication_id": "w",
+    }
+    with pytest.raises(InvalidArgumentError, match="duration"):
+        native_options(max_duration="soon")
+    with pytest.raises(InvalidArgumentError, match="unknown session option"):
+        native_options(max_durations="5m")
