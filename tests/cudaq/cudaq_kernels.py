@@ -81,3 +81,11 @@ def builder_kernel() -> tuple[object, object]:
     kernel.ry(theta, q[0])
     kernel.cx(q[0], q[1])
     return kernel, theta
+
+
+@cudaq.kernel
+def phases():
+    """Only rz gates (native on QPU-IBEX-12PQ): always "00"."""
+    q = cudaq.qvector(2)
+    rz(0.3, q[0])
+    rz(0.7, q[1])

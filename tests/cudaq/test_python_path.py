@@ -18,6 +18,7 @@ from cudaq_kernels import (
     mid_circuit,
     partial,
     pauli_exp,
+    phases,
     reversed_measure,
     rotation,
 )
@@ -154,7 +155,7 @@ def test_not_a_kernel_and_unknown_options(scw_env: dict[str, str]) -> None:
 ])
 def test_shots_outside_the_platform_limits(scw_env: dict[str, str], machine: str, shots: int, match: str) -> None:
     with pytest.raises(InvalidArgumentError, match=match):
-        scw.sample(bell, shots_count=shots, machine=machine)
+        scw.sample(phases, shots_count=shots, machine=machine)
 
 
 def test_observe_term_outside_the_kernel(scw_env: dict[str, str]) -> None:
@@ -166,3 +167,16 @@ def test_import_scaleway_qaas_does_not_import_cudaq() -> None:
     code = "import sys, scaleway_qaas, scaleway_qaas.core, scaleway_qaas.adapters; print('cudaq' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("machine", ["QPU-IBEX-12PQ", "QPU-GARNET-20PQ"])
+def test_qpu_refuses_non_native_gates_before_submission(scw_env: dict[str, str], machine: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"runs only its native gates .* uses cx, h"):
+        scw.sample(bell, shots_count=100, machine=machine)
+    with pytest.raises(InvalidArgumentError, match="native gates"):
+        scw.observe(ansatz, spin.x(0), 0.1, machine=machine)
+
+
+def test_qpu_runs_kernels_of_native_gates(scw_env: dict[str, str]) -> None:
+    counts = dict(scw.sample(phases, shots_count=500, machine="QPU-IBEX-12PQ").items())
+    assert sum(counts.values()) == 500 and counts.get("00", 0) >= 450  # noisy QPU emulation: ~1% readout error

@@ -16,6 +16,7 @@ from ...core.loop import submit
 from ...core.payload import ExperimentResult
 from ...core.resources import Platform
 from ...errors import InvalidArgumentError
+from .convert import Circuit
 from .target import DEFAULT_MACHINE, SESSION_OPTIONS
 
 T = TypeVar("T")
@@ -107,6 +108,20 @@ def _forget(session: Session) -> None:
         for key, known in list(_sessions.items()):
             if known is session:
                 del _sessions[key]
+
+
+def check_native_gates(platform: Platform, circuits: Sequence[Circuit], extra: Sequence[str] = ()) -> None:
+    """Refuse, before anything is billed, gates a QPU does not run natively (simulators run any)."""
+    if platform.native_gates is None:
+        return
+    used = set(extra).union(*(c.gates for c in circuits))
+    foreign = sorted(used - set(platform.native_gates))
+    if foreign:
+        raise InvalidArgumentError(
+            f"{platform.name} runs only its native gates ({', '.join(platform.native_gates)}); the kernel uses "
+            f"{', '.join(foreign)}. CUDA-Q emits h, s, t, rx, ry, rz, x, y, z, cx: use a simulator platform "
+            "(EMU-CUDAQ-H100, EMU-AER-16C-128M, EMU-QSIM-16C-128M) or the Qiskit adapter, which transpiles"
+        )
 
 
 def run_async(session: Session, programs: Sequence[Program], shots: int, num_qubits: int,

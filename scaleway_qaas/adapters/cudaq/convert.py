@@ -45,6 +45,12 @@ class Circuit:
     def num_qubits(self) -> int:
         return len(self.qubits)
 
+    @property
+    def gates(self) -> set[str]:
+        """Names of the gates the body applies."""
+        skip = ("OPENQASM", "include", "qreg", "gate", "opaque", "}", "barrier")
+        return {re.split(r"[\s(]", line, maxsplit=1)[0] for line in self.body.splitlines() if not line.startswith(skip)}
+
     def qasm(self, rotations: Sequence[str] = (), measured: Sequence[int] | None = None) -> str:
         """The program: body, ``rotations`` lines, then ``measured`` qubits into creg ``meas`` in that order."""
         order = self.measured if measured is None else tuple(measured)

@@ -9,7 +9,7 @@ import cudaq
 
 from ...core.payload import ExperimentResult
 from ...errors import InvalidArgumentError
-from .backend import ScalewayFuture, run_async, session_for, split_options
+from .backend import ScalewayFuture, check_native_gates, run_async, session_for, split_options
 from .convert import basis_rotations, parity_expectation, to_circuit, to_sample_result
 
 
@@ -73,7 +73,7 @@ def observe_async(
     split_options(options)
     circuit = to_circuit(kernel, args)
     constant = 0.0
-    measured: list[tuple[str, float, list[int]]] = []  # (term id, coefficient, qubits)
+    measured: list[tuple[str, float, list[int], set[str]]] = []  # (term id, coefficient, qubits, rotation gates)
     programs = []
     for term in _terms_of(spin_op):
         coefficient = complex(term.evaluate_coefficient())
@@ -88,13 +88,13 @@ def observe_async(
                 f"term {term.term_id} acts on qubit {qubits[-1]} but the kernel has {circuit.num_qubits} qubits"
             )
         word = term.get_pauli_word(circuit.num_qubits)
-        measured.append((str(term.term_id), coefficient.real, qubits))
+        measured.append((str(term.term_id), coefficient.real, qubits, _rotation_gates(word)))
         programs.append(circuit.program(basis_rotations(circuit, word), measured=qubits))
 
     def convert(results: Sequence[ExperimentResult]) -> ScalewayObserveResult:
         terms: dict[str, tuple[float, cudaq.SampleResult]] = {}
         energy = constant
-        for (term_id, coefficient, _), result in zip(measured, results, strict=True):
+        for (term_id, coefficient, _, _), result in zip(measured, results, strict=True):
             value = parity_expectation(result.counts)
             terms[term_id] = (value, to_sample_result(result))
             energy += coefficient * value
@@ -103,8 +103,13 @@ def observe_async(
     if not programs:  # only an identity: nothing to run
         return _ready(convert([]))
     session = session_for(machine, **options)
+    check_native_gates(session.platform, [circuit], sorted(set().union(*(m[3] for m in measured))))
     return run_async(session, programs, shots_count, circuit.num_qubits, convert,
                      lambda: session_for(machine, **options))
+
+
+def _rotation_gates(word: str) -> set[str]:
+    return ({"h"} if "X" in word else set()) | ({"rx"} if "Y" in word else set())
 
 
 def _ready(value: ScalewayObserveResult) -> ScalewayFuture[ScalewayObserveResult]:

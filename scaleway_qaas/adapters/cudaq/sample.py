@@ -8,12 +8,12 @@ from typing import Any
 import cudaq
 
 from ...core.payload import ExperimentResult
-from .backend import ScalewayFuture, run_async, session_for, split_options
+from .backend import ScalewayFuture, check_native_gates, run_async, session_for, split_options
 from .convert import to_circuit, to_sample_result
 
 
 def _as_tuple(args: Any) -> tuple[Any, ...]:
-    return tuple(args) if isinstance(args, list | tuple) else (args,)
+    return args if isinstance(args, tuple) else (args,)
 
 
 def sample_async(
@@ -29,6 +29,7 @@ def sample_async(
     split_options(options)
     circuit = to_circuit(kernel, args)
     session = session_for(machine, **options)
+    check_native_gates(session.platform, [circuit])
     return run_async(
         session, [circuit.program()], shots_count, circuit.num_qubits,
         lambda results: to_sample_result(results[0]), lambda: session_for(machine, **options),
@@ -48,6 +49,7 @@ def sample_batch_async(
     split_options(options)
     circuits = [to_circuit(kernel, _as_tuple(args)) for args in args_list]
     session = session_for(machine, **options)
+    check_native_gates(session.platform, circuits)
 
     def convert(results: Sequence[ExperimentResult]) -> list[cudaq.SampleResult]:
         return [to_sample_result(r) for r in results]
@@ -60,5 +62,5 @@ def sample_batch_async(
 
 def sample_batch(kernel: Any, args_list: Iterable[Any], *, shots_count: int = 1000, machine: str | None = None,
                  **options: Any) -> list[cudaq.SampleResult]:
-    """``sample`` for many argument sets at once (each item: a tuple of arguments, or a single argument)."""
+    """``sample`` for many argument sets at once (each item: a tuple of arguments; anything else is one argument)."""
     return sample_batch_async(kernel, args_list, shots_count=shots_count, machine=machine, **options).get()
