@@ -122,7 +122,7 @@ def stats(samples: Sequence[float]) -> dict[str, float]:
 def ms(seconds: float | None) -> str:
     if seconds is None or seconds != seconds:
         return "-"
-    return f"{seconds * 1e3:.2f} ms" if seconds < 10 else f"{seconds:.1f} s"
+    return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def ratio(value: float | None, base: float | None) -> str:
@@ -144,6 +144,22 @@ def unavailable(exc: BaseException) -> str:
 def failed(exc: BaseException) -> str:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"error: {type(exc).__name__}: {first[:120]}"
+
+
+def measure(factory: Callable[[], Callable[[], Any]], n: int, warmup: int = 1) -> dict[str, Any]:
+    """Build a path (``n/a`` if its adapter does not import), warm it up, time it ``n`` times."""
+    try:
+        fn = factory()
+    except ImportError as exc:
+        return {"status": unavailable(exc)}
+    except AttributeError as exc:  # the adapter is there, not yet this function of it
+        return {"status": unavailable(exc) if "module" in str(exc) else failed(exc)}
+    except Exception as exc:
+        return {"status": failed(exc)}
+    try:
+        return {"status": "ok", **stats(timeit(fn, n, warmup))}
+    except Exception as exc:  # a broken path is reported, the other paths still run
+        return {"status": failed(exc)}
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], note: str = "") -> None:

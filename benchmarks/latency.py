@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import paths
-from .common import AER, CUDAQ, QSIM, Context, failed, goal, ms, print_table, ratio, stats, timeit, unavailable
+from .common import AER, CUDAQ, QSIM, Context, goal, measure, ms, print_table, ratio
 
 IN_PROCESS, CHILD = "in-process", "child process"
 # (row, platform and emulator of its bare-HTTP baseline, factory of the timed call)
@@ -20,17 +20,6 @@ PATHS: list[tuple[str, str, str, Callable[[Context], Callable[[], Any]]]] = [
     ("cudaq native target sample()", CUDAQ, CHILD, paths.cudaq_native_bell),
     ("official qiskit_scaleway", AER, IN_PROCESS, paths.official_qiskit_bell),
 ]
-
-
-def measure(factory: Callable[[], Callable[[], Any]], n: int) -> dict[str, Any]:
-    try:
-        fn = factory()
-    except ImportError as exc:
-        return {"status": unavailable(exc)}
-    try:
-        return {"status": "ok", **stats(timeit(fn, n))}
-    except Exception as exc:  # a broken path is reported, the other benchmarks still run
-        return {"status": failed(exc)}
 
 
 def run(ctx: Context) -> dict[str, Any]:

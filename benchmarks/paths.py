@@ -118,7 +118,7 @@ def cudaq_python_bell(ctx: Context) -> Callable[[], Any]:
     from scaleway_qaas.adapters import cudaq as scw_cudaq
 
     kernel = cudaq_bell_kernel()
-    return lambda: scw_cudaq.sample(kernel, shots_count=1000, backend=CUDAQ, **ctx.creds)
+    return lambda: scw_cudaq.sample(kernel, shots_count=1000, machine=CUDAQ, **ctx.creds)
 
 
 def official_qiskit_bell(ctx: Context) -> Callable[[], Any]:
