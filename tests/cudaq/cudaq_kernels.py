@@ -89,3 +89,12 @@ def phases():
     q = cudaq.qvector(2)
     rz(0.3, q[0])
     rz(0.7, q[1])
+
+
+@cudaq.kernel
+def gate_after_measure():
+    """A gate on a qubit already measured: not expressible with final measurements only."""
+    q = cudaq.qvector(2)
+    mz(q[0])
+    x(q[0])
+    mz(q[1])

@@ -15,6 +15,7 @@ from cudaq_kernels import (
     asymmetric,
     bell,
     builder_kernel,
+    gate_after_measure,
     mid_circuit,
     partial,
     pauli_exp,
@@ -127,9 +128,11 @@ def test_unknown_machine_lists_platforms(scw_env: dict[str, str]) -> None:
         scw.sample(bell, machine="EMU-CUDAQ-H1000")
 
 
-def test_untranslatable_kernel(scw_env: dict[str, str]) -> None:
+def test_untranslatable_kernels(scw_env: dict[str, str]) -> None:
     with pytest.raises(InvalidArgumentError, match=r"cannot be translated to OpenQASM 2.*native target"):
         scw.sample(mid_circuit)
+    with pytest.raises(InvalidArgumentError, match="operation after a measurement"):
+        scw.sample(gate_after_measure)
 
 
 @pytest.mark.parametrize(

@@ -145,8 +145,17 @@ def parse(qasm: str, name: str = "kernel") -> Circuit:
             continue
         elif line.startswith("if"):
             raise _untranslatable(name, f"classically controlled operation {line!r}")
+        elif measured and _touches(line, [qubits[i] for i in measured]):
+            raise _untranslatable(name, f"operation after a measurement of the same qubit: {line!r}")
         body.append(line)
     return Circuit("\n".join(body), tuple(qubits), tuple(sorted(measured)) or tuple(range(len(qubits))))
+
+
+def _touches(line: str, operands: Sequence[str]) -> bool:
+    registers = {operand.split("[")[0] for operand in operands}
+    return any(operand in line for operand in operands) or any(
+        re.search(rf"\b{reg}\b(?!\[)", line) for reg in registers
+    )
 
 
 def to_circuit(kernel: Any, args: Sequence[Any]) -> Circuit:
