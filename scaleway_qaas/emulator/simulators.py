@@ -189,6 +189,8 @@ def _revive(obj: Any) -> Any:
 _local = threading.local()
 
 
+
+
 def _simulator(noise_model: Any) -> Any:
     from qiskit_aer import AerSimulator
 
@@ -222,7 +224,9 @@ def _run_aer(platform: PlatformSpec, model: ComputationModel, shots: int, memory
     if seed is not None:
         run_options["seed_simulator"] = seed
     try:
-        result = _simulator(noise).run(circuits, **run_options).result()
+        # Aer's run() hands circuits to a shared executor thread, where qiskit 2.6 can segfault on
+        # circuits built in another thread; run the job function in this worker thread instead.
+        result = _simulator(noise)._execute_circuits_job(circuits, None, run_options)
     except Exception as exc:  # Aer reports invalid circuits as various exceptions
         raise ExecutionError(f"simulation failed: {type(exc).__name__}: {exc}") from exc
     if not result.success:
