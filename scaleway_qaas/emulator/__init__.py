@@ -6,6 +6,6 @@ shell with ``scaleway-qaas emulator`` (:mod:`.cli`).
 
 from .faults import FaultConfig
 from .platforms import CATALOGUE, PlatformSpec
-from .server import Emulator, run_emulator
+from .server import Emulator, run_emulator, run_emulator_process
 
-__all__ = ["CATALOGUE", "Emulator", "FaultConfig", "PlatformSpec", "run_emulator"]
+__all__ = ["CATALOGUE", "Emulator", "FaultConfig", "PlatformSpec", "run_emulator", "run_emulator_process"]

@@ -9,6 +9,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -121,3 +124,27 @@ def run_emulator(**kwargs: Any) -> Iterator[str]:
     """Run an :class:`Emulator` (same keyword arguments) for the ``with`` block; yield its URL."""
     with Emulator(**kwargs) as emulator:
         yield emulator.url
+
+
+@contextmanager
+def run_emulator_process(*cli_args: str) -> Iterator[str]:
+    """Run ``python -m scaleway_qaas.emulator --port 0 [cli_args]`` in a child process; yield its URL.
+
+    Use it for clients that block the GIL while doing HTTP, such as CUDA-Q's built-in
+    ``scaleway`` target: an in-process server thread could never answer them.
+    """
+    command = [sys.executable, "-m", "scaleway_qaas.emulator", "--port", "0", *cli_args]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if "listening on " not in line:
+            raise RuntimeError(f"the emulator process did not start: {line.strip() or proc.wait(10)}")
+        yield line.split("listening on ")[1].split()[0]
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -189,8 +189,6 @@ def _revive(obj: Any) -> Any:
 _local = threading.local()
 
 
-
-
 def _simulator(noise_model: Any) -> Any:
     from qiskit_aer import AerSimulator
 
