@@ -46,10 +46,10 @@ def sample_cudaq(url: str, shots: int) -> Counts:
     @cudaq.kernel
     def ghz() -> None:
         q = cudaq.qvector(3)
-        h(q[0])  # noqa: F821 (CUDA-Q kernel builtins)
-        x.ctrl(q[0], q[1])  # noqa: F821
-        x.ctrl(q[1], q[2])  # noqa: F821
-        mz(q)  # noqa: F821
+        h(q[0])  # type: ignore[name-defined]  # noqa: F821 (CUDA-Q kernel builtins)
+        x.ctrl(q[0], q[1])  # type: ignore[name-defined]  # noqa: F821
+        x.ctrl(q[1], q[2])  # type: ignore[name-defined]  # noqa: F821
+        mz(q)  # type: ignore[name-defined]  # noqa: F821
 
     cudaq.set_target("scaleway", url=url, machine=CUDAQ, project_id=DEMO_PROJECT_ID, secret_key=DEMO_SECRET_KEY)
     try:

@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(**_handler("resources:jobs_show"))
     p = add(jsub, "cancel", "cancel a job")
     p.add_argument("id", metavar="ID")
+    json_flag(p)
     p.set_defaults(**_handler("resources:jobs_cancel"))
     p = add(jsub, "results", "counts of each program of a finished job")
     p.add_argument("id", metavar="ID", help="job id (several ids joined by commas are one submission)")
