@@ -200,6 +200,33 @@ def _simulator(noise_model: Any) -> Any:
     return sim
 
 
+@cache
+def _aer_instructions() -> frozenset[str]:
+    """Standard instruction names Aer executes as they are (anything else is lowered to them first)."""
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+    from qiskit_aer import AerSimulator
+
+    standard = set(get_standard_gate_name_mapping()) | {"measure", "reset", "barrier", "delay"}
+    return frozenset(set(AerSimulator().target.operation_names) & standard)
+
+
+def _for_aer(qc: Any) -> Any:
+    """A simulator accepts any valid circuit: lower gates Aer lacks (``ch``...) and gates the program
+    defines itself (even when named like an Aer gate, e.g. ``xx_plus_yy``) to Aer's instructions first."""
+
+    def defined(circuit: Any) -> list[str]:
+        # qiskit.qasm2 loads a program's own ``gate`` definitions as its private _DefinedGate
+        return sorted({i.operation.name for i in circuit.data if type(i.operation).__name__ == "_DefinedGate"})
+
+    while names := defined(qc):
+        qc = qc.decompose(gates_to_decompose=names)
+    if all(inst.operation.name in _aer_instructions() for inst in qc.data):
+        return qc
+    from qiskit import transpile
+
+    return transpile(qc, basis_gates=sorted(_aer_instructions()), optimization_level=0)
+
+
 def _run_aer(platform: PlatformSpec, model: ComputationModel, shots: int, memory: bool, seed: int | None) -> list[str]:
     circuits = []
     for i, program in enumerate(model.programs):
@@ -211,6 +238,8 @@ def _run_aer(platform: PlatformSpec, model: ComputationModel, shots: int, memory
             )
         if platform.native_gates is not None:
             _check_native(platform, qc, i)
+        else:
+            qc = _for_aer(qc)
         circuits.append(qc)
     if platform.noise is not None:
         noise = _platform_noise(platform)

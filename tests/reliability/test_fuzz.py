@@ -167,7 +167,7 @@ SHOTS = 4000
 
 ONE = ["h", "x", "y", "z", "s", "sdg", "t", "tdg", "sx"]
 ROT = ["rx", "ry", "rz", "p"]
-TWO = ["cx", "cy", "cz", "swap"]  # "ch": emulator bug, see the xfail test below
+TWO = ["cx", "cy", "cz", "swap", "ch"]
 
 
 @st.composite
@@ -207,9 +207,6 @@ def test_random_circuits_match_local_statevector(aer_session, circuit):
         assert abs(result.counts.get(key, 0) / SHOTS - p) <= 5 * sigma, (key, p, result.counts, circuit)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="emulator bug: Aer runs circuits untranspiled (see /work/notes/emulator_bugs.md)"
-)
 def test_qasm2_gate_definition_named_like_an_aer_gate(aer_session):
     """qiskit.qasm2.dumps writes non-qelib1 gates (xx_plus_yy, ...) as gate definitions; Aer must get them
     decomposed, not by name."""
@@ -224,9 +221,6 @@ def test_qasm2_gate_definition_named_like_an_aer_gate(aer_session):
     assert result.counts == {"01": 100}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="emulator bug: Aer runs circuits untranspiled (see /work/notes/emulator_bugs.md)"
-)
 def test_qelib1_ch_gate_runs(aer_session):
     text = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; x q[0]; ch q[0],q[1]; measure q -> c;'
     (result,) = aer_session.run([qasm(text)], shots=400).result(timeout=60)
