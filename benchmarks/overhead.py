@@ -33,7 +33,7 @@ def run(ctx: Context) -> dict[str, Any]:
 
     from scaleway_qaas.core import Program, ProgramFormat
 
-    n = ctx.reps(3, 15)
+    n = ctx.reps(2, 15)
     text = qiskit.qasm2.dumps(random_circuit())
     program = Program.from_text(text, ProgramFormat.QASM_V2)
     qc = qiskit.qasm2.loads(text)  # the very circuit the emulator simulates (Aer's speed depends on its gates)

@@ -80,7 +80,7 @@ def cudaq_sweep(ctx: Context) -> Callable[[], Any]:
     kernel.rx(t, q[0])
     kernel.cx(q[0], q[1])
     kernel.mz(q)
-    args = [[t] for t in ANGLES]
+    args = list(ANGLES)  # one float argument per run
     sample_batch = scw_cudaq.sample_batch
     return lambda: sample_batch(kernel, args, shots_count=SHOTS, machine=CUDAQ, **ctx.creds)
 
@@ -94,7 +94,7 @@ PATHS = [  # (row, platform of its baseline, factory)
 
 
 def run(ctx: Context) -> dict[str, Any]:
-    n = ctx.reps(2, 5)
+    n = ctx.reps(1, 5)
     out: dict[str, Any] = {"points": POINTS, "shots": SHOTS, "repetitions": n, "baseline": {}, "paths": {}}
     rows = []
     for platform in dict.fromkeys(p for _, p, _ in PATHS):

@@ -201,12 +201,21 @@ def peak_memory(fn: Callable[[], Any]) -> float:
         tracemalloc.stop()
 
 
-def timed(factory: Callable[[], Callable[[], Any]], n: int, warmup: int, trace: bool) -> dict[str, Any]:
-    """Build once, time ``n`` calls (after ``warmup``), then trace one call's peak memory."""
-    built: list[Callable[[], Any]] = []
-    res = measure(lambda: built.append(factory()) or built[0], n, warmup)
-    if res["status"] == "ok" and trace:
-        res["peak_bytes"] = peak_memory(built[0])
+def timed(factory: Callable[[], Callable[[], Any]], n: int, warmup: bool, trace: bool) -> dict[str, Any]:
+    """Build once; warm up with one call (traced for peak memory if ``trace``); time ``n`` calls."""
+    peak: list[float] = []
+
+    def build() -> Callable[[], Any]:
+        fn = factory()
+        if trace:
+            peak.append(peak_memory(fn))
+        elif warmup:
+            fn()
+        return fn
+
+    res = measure(build, n, warmup=0)
+    if peak:
+        res["peak_bytes"] = peak[0]
     return res
 
 
@@ -217,8 +226,10 @@ def run(ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {"qubits": QUBITS, "gates": GATES, "shots": SHOTS, "repetitions": n, "paths": {}}
     rows = []
     for name, factory in ours() + decode_paths:
-        res = timed(factory, n, 1, trace=True)
-        ref = timed(refs[name], n, 1, trace=not ctx.quick) if name in refs else {"status": "-"}
+        res = timed(factory, n, warmup=True, trace=True)
+        # --quick: qio's decoding (up to ~5 s a call) is timed cold, its conversions warm
+        ref_warmup = not (ctx.quick and name.startswith("decode"))
+        ref = timed(refs[name], n, ref_warmup, trace=not ctx.quick) if name in refs else {"status": "-"}
         res["reference"] = ref
         out["paths"][name] = res
         if res["status"] != "ok":
