@@ -245,6 +245,6 @@ def run(ctx: Context) -> dict[str, Any]:
                 ["conversion", "median", "p90", "peak memory", "reference", "vs reference",
                  "goal: < 50 ms per framework"], rows,
                 "reference: qio (QuantumProgram.from_*, QuantumProgramResult.to_qiskit_result), PennyLane's own "
-                "qml.to_openqasm for PennyLane.\npeak memory: tracemalloc peak of one call. Decoding: JSON payload "
-                "-> counts (ours also decodes every shot's memory).")
+                "qml.to_openqasm for PennyLane.\npeak memory: tracemalloc peak of the (untimed) warm-up call. "
+                "Decoding: JSON payload -> counts (ours also decodes every shot's memory).")
     return out
