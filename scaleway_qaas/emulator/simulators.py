@@ -39,6 +39,11 @@ class ExecutionError(Exception):
     """A job-level failure: bad program, unsupported gate, platform limit..."""
 
 
+#: Simulations run one at a time per process. Qiskit 2.6's native code crashes (SIGSEGV) when two
+#: threads import it or build and run circuits at once; each simulator parallelises a job internally.
+_ENGINE_LOCK = threading.Lock()
+
+
 def execute(
     platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None
 ) -> list[str]:
@@ -46,21 +51,24 @@ def execute(
     options = params.options or {}
     seed = _seed(options, seed)
     try:
-        if platform.engine == "qsim":
-            return [_run_qsim(platform, p, params.shots, seed) for p in model.programs]
-        return _run_aer(platform, model, params.shots, bool(options.get("memory")), seed)
+        with _ENGINE_LOCK:
+            if platform.engine == "qsim":
+                return [_run_qsim(platform, p, params.shots, seed) for p in model.programs]
+            return _run_aer(platform, model, params.shots, bool(options.get("memory")), seed)
     except PayloadError as exc:
         raise ExecutionError(str(exc)) from exc
 
 
 def warm_up() -> None:
     """Import and initialise the simulators once (the server calls it in the background at start)."""
-    import qsimcirq  # noqa: F401
-    from cirq.contrib.qasm_import import circuit_from_qasm  # noqa: F401
-    from qiskit import qasm3  # noqa: F401
+    with _ENGINE_LOCK:
+        import qsimcirq  # noqa: F401
+        from cirq.contrib.qasm_import import circuit_from_qasm  # noqa: F401
+        from qiskit import qasm3  # noqa: F401
 
-    _qasm2_instructions()
-    _simulator(None)
+        _qasm2_instructions()
+        _aer_instructions()
+        _simulator(None)
 
 
 def _seed(options: dict[str, Any], default: int | None) -> int | None:
