@@ -384,7 +384,11 @@ def _decode_qiskit(data: dict[str, Any]) -> list[ExperimentResult]:
         for key, n in (exp.get("data", {}).get("counts") or {}).items():
             counts[_qiskit_key_to_bits(key, width)] += int(n)
         raw_memory = exp.get("data", {}).get("memory")
-        memory = tuple(_qiskit_key_to_bits(m, width) for m in raw_memory) if raw_memory else None
+        memory = None
+        if raw_memory:
+            # shots repeat few distinct outcomes: convert each once
+            distinct = {m: _qiskit_key_to_bits(m, width) for m in set(raw_memory)}
+            memory = tuple(map(distinct.__getitem__, raw_memory))
         if not counts and memory:
             counts.update(memory)
         experiments.append(
@@ -450,16 +454,6 @@ def qiskit_result_document(
 # --- Cirq result (``cirq.to_json(cirq.ResultDict)``) -------------------------------------
 
 
-def _unpack_bits(packed_hex: str, count: int) -> list[int]:
-    raw = bytes.fromhex(packed_hex)
-    bits: list[int] = []
-    for byte in raw:
-        bits.extend((byte >> (7 - k)) & 1 for k in range(8))
-    if len(bits) < count:
-        raise PayloadError(f"packed measurement record has {len(bits)} bits, expected {count}")
-    return bits[:count]
-
-
 def _pack_bits(bits: Iterable[int]) -> str:
     out = bytearray()
     acc = 0
@@ -475,42 +469,59 @@ def _pack_bits(bits: Iterable[int]) -> str:
     return out.hex()
 
 
+def _cirq_rows(key: str, rec: dict[str, Any], reps: int | None) -> Any:
+    """One key's record as a (repetitions, width) bit array; cirq's ``measurements`` keep the last instance."""
+    import numpy as np
+
+    shape = [int(x) for x in rec["shape"]]
+    if len(shape) == 2:
+        shape = [shape[0], 1, shape[1]]
+    n_reps, instances, width = shape
+    if reps is not None and n_reps != reps:
+        raise PayloadError(f"cirq result key {key!r} has {n_reps} repetitions, others have {reps}")
+    if rec.get("binary", True) is not True:
+        raise PayloadError(f"cirq result key {key!r} holds non-binary (qudit) records")
+    bits = np.unpackbits(np.frombuffer(bytes.fromhex(rec["packed_digits"]), dtype=np.uint8))
+    need = n_reps * instances * width
+    if bits.size < need:
+        raise PayloadError(f"packed measurement record of key {key!r} has {bits.size} bits, expected {need}")
+    return bits[:need].reshape(n_reps, instances, width)[:, -1, :]
+
+
 def _decode_cirq(data: dict[str, Any]) -> list[ExperimentResult]:
+    import numpy as np
+
     records = data.get("records")
     if records is None and "measurements" in data:  # older ResultDict JSON
         records = {k: {**v, "shape": [*v["shape"][:1], 1, *v["shape"][1:]]} for k, v in data["measurements"].items()}
     if not isinstance(records, dict):
         raise PayloadError("cirq result has no 'records'")
-    if isinstance(records.get("cirq_type"), str):  # a serialized dict
-        records = {k: v for k, v in records.items() if k != "cirq_type"}
+    records = {k: v for k, v in records.items() if k != "cirq_type"}
     registers = []
-    columns: list[list[str]] = []
-    reps = None
+    columns = []
     for key, rec in records.items():
-        shape = [int(x) for x in rec["shape"]]
-        if len(shape) == 2:
-            shape = [shape[0], 1, shape[1]]
-        n_reps, instances, width = shape
-        if reps is not None and n_reps != reps:
-            raise PayloadError(f"cirq result key {key!r} has {n_reps} repetitions, others have {reps}")
-        reps = n_reps
-        if rec.get("binary", True) is not True:
-            raise PayloadError(f"cirq result key {key!r} holds non-binary (qudit) records")
-        flat = _unpack_bits(rec["packed_digits"], n_reps * instances * width)
-        per_shot = []
-        block = instances * width
-        last = (instances - 1) * width  # cirq's `measurements` keeps the last instance
-        for r in range(n_reps):
-            start = r * block + last
-            per_shot.append("".join("1" if flat[start + j] else "0" for j in range(width)))
-        registers.append(Register(str(key), width))
-        columns.append(per_shot)
-    memory = tuple("".join(parts) for parts in zip(*columns, strict=True)) if columns else ()
+        columns.append(_cirq_rows(key, rec, columns[0].shape[0] if columns else None))
+        registers.append(Register(str(key), columns[-1].shape[1]))
+    memory: tuple[str, ...] = ()
+    counts: dict[str, int] = {}
+    if columns and columns[0].shape[0]:
+        shots = np.concatenate(columns, axis=1)
+        width = shots.shape[1]
+        # few distinct outcomes repeat over many shots: build each bitstring once
+        packed = np.ascontiguousarray(np.packbits(shots, axis=1))
+        rows = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+        distinct, inverse, occurrences = np.unique(rows, return_inverse=True, return_counts=True)
+        names = [
+            "".join("1" if b else "0" for b in np.unpackbits(np.frombuffer(row.tobytes(), dtype=np.uint8))[:width])
+            for row in distinct
+        ]
+        memory = tuple(np.array(names, dtype=object)[inverse.ravel()])
+        counts = {name: int(n) for name, n in zip(names, occurrences, strict=True)}
     params = data.get("params") or {}
     param_dict = params.get("param_dict", []) if isinstance(params, dict) else []
     return [
         ExperimentResult(
-            counts=dict(Counter(memory)),
+            counts=counts,
             registers=tuple(registers),
             memory=memory,
             metadata={"params": param_dict} if param_dict else {},
