@@ -498,7 +498,7 @@ def _decode_cirq(data: dict[str, Any]) -> list[ExperimentResult]:
         raise PayloadError("cirq result has no 'records'")
     records = {k: v for k, v in records.items() if k != "cirq_type"}
     registers = []
-    columns = []
+    columns: list[Any] = []
     for key, rec in records.items():
         columns.append(_cirq_rows(key, rec, columns[0].shape[0] if columns else None))
         registers.append(Register(str(key), columns[-1].shape[1]))
