@@ -103,7 +103,9 @@ class PlatformSpec:
         if self.noise:
             meta["noise"] = attrs.asdict(self.noise)
         if self.native_gates:
-            meta["qiskit"] = {"target": {"instructions": [{"name": g} for g in self.native_gates]}}
+            # a qiskit Target lists instructions, not directives: qiskit-scaleway rejects "barrier" there
+            names = [g for g in self.native_gates if g != "barrier"]
+            meta["qiskit"] = {"target": {"instructions": [{"name": g} for g in names]}}
         return meta
 
     @cached_property
