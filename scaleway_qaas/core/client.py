@@ -243,6 +243,14 @@ class AsyncQaaSClient:
                   "tags": tags, "order_by": "created_at_asc"}
         return await self._list("/jobs", "jobs", Job, params)
 
+    async def list_jobs_page(
+        self, *, session_id: str, page: int = 1, page_size: int = PAGE_SIZE, order_by: str = "created_at_desc"
+    ) -> tuple[list[Job], int]:
+        """One page of a session's jobs and the total count (status polling reads the newest page)."""
+        params = {"session_id": session_id, "page": page, "page_size": page_size, "order_by": order_by}
+        body = await self._http.request("GET", "/jobs", params=params)
+        return [from_api(Job, item) for item in body.get("jobs") or []], int(body.get("total_count") or 0)
+
     async def cancel_job(self, job_id: str) -> Job:
         return from_api(Job, await self._http.request("POST", f"/jobs/{_ids(job_id)}/cancel", json={},
                                                       idempotent=True))

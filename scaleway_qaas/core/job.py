@@ -18,9 +18,8 @@ from .errors import (
     JobFailedError,
     JobTimeoutError,
     PayloadError,
-    ServerError,
 )
-from .loop import run_sync, submit
+from .loop import on_core_loop, run_sync, submit
 from .payload import (
     BackendData,
     ComputationModel,
@@ -29,23 +28,15 @@ from .payload import (
     NoiseModel,
     Program,
 )
+from .polling import PollPolicy, board_for
 from .resources import Job as JobInfo
 from .resources import JobStatus, Platform
 from .transport import USER_AGENT
 
+__all__ = ["Job", "JobPart", "PollPolicy", "chunk_sizes", "validate_submission"]
+
 MAX_CONCURRENT_SUBMISSIONS = 16
 log = logging.getLogger("scaleway_qaas.job")
-
-
-@attrs.frozen
-class PollPolicy:
-    """Adaptive polling: start in milliseconds, grow by ``factor``, cap at ``max_interval``."""
-
-    initial_interval: float = 0.002
-    factor: float = 1.5
-    max_interval: float = 2.0
-    #: how long polling rides over an unreachable or failing service (e.g. a restart) before giving up
-    max_outage: float = 300.0
 
 
 def validate_submission(
@@ -79,6 +70,7 @@ class JobPart:
 
     job_id: str
     n_programs: int
+    session_id: str | None = None
 
 
 _STATUS_RANK = {
@@ -145,6 +137,25 @@ class Job:
         poll: PollPolicy | None = None,
     ) -> Job:
         """Create the models and jobs (concurrently) and return without waiting for results."""
+        return await on_core_loop(
+            cls._submit(client, session_id, platform, programs, shots=shots, options=options,
+                        noise_model=noise_model, num_qubits=num_qubits, poll=poll)
+        )
+
+    @classmethod
+    async def _submit(
+        cls,
+        client: QaaSClient,
+        session_id: str,
+        platform: Platform,
+        programs: Sequence[Program],
+        *,
+        shots: int,
+        options: dict[str, Any] | None,
+        noise_model: NoiseModel | None,
+        num_qubits: int | None,
+        poll: PollPolicy | None,
+    ) -> Job:
         validate_submission(platform, len(programs), shots, num_qubits)
         parameters = ComputationParameters(shots=shots, options=options or None)
         backend = BackendData(name=platform.backend_name or platform.name, version=platform.version or None)
@@ -156,7 +167,7 @@ class Job:
                 stored = await client.aio.create_model(model)
                 name = f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
                 job = await client.aio.create_job(session_id, stored.id, parameters, name=name)
-                return JobPart(job.id, len(chunk))
+                return JobPart(job.id, len(chunk), session_id)
 
         chunks = []
         start = 0
@@ -182,45 +193,65 @@ class Job:
             self._infos[info.id] = info
         return [self._infos[p.job_id] for p in self.parts]
 
+    def _overall(self) -> JobStatus:
+        return min((self._infos[p.job_id].status for p in self.parts), key=lambda s: _STATUS_RANK[s])
+
     async def status_async(self) -> JobStatus:
-        infos = await self._refresh()
-        return min((i.status for i in infos), key=lambda s: _STATUS_RANK[s])
+        await on_core_loop(self._refresh())
+        return self._overall()
 
     def status(self) -> JobStatus:
         """The least advanced status of its remote jobs (``error`` first)."""
         return run_sync(self.status_async())
 
     async def wait_async(self, timeout: float | None = None) -> JobStatus:
-        """Poll until every remote job is final (or one failed); raise :class:`JobTimeoutError` on timeout."""
+        """Wait until every remote job is final (or one failed); :class:`JobTimeoutError` on timeout.
+
+        Polling is adaptive and shared: the jobs of one session waited on at once
+        are polled together (see :mod:`.polling`), and an outage of the service is
+        ridden over for up to ``PollPolicy.max_outage`` seconds.
+        """
+        return await on_core_loop(self._wait(timeout))
+
+    async def _wait(self, timeout: float | None) -> JobStatus:
         deadline = None if timeout is None else time.monotonic() + timeout
-        interval = self.poll.initial_interval
-        outage_since: float | None = None
-        while True:
-            try:
-                infos = await self._refresh()
-                outage_since = None
-            except ServerError:
-                # the job lives on the server: keep polling through an outage, within limits
-                outage_since = outage_since or time.monotonic()
-                if time.monotonic() - outage_since > self.poll.max_outage or (
-                    deadline is not None and time.monotonic() + interval > deadline
-                ):
-                    raise
-                log.warning("service unavailable while waiting for job %s; still polling", self.job_id)
-                await asyncio.sleep(interval)
-                interval = min(interval * self.poll.factor, self.poll.max_interval)
+        if any(p.session_id is None and p.job_id not in self._infos for p in self.parts):
+            await self._refresh()  # re-attached jobs: learn their sessions (and statuses)
+        waits: dict[asyncio.Future[JobInfo], tuple[str, Any]] = {}
+        for part in self.parts:
+            known = self._infos.get(part.job_id)
+            if known is not None and known.status.is_final:
                 continue
-            if any(i.status in (JobStatus.ERROR, JobStatus.CANCELLED) for i in infos) or all(
-                i.status.is_final for i in infos
-            ):
-                return min((i.status for i in infos), key=lambda s: _STATUS_RANK[s])
-            if deadline is not None and time.monotonic() + interval > deadline:
-                raise JobTimeoutError(
-                    f"job {self.job_id} still {min((i.status for i in infos), key=lambda s: _STATUS_RANK[s]).value} "
-                    f"after {timeout} s; it keeps running: wait again, or cancel it"
-                )
-            await asyncio.sleep(interval)
-            interval = min(interval * self.poll.factor, self.poll.max_interval)
+            session_id = part.session_id or (known.session_id if known else "")
+            board = board_for(self.client.aio, session_id, self.poll)
+            waits[board.watch(part.job_id)] = (part.job_id, board)
+        pending = set(waits)
+        try:
+            while pending:
+                remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+                done, pending = await asyncio.wait(pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+                if not done:
+                    for future in pending:
+                        job_id, board = waits[future]
+                        if job_id in board.last:
+                            self._infos[job_id] = board.last[job_id]
+                    status = min((self._infos[p.job_id].status if p.job_id in self._infos else JobStatus.WAITING
+                                  for p in self.parts), key=lambda s: _STATUS_RANK[s])
+                    raise JobTimeoutError(
+                        f"job {self.job_id} still {status.value} after {timeout} s; "
+                        "it keeps running: wait again, or cancel it"
+                    )
+                for future in done:
+                    info = future.result()
+                    self._infos[info.id] = info
+                    if info.status in (JobStatus.ERROR, JobStatus.CANCELLED):
+                        return info.status
+        finally:
+            for future in pending:
+                job_id, board = waits[future]
+                board.unwatch(job_id, future)
+                future.cancel()
+        return self._overall()
 
     def wait(self, timeout: float | None = None) -> JobStatus:
         return run_sync(self.wait_async(timeout))
@@ -229,9 +260,12 @@ class Job:
 
     async def result_async(self, timeout: float | None = None) -> list[ExperimentResult]:
         """Wait, then decode every program's result, in submission order."""
+        return await on_core_loop(self._result(timeout))
+
+    async def _result(self, timeout: float | None) -> list[ExperimentResult]:
         if self._results is not None:
             return self._results
-        await self.wait_async(timeout)
+        await self._wait(timeout)
         for part in self.parts:
             info = self._infos[part.job_id]
             if info.status == JobStatus.CANCELLED:
@@ -254,9 +288,12 @@ class Job:
         return results
 
     def result(self, timeout: float | None = None) -> list[ExperimentResult]:
-        return run_sync(self.result_async(timeout))
+        return run_sync(self._result(timeout))
 
     async def cancel_async(self) -> None:
+        await on_core_loop(self._cancel())
+
+    async def _cancel(self) -> None:
         infos = await self._refresh()
         await asyncio.gather(*(self.client.aio.cancel_job(i.id) for i in infos if not i.status.is_final))
 
@@ -266,4 +303,4 @@ class Job:
 
     def result_future(self, timeout: float | None = None) -> Any:
         """A ``concurrent.futures.Future`` of :meth:`result` (for ``sample_async``-style APIs)."""
-        return submit(self.result_async(timeout))
+        return submit(self._result(timeout))

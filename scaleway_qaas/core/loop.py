@@ -47,3 +47,11 @@ def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         coro.close()
         raise RuntimeError("a synchronous scaleway_qaas call was made from its own event loop; use the async API")
     return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
+
+
+async def on_core_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Await a core coroutine from any event loop: it runs on the background loop that owns the clients."""
+    loop = background_loop()
+    if asyncio.get_running_loop() is loop:
+        return await coro
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, loop))

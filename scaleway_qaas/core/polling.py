@@ -1,0 +1,183 @@
+"""Coalesced status polling: every job waited on in a session shares one poll per tick.
+
+A lone job is polled with ``GET /jobs/{id}``. When several jobs of a session
+are waited on at once (a split sweep, many concurrent submissions), one
+``GET /jobs?session_id=...`` (newest first, paged only as far as needed)
+answers for all of them, so the request rate stays flat as concurrency grows.
+Each job keeps its own adaptive schedule (milliseconds first, then backing off);
+the board polls when the earliest job is due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import attrs
+
+from .errors import NotFoundError, ServerError
+from .resources import Job as JobInfo
+
+if TYPE_CHECKING:
+    from .client import AsyncQaaSClient
+
+log = logging.getLogger("scaleway_qaas.polling")
+
+LIST_PAGE_SIZE = 100
+
+
+@attrs.frozen
+class PollPolicy:
+    """Adaptive polling: start in milliseconds, grow by ``factor``, cap at ``max_interval``."""
+
+    initial_interval: float = 0.002
+    factor: float = 1.5
+    max_interval: float = 2.0
+    #: shortest spacing of two coalesced list calls of one session
+    min_list_interval: float = 0.005
+    #: how long polling rides over an unreachable or failing service (e.g. a restart) before giving up
+    max_outage: float = 300.0
+
+
+@attrs.define
+class _Watch:
+    future: asyncio.Future[JobInfo]
+    due: float
+    interval: float
+
+
+class StatusBoard:
+    """The jobs of one session being waited on, polled together."""
+
+    def __init__(self, client: AsyncQaaSClient, session_id: str, poll: PollPolicy) -> None:
+        self.client = client
+        self.session_id = session_id
+        self.poll = poll
+        self.last: dict[str, JobInfo] = {}
+        self._watches: dict[str, list[_Watch]] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._key = (id(client), session_id)
+
+    def watch(self, job_id: str) -> asyncio.Future[JobInfo]:
+        """A future resolved with the job's info once it is final (completed, error, cancelled)."""
+        future: asyncio.Future[JobInfo] = asyncio.get_running_loop().create_future()
+        interval = self.poll.initial_interval
+        self._watches.setdefault(job_id, []).append(_Watch(future, time.monotonic() + interval, interval))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+        self._wake.set()
+        return future
+
+    def unwatch(self, job_id: str, future: asyncio.Future[JobInfo]) -> None:
+        """Stop polling for a waiter that gave up (timeout, cancellation)."""
+        watches = [w for w in self._watches.get(job_id, []) if w.future is not future]
+        if watches:
+            self._watches[job_id] = watches
+        else:
+            self._watches.pop(job_id, None)
+
+    async def _run(self) -> None:
+        outage_since: float | None = None
+        last_list = 0.0
+        while self._watches:
+            due = min(w.due for ws in self._watches.values() for w in ws)
+            if len(self._watches) > 1:
+                due = max(due, last_list + self.poll.min_list_interval)
+            self._wake.clear()
+            delay = due - time.monotonic()
+            if delay > 0:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), delay)
+                    continue  # a new waiter may be due sooner
+                except TimeoutError:
+                    pass
+            ids = list(self._watches)
+            try:
+                infos, missing = await self._fetch(ids)
+                last_list = time.monotonic()
+                outage_since = None
+            except ServerError as exc:
+                outage_since = outage_since or time.monotonic()
+                if time.monotonic() - outage_since > self.poll.max_outage:
+                    self._fail_all(exc)
+                    return
+                log.warning("service unavailable while polling session %s: %s; still polling", self.session_id, exc)
+                self._reschedule(ids)
+                continue
+            except Exception as exc:  # anything else is not transient: the waiters see it
+                self._fail_all(exc)
+                return
+            for job_id, error in missing.items():  # deleted, or not visible to this key
+                for w in self._watches.pop(job_id, []):
+                    if not w.future.done():
+                        w.future.set_exception(error)
+            for info in infos:
+                self.last[info.id] = info
+                if info.status.is_final:
+                    for w in self._watches.pop(info.id, []):
+                        if not w.future.done():
+                            w.future.set_result(info)
+            self._reschedule([i for i in ids if i in self._watches])
+        if _boards.get(self._key) is self:
+            del _boards[self._key]
+
+    def _reschedule(self, ids: list[str]) -> None:
+        now = time.monotonic()
+        for job_id in ids:
+            for w in self._watches.get(job_id, []):
+                if w.due <= now:
+                    w.interval = min(w.interval * self.poll.factor, self.poll.max_interval)
+                    w.due = now + w.interval
+
+    def _fail_all(self, exc: BaseException) -> None:
+        watches, self._watches = self._watches, {}
+        for ws in watches.values():
+            for w in ws:
+                if not w.future.done():
+                    w.future.set_exception(exc)
+
+    async def _fetch(self, ids: list[str]) -> tuple[list[JobInfo], dict[str, NotFoundError]]:
+        """The jobs' infos, and the jobs that no longer exist."""
+        if len(ids) == 1:
+            try:
+                return [await self.client.get_job(ids[0])], {}
+            except NotFoundError as exc:
+                return [], {ids[0]: exc}
+        wanted = set(ids)
+        found: list[JobInfo] = []
+        # waited-on jobs are mostly the newest: a page a little larger than their number usually holds them all
+        page_size = min(LIST_PAGE_SIZE, max(10, 2 * len(ids)))
+        page = 1
+        while wanted:
+            jobs, total = await self.client.list_jobs_page(
+                session_id=self.session_id, page=page, page_size=page_size, order_by="created_at_desc"
+            )
+            for info in jobs:
+                if info.id in wanted:
+                    wanted.discard(info.id)
+                    found.append(info)
+            if not jobs or page * page_size >= total:
+                break
+            page += 1
+        missing: dict[str, NotFoundError] = {}
+        for job_id in wanted:  # not listed (another session, or just deleted): ask directly
+            try:
+                found.append(await self.client.get_job(job_id))
+            except NotFoundError as exc:
+                missing[job_id] = exc
+        return found, missing
+
+
+_boards: dict[tuple[int, str], StatusBoard] = {}
+
+
+def board_for(client: AsyncQaaSClient, session_id: str, poll: PollPolicy) -> StatusBoard:
+    """The status board of a session (one per client and session, on the core's loop)."""
+    key = (id(client), session_id)
+    board = _boards.get(key)
+    if board is None or board.client is not client:
+        board = _boards[key] = StatusBoard(client, session_id, poll)
+    return board

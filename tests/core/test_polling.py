@@ -1,0 +1,126 @@
+"""Coalesced status polling, on a mock transport that counts requests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from scaleway_qaas.core.client import QaaSClient
+from scaleway_qaas.core.config import Config
+from scaleway_qaas.core.job import Job, JobPart
+from scaleway_qaas.core.loop import submit
+from scaleway_qaas.core.polling import PollPolicy
+from scaleway_qaas.core.resources import JobStatus
+from scaleway_qaas.core.transport import RetryPolicy
+from scaleway_qaas.errors import ConnectionFailedError, JobTimeoutError, NotFoundError
+
+CONFIG = Config("secret-for-polling-tests", "project-1", "http://qaas.test")
+
+
+class FakeJobs:
+    """Jobs that complete ``ready_after`` seconds after the test starts; counts requests by kind."""
+
+    def __init__(self, n: int, ready_after: float, session: str = "s-1") -> None:
+        self.start = time.monotonic()
+        self.ready_after = ready_after
+        self.jobs = {f"job-{i}": session for i in range(n)}
+        self.gets = 0
+        self.lists = 0
+        self.down_until = 0.0
+
+    def status(self, job_id: str) -> str:
+        return "completed" if time.monotonic() - self.start >= self.ready_after else "running"
+
+    def body(self, job_id: str) -> dict:
+        return {"id": job_id, "session_id": self.jobs[job_id], "status": self.status(job_id)}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if time.monotonic() < self.down_until:
+            raise httpx.ConnectError("down")
+        path = request.url.path.removeprefix("/qaas/v1alpha1")
+        if path == "/jobs":
+            self.lists += 1
+            page, size = int(request.url.params["page"]), int(request.url.params["page_size"])
+            ids = sorted(self.jobs, reverse=True)
+            chunk = ids[(page - 1) * size : page * size]
+            return httpx.Response(200, json={"total_count": len(ids), "jobs": [self.body(i) for i in chunk]})
+        job_id = path.removeprefix("/jobs/")
+        self.gets += 1
+        if job_id not in self.jobs:
+            return httpx.Response(404, json={"type": "not_found", "message": f"job {job_id} not found"})
+        return httpx.Response(200, json=self.body(job_id))
+
+
+def client_for(fake: FakeJobs) -> QaaSClient:
+    retry = RetryPolicy(max_attempts=2, initial_delay=0.001, max_delay=0.002)
+    return QaaSClient(CONFIG, retry=retry, transport=httpx.MockTransport(fake))
+
+
+def test_many_waiting_jobs_share_one_poll_per_tick():
+    fake = FakeJobs(40, ready_after=0.3)
+    client = client_for(fake)
+    jobs = [Job(client, [JobPart(i, 1, "s-1")]) for i in fake.jobs]
+
+    async def wait_all() -> list[JobStatus]:
+        return await asyncio.gather(*(job.wait_async(timeout=10) for job in jobs))
+
+    assert submit(wait_all()).result(20) == [JobStatus.COMPLETED] * 40
+    # one job polled alone would need ~10 polls in 0.3 s; 40 of them, ~400 GETs
+    assert fake.gets <= 2
+    assert 3 <= fake.lists <= 40
+
+
+def test_a_lone_job_is_polled_directly_and_fast():
+    fake = FakeJobs(1, ready_after=0.05)
+    job = Job(client_for(fake), [JobPart("job-0", 1, "s-1")])
+    started = time.monotonic()
+    assert job.wait(timeout=5) == JobStatus.COMPLETED
+    assert time.monotonic() - started < 0.2  # adaptive: no multi-second sleep
+    assert fake.lists == 0 and fake.gets >= 2
+
+
+def test_timeout_stops_polling_for_the_job():
+    fake = FakeJobs(1, ready_after=60)
+    job = Job(client_for(fake), [JobPart("job-0", 1, "s-1")])
+    with pytest.raises(JobTimeoutError, match="still running"):
+        job.wait(timeout=0.1)
+    polls = fake.gets
+    time.sleep(0.3)
+    assert fake.gets == polls  # nobody waits: the board stopped
+
+
+def test_polling_rides_over_an_outage():
+    fake = FakeJobs(2, ready_after=0.4)
+    fake.down_until = time.monotonic() + 0.3  # every request fails for 0.3 s
+    client = client_for(fake)
+    jobs = [Job(client, [JobPart(i, 1, "s-1")]) for i in fake.jobs]
+
+    async def wait_all() -> list[JobStatus]:
+        return await asyncio.gather(*(job.wait_async(timeout=10) for job in jobs))
+
+    assert submit(wait_all()).result(20) == [JobStatus.COMPLETED] * 2
+
+
+def test_outage_longer_than_the_policy_fails_the_waiters():
+    fake = FakeJobs(1, ready_after=10)
+    fake.down_until = time.monotonic() + 30
+    job = Job(client_for(fake), [JobPart("job-0", 1, "s-1")], PollPolicy(max_outage=0.2))
+    with pytest.raises(ConnectionFailedError, match="cannot reach"):
+        job.wait(timeout=10)
+
+
+def test_a_deleted_job_fails_only_its_own_waiter():
+    fake = FakeJobs(2, ready_after=0.1)
+    client = client_for(fake)
+    gone = Job(client, [JobPart("job-deleted", 1, "s-1")])
+    alive = Job(client, [JobPart("job-0", 1, "s-1")])
+
+    async def both() -> list[object]:
+        return await asyncio.gather(gone.wait_async(timeout=5), alive.wait_async(timeout=5), return_exceptions=True)
+
+    outcome = submit(both()).result(20)
+    assert isinstance(outcome[0], NotFoundError)
+    assert outcome[1] == JobStatus.COMPLETED
