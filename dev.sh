@@ -22,10 +22,14 @@ setup() {
     "$(pick_python)" -m venv .venv
   fi
   # a stamp avoids re-resolving several GB of wheels when nothing changed
-  stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+  stamp=.venv/.installed-$(cat pyproject.toml constraints.txt requirements-official.txt | cksum | cut -d' ' -f1)
   if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
+    # the official Scaleway clients, for tests/official and the benchmarks (their metadata asks for Python 3.12);
+    # cirq-scaleway pins pandas==2.3.1 without using pandas, so it goes in on its own without dependencies
+    .venv/bin/python -m pip install --quiet --ignore-requires-python -c constraints.txt -r requirements-official.txt
+    .venv/bin/python -m pip install --quiet --ignore-requires-python --no-deps -c constraints.txt cirq-scaleway
     rm -f .venv/.installed-*; touch "$stamp"
   fi
 }
