@@ -17,7 +17,7 @@ from typing import Any
 
 from .common import Context, failed
 
-BENCHMARKS = ["latency", "sweep", "concurrency", "translation", "overhead", "scaling"]
+BENCHMARKS = ["imports", "latency", "sweep", "concurrency", "translation", "overhead", "scaling"]
 RESULTS = Path(__file__).parent / "results"
 
 
