@@ -1,11 +1,16 @@
 """Sessions: open, reuse by deduplication id, submit to, terminate.
 
 Sessions are billed while they run. Every :class:`Session` is a context manager
-that terminates it on exit. A session the package opens *implicitly* (when a
-user runs without naming one) is kept in a process-wide registry, reused by
-later submissions to the same platform, reopened if it expired, and terminated
-when the interpreter exits. Sessions the user opened or attached to are never
-terminated behind their back.
+that terminates it on exit. Adapters choose a session with :func:`session_for`:
+
+- ``session_id`` attaches to an existing session (never terminated by the package);
+- session options (``deduplication_id``, ``max_duration``, ``max_idle_duration``)
+  open one *managed* session per platform and options, reused by later runs;
+- otherwise the platform's *implicit* session, a managed session with default limits.
+
+Managed sessions live in a process-wide registry, are reopened if they expired,
+and are terminated when the interpreter exits, except those joined by a
+user-given ``deduplication_id`` (shared on purpose; their limits end them).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .client import QaaSClient
+from .durations import format_duration
 from .errors import JobTimeoutError, QaaSError, SessionClosedError
 from .job import Job
 from .loop import run_sync
@@ -36,11 +42,12 @@ IMPLICIT_MAX_IDLE_DURATION = "10m"
 class Session:
     """A session on one platform; submit programs to it with :meth:`run`."""
 
-    def __init__(self, client: QaaSClient, platform: Platform, info: SessionInfo, *, implicit: bool = False) -> None:
+    def __init__(self, client: QaaSClient, platform: Platform, info: SessionInfo, *, managed: bool = False) -> None:
         self.client = client
         self.platform = platform
         self.info = info
-        self.is_implicit = implicit
+        #: opened by the package (implicit, or from session options): reopened when it expires
+        self.is_managed = managed
 
     def __repr__(self) -> str:
         return f"Session({self.id!r}, platform={self.platform.name!r}, status={self.info.status.value!r})"
@@ -82,7 +89,7 @@ class Session:
     @classmethod
     def implicit(cls, client: QaaSClient, platform: Platform) -> Session:
         """The process's implicit session on ``platform``, opened on first use."""
-        return _registry.get(client, platform)
+        return _registry.get(client, platform, {})
 
     # --- state -------------------------------------------------------------------
 
@@ -125,9 +132,9 @@ class Session:
         try:
             return await Job.submit_async(self.client, self.id, self.platform, programs, **kwargs)
         except SessionClosedError:
-            if not self.is_implicit:
+            if not self.is_managed:
                 raise
-            # an implicit session expired (idle or max duration): open a fresh one, once
+            # a managed session expired (idle or max duration): open a fresh one, once
             fresh = await asyncio.to_thread(_registry.reopen, self)
             return await Job.submit_async(self.client, fresh.id, self.platform, programs, **kwargs)
 
@@ -156,49 +163,77 @@ class Session:
             self.terminate()
 
 
-class _ImplicitSessions:
-    """Process-wide implicit sessions, one per (API URL, project, platform)."""
+SESSION_OPTIONS = ("deduplication_id", "max_duration", "max_idle_duration")
+
+
+def session_for(
+    client: QaaSClient,
+    platform: Platform,
+    *,
+    session_id: str | None = None,
+    deduplication_id: str | None = None,
+    max_duration: str | int | None = None,
+    max_idle_duration: str | int | None = None,
+) -> Session:
+    """The session a run goes to, chosen the same way by every adapter (see the module docstring)."""
+    if session_id:
+        return _registry.attached(client, session_id)
+    options: dict[str, Any] = {"deduplication_id": deduplication_id}
+    for name, value in (("max_duration", max_duration), ("max_idle_duration", max_idle_duration)):
+        options[name] = format_duration(value) if value is not None else None  # "2m" and 120 are one session
+    return _registry.get(client, platform, {k: v for k, v in options.items() if v is not None})
+
+
+class _ManagedSessions:
+    """Process-wide managed sessions, one per (API URL, project, platform, session options)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._sessions: dict[tuple[str, str, str], Session] = {}
+        self._sessions: dict[tuple[Any, ...], Session] = {}
+        self._attached: dict[tuple[str, str], Session] = {}
         atexit.register(self.terminate_all)
 
     @staticmethod
-    def _key(client: QaaSClient, platform: Platform) -> tuple[str, str, str]:
-        return (client.config.api_url, client.config.project_id, platform.id)
+    def _key(client: QaaSClient, platform: Platform, options: dict[str, Any]) -> tuple[Any, ...]:
+        return (client.config.api_url, client.config.project_id, platform.id, tuple(sorted(options.items())))
 
-    def get(self, client: QaaSClient, platform: Platform) -> Session:
-        key = self._key(client, platform)
+    def get(self, client: QaaSClient, platform: Platform, options: dict[str, Any]) -> Session:
+        key = self._key(client, platform, options)
         with self._lock:
             session = self._sessions.get(key)
             if session is None:
-                session = self._open(client, platform)
-                self._sessions[key] = session
+                session = self._sessions[key] = self._open(client, platform, options)
             return session
 
-    def reopen(self, stale: Session) -> Session:
-        key = self._key(stale.client, stale.platform)
+    def attached(self, client: QaaSClient, session_id: str) -> Session:
+        key = (client.config.api_url, session_id)
         with self._lock:
-            current = self._sessions.get(key)
-            if current is not None and current.id != stale.id:
-                return current
-            fresh = self._open(stale.client, stale.platform)
-            stale.info = fresh.info  # the caller's handle follows the new session
-            self._sessions[key] = stale
+            if key not in self._attached:
+                self._attached[key] = Session.attach(client, session_id)
+            return self._attached[key]
+
+    def reopen(self, stale: Session) -> Session:
+        with self._lock:
+            for key, current in self._sessions.items():
+                if current is stale:
+                    fresh = self._open(stale.client, stale.platform, dict(key[3]))
+                    stale.info = fresh.info  # the callers' handle follows the new session
+                    return stale
             return stale
 
     @staticmethod
-    def _open(client: QaaSClient, platform: Platform) -> Session:
+    def _open(client: QaaSClient, platform: Platform, options: dict[str, Any]) -> Session:
+        kind = "session" if options else "implicit"
         info = client.create_session(
             platform.id,
-            name=f"scaleway-qaas-implicit-{uuid.uuid4().hex[:8]}",
-            deduplication_id=f"scaleway-qaas-{uuid.uuid4().hex}",
-            max_duration=IMPLICIT_MAX_DURATION,
-            max_idle_duration=IMPLICIT_MAX_IDLE_DURATION,
+            name=f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
+            # a deduplication id also makes the creation safe to retry
+            deduplication_id=options.get("deduplication_id") or f"scaleway-qaas-{uuid.uuid4().hex}",
+            max_duration=options.get("max_duration", IMPLICIT_MAX_DURATION if not options else None),
+            max_idle_duration=options.get("max_idle_duration", IMPLICIT_MAX_IDLE_DURATION if not options else None),
         )
-        log.info("opened implicit session %s on %s", info.id, platform.name)
-        return Session(client, platform, info, implicit=True)
+        log.info("opened %s session %s on %s", kind, info.id, platform.name)
+        return Session(client, platform, info, managed=True)
 
     def forget(self, session: Session) -> None:
         with self._lock:
@@ -207,22 +242,24 @@ class _ImplicitSessions:
                     del self._sessions[key]
 
     def terminate_all(self) -> list[str]:
-        """Terminate every implicit session still open; returns their ids."""
+        """Terminate the managed sessions still open (not those joined by a user deduplication id)."""
         with self._lock:
-            sessions, self._sessions = list(self._sessions.values()), {}
+            owned = [(k, s) for k, s in self._sessions.items() if "deduplication_id" not in dict(k[3])]
+            for key, _ in owned:
+                del self._sessions[key]
         closed = []
-        for session in sessions:
+        for _, session in owned:
             try:
                 session.client.terminate_session(session.id)
                 closed.append(session.id)
             except QaaSError as exc:  # already gone, or the service is unreachable at exit
-                log.warning("could not terminate implicit session %s: %s", session.id, exc)
+                log.warning("could not terminate session %s: %s", session.id, exc)
         return closed
 
 
-_registry = _ImplicitSessions()
+_registry = _ManagedSessions()
 
 
 def terminate_implicit_sessions() -> list[str]:
-    """Terminate the sessions this process opened implicitly (also done at exit)."""
+    """Terminate the sessions this process opened for its runs (also done at exit); returns their ids."""
     return _registry.terminate_all()

@@ -142,3 +142,25 @@ async def test_async_submissions_run_concurrently(scw_env):
     counts = await asyncio.gather(*(asyncio.wrap_future(submit(one())) for _ in range(20)))
     for c in counts:
         assert_bell(c, 200)
+
+
+def test_session_for_chooses_like_every_adapter(client):
+    from scaleway_qaas.core.session import session_for, terminate_implicit_sessions
+
+    platform = client.find_platform("EMU-AER-16C-128M")
+    implicit = session_for(client, platform)
+    assert implicit is Session.implicit(client, platform)
+    timed = session_for(client, platform, max_idle_duration="2m")
+    assert timed is session_for(client, platform, max_idle_duration=120) and timed.id != implicit.id
+    assert timed.info.max_idle_duration == "120s"
+    shared = session_for(client, platform, deduplication_id="shared-by-the-user")
+    assert Session.open(client, platform, deduplication_id="shared-by-the-user").id == shared.id
+    mine = Session.open(client, platform)
+    assert session_for(client, platform, session_id=mine.id).id == mine.id
+
+    closed = terminate_implicit_sessions()
+    assert implicit.id in closed and timed.id in closed
+    assert shared.id not in closed and mine.id not in closed  # joined by the user's id / opened by the user
+    assert client.get_session(shared.id).is_open and client.get_session(mine.id).is_open
+    mine.terminate()
+    client.terminate_session(shared.id)
