@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +14,7 @@ from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError
 from ...core.payload import ExperimentResult
 from ...core.resources import Platform
-from ...core.session import Session
+from ...core.session import Session, session_for
 from .convert import Prepared, choose_format, prepare, resolve, results_for
 
 _Sweepable = Any  # cirq.Sweepable
@@ -64,8 +63,6 @@ class ScalewaySampler(cirq.Sampler):
             ).items()
             if v is not None
         }
-        self._session: Session | None = None
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"ScalewaySampler(backend={self.platform.name!r})"
@@ -86,23 +83,13 @@ class ScalewaySampler(cirq.Sampler):
 
     @property
     def session(self) -> Session:
-        """The session jobs go to (opened or attached on first use)."""
-        with self._lock:
-            if self._session is None:
-                if self._session_id is not None:
-                    self._session = Session.attach(self.client, self._session_id)
-                elif self._session_options:
-                    self._session = Session.open(self.client, self.platform, **self._session_options)
-                else:
-                    return Session.implicit(self.client, self.platform)
-            return self._session
+        """The session jobs go to: ``session_id``, else one per session options, else the implicit one."""
+        return session_for(self.client, self.platform, session_id=self._session_id, **self._session_options)
 
     def close(self) -> None:
-        """Terminate the session this sampler opened (attached and implicit ones are left alone)."""
-        with self._lock:
-            session, self._session = self._session, None
-        if session is not None and self._session_id is None:
-            session.terminate()
+        """Terminate the session this sampler's options opened (attached and implicit ones are left alone)."""
+        if self._session_id is None and self._session_options:
+            self.session.terminate()
 
     def __enter__(self) -> ScalewaySampler:
         return self

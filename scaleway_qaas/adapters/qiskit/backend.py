@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError
 from ...core.job import Job
 from ...core.resources import Platform
-from ...core.session import Session
+from ...core.session import SESSION_OPTIONS, Session, session_for
 from . import convert
 from .job import ScalewayJob
 from .target import build_target
@@ -24,7 +23,6 @@ from .target import build_target
 if TYPE_CHECKING:
     from .provider import ScalewayProvider
 
-_SESSION_OPTIONS = ("deduplication_id", "max_duration", "max_idle_duration")
 
 
 class ScalewayBackend(BackendV2):
@@ -40,9 +38,7 @@ class ScalewayBackend(BackendV2):
         self.platform = platform
         self.client = client
         self._target: Target | None = None
-        self._sessions: dict[tuple[Any, ...], Session] = {}
         self._active: Session | None = None
-        self._lock = threading.Lock()
         if platform.max_shot_count:
             self.options.set_validator("shots", (1, platform.max_shot_count))
 
@@ -102,23 +98,10 @@ class ScalewayBackend(BackendV2):
             self._active = previous
 
     def _session(self, opts: dict[str, Any]) -> Session:
-        if opts.get("session_id"):
-            key: tuple[Any, ...] = ("attach", opts["session_id"])
-            with self._lock:
-                if key not in self._sessions:
-                    self._sessions[key] = Session.attach(self.client, opts["session_id"])
-                return self._sessions[key]
-        if any(opts.get(k) is not None for k in _SESSION_OPTIONS):
-            key = ("open", *(opts.get(k) for k in _SESSION_OPTIONS))
-            with self._lock:
-                if key not in self._sessions or not self._sessions[key].info.is_open:
-                    self._sessions[key] = Session.open(
-                        self.client, self.platform, **{k: opts.get(k) for k in _SESSION_OPTIONS}
-                    )
-                return self._sessions[key]
-        if self._active is not None:
+        chosen = {k: opts.get(k) for k in ("session_id", *SESSION_OPTIONS)}
+        if self._active is not None and not any(v is not None for v in chosen.values()):
             return self._active
-        return Session.implicit(self.client, self.platform)
+        return session_for(self.client, self.platform, **chosen)
 
     # --- running ---------------------------------------------------------------------
 
