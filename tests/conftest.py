@@ -24,6 +24,10 @@ def emulator_url() -> Iterator[str]:
     with Emulator() as emulator:
         yield emulator.url
         terminate_implicit_sessions()
+        # session hygiene, after the whole suite: no session the package opened for its runs is left running
+        query = "SELECT id FROM sessions WHERE status IN ('starting', 'running') AND name LIKE ?"
+        left = [row["id"] for row in emulator.store._all(query, ("scaleway-qaas-implicit-%",))]
+        assert not left, f"implicit sessions left running after the test suite: {left}"
 
 
 @pytest.fixture
