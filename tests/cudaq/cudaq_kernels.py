@@ -98,3 +98,18 @@ def gate_after_measure():
     mz(q[0])
     x(q[0])
     mz(q[1])
+
+
+#: Read by ``flip_captured`` at each call (CUDA-Q captures variables of the defining scope by value per call;
+#: CUDA-Q 0.16 cannot translate such kernels to OpenQASM 2, the cache keys them by the captured values anyway).
+FLIP = 0
+
+
+@cudaq.kernel
+def flip_captured():
+    """x on qubit 0 when the module variable ``FLIP`` is 1: "1" or "0"."""
+    q = cudaq.qvector(1)
+    if FLIP == 1:
+        x(q[0])
+    mz(q)
+

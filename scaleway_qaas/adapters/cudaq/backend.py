@@ -26,6 +26,8 @@ _lock = threading.Lock()
 _clients: dict[Config, QaaSClient] = {}
 _platforms: dict[tuple[Config, str], Platform] = {}
 _sessions: dict[tuple[Config, str, tuple[tuple[str, Any], ...]], Session] = {}
+#: (machine, explicit connection options) -> (client, platform), when the options alone decide the config
+_targets: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[QaaSClient, Platform]] = {}
 
 
 class ScalewayFuture(Generic[T]):
@@ -91,8 +93,7 @@ def session_for(machine: str | None = None, **options: Any) -> Session:
     connection, session_options = split_options(options)
     if options.get("session") is not None:
         return options["session"]
-    client = _client(resolve_config(**connection))
-    platform = _platform(client, machine or DEFAULT_MACHINE)
+    client, platform = _target(machine or DEFAULT_MACHINE, connection)
     if not session_options:
         return Session.implicit(client, platform)
     key = (client.config, platform.id, tuple(sorted(session_options.items())))
@@ -101,6 +102,21 @@ def session_for(machine: str | None = None, **options: Any) -> Session:
         if session is None:
             session = _sessions[key] = Session.open(client, platform, **session_options)
         return session
+
+
+def _target(machine: str, connection: dict[str, Any]) -> tuple[QaaSClient, Platform]:
+    """Client and platform; memoized when ``secret_key``, ``project_id`` and ``url`` are all arguments
+    (otherwise ``SCW_*`` variables or the config file may have changed since the last call)."""
+    explicit = all(connection.get(k) for k in ("secret_key", "project_id", "url"))
+    key = (machine, tuple(sorted(connection.items())))
+    if explicit and (known := _targets.get(key)) is not None:
+        return known
+    client = _client(resolve_config(**connection))
+    target = client, _platform(client, machine)
+    if explicit:
+        with _lock:
+            _targets[key] = target
+    return target
 
 
 def _forget(session: Session) -> None:
