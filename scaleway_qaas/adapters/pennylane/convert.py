@@ -85,6 +85,8 @@ def lowering_set(native: Iterable[str]) -> frozenset[str]:
 
 
 def _param(value: float) -> float:
+    if type(value) is float or type(value) is int or isinstance(value, (np.floating, np.integer)):
+        return float(value)  # the common case, without autoray's dispatch
     return float(np.real(qml.math.toarray(value)))
 
 
@@ -214,13 +216,14 @@ def _qasm(n_qubits: int, body: Iterable[Instruction], measured: Sequence[int]) -
 def standard_qasm(tape: QuantumScript, wire_order: Wires) -> str:
     """QASM 2 of a tape whose operations are all in :data:`STANDARD_GATES`; measures every wire."""
     body: list[Instruction] = []
+    index = {w: i for i, w in enumerate(wire_order)}
     for op in tape.operations:
         if op.name in IGNORED:
             continue
         gate = STANDARD_GATES.get(op.name)
         if gate is None:
             raise DeviceError(f"operation {op.name} has no OpenQASM 2 equivalent")
-        body.append((gate, tuple(_param(x) for x in op.parameters), tuple(wire_order.index(w) for w in op.wires)))
+        body.append((gate, tuple(_param(x) for x in op.parameters), tuple(index[w] for w in op.wires)))
     return _qasm(len(wire_order), body, list(range(len(wire_order))))
 
 

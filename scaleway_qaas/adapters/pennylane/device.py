@@ -193,10 +193,11 @@ class ScalewayDevice(Device):
     def _wire_order(self, tape: QuantumScript) -> Wires:
         if self.wires is None:
             return tape.wires
-        return self.wires + Wires([w for w in tape.wires if w not in self.wires])  # + deferred-MCM wires
+        extra = [w for w in tape.wires if w not in self.wires]  # deferred-MCM wires
+        return self.wires + Wires(extra) if extra else self.wires
 
-    def _program(self, tape: QuantumScript) -> Program:
-        wires = self._wire_order(tape)
+    def _program(self, tape: QuantumScript, wires: Wires | None = None) -> Program:
+        wires = self._wire_order(tape) if wires is None else wires
         lowering = self._lowering
         text = standard_qasm(tape, wires) if lowering is None else native_qasm(tape, wires, lowering)
         return Program.from_text(text, ProgramFormat.QASM_V2)
@@ -211,6 +212,7 @@ class ScalewayDevice(Device):
         if not batch:
             return []
         session = self._current_session()
+        wire_orders = [self._wire_order(tape) for tape in batch]
         groups: dict[int, list[int]] = {}
         for i, tape in enumerate(batch):
             if not tape.shots:
@@ -222,15 +224,15 @@ class ScalewayDevice(Device):
                 options: dict[str, Any] = {"memory": True}
                 if self._seeded:
                     options["seed"] = int(self._rng.integers(2**31 - 1))
-                programs = [self._program(batch[i]) for i in indices]
-                n_qubits = max(len(self._wire_order(batch[i])) for i in indices)
+                programs = [self._program(batch[i], wire_orders[i]) for i in indices]
+                n_qubits = max(len(wire_orders[i]) for i in indices)
                 jobs.append((indices, session.run(programs, shots=shots, options=options, num_qubits=n_qubits)))
         except InvalidArgumentError as exc:
             raise DeviceError(str(exc)) from exc
         results: list[Any] = [None] * len(batch)
         for indices, job in jobs:
             for i, experiment in zip(indices, job.result(), strict=True):
-                wires = self._wire_order(batch[i])
+                wires = wire_orders[i]
                 samples = samples_from_result(experiment, len(wires), self._rng)
                 results[i] = tape_results(batch[i], samples, wires)
         self._track(batch, jobs, results)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 from pennylane.exceptions import DeviceError
-from pennylane.measurements import SampleMeasurement
+from pennylane.measurements import CountsMP, SampleMeasurement
 from pennylane.tape import QuantumScript
 from pennylane.wires import Wires
 
@@ -26,12 +26,36 @@ def samples_from_result(result: ExperimentResult, n_wires: int, rng: np.random.G
         rng.shuffle(bits)
     if not bits:
         return np.zeros((0, n_wires), dtype=np.int64)
+    joined = "".join(bits)
+    if len(joined) == n_wires * len(bits) and " " not in joined:  # the usual case: one register, n_wires bits
+        return _bits_array(joined, n_wires)
     clean = [b.replace(" ", "")[:n_wires] for b in bits]
     if any(len(b) != n_wires for b in clean):
         raise DeviceError(f"result bitstrings have {len(clean[0])} bits, expected {n_wires}")
-    return (
-        (np.frombuffer("".join(clean).encode("ascii"), dtype=np.uint8) - ord("0")).reshape(-1, n_wires).astype(np.int64)
-    )
+    return _bits_array("".join(clean), n_wires)
+
+
+def _bits_array(joined: str, n_wires: int) -> np.ndarray:
+    return (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) - ord("0")).reshape(-1, n_wires).astype(np.int64)
+
+
+def _counts(mp: CountsMP, samples: np.ndarray, wire_order: Wires, shot_range: tuple[int, int] | None) -> Any:
+    """``qml.counts()`` / ``qml.counts(wires=...)`` as PennyLane computes it (``np.str_`` keys in sorted order,
+    ``np.int64`` values, all outcomes first when asked) without its per-shot string conversion;
+    ``None`` for counts of observables or mid-circuit measurements (PennyLane's own code then)."""
+    if mp.obs is not None or mp.mv is not None:
+        return None
+    columns = wire_order.indices(mp.wires) if len(mp.wires) else list(range(len(wire_order)))
+    n = len(columns)
+    rows = samples if shot_range is None else samples[shot_range[0]:shot_range[1]]
+    if not 0 < n <= 62 or not len(rows):
+        return None
+    values = rows[:, columns] @ (1 << np.arange(n - 1, -1, -1, dtype=np.int64))
+    outcomes, counts = np.unique(values, return_counts=True)  # ascending ints = sorted bitstrings
+    out: dict[Any, Any] = {f"{x:0{n}b}": np.int64(0) for x in range(2**n)} if mp.all_outcomes else {}
+    for outcome, count in zip(outcomes.tolist(), counts, strict=True):
+        out[np.str_(f"{outcome:0{n}b}")] = count
+    return out
 
 
 def _measure(tape: QuantumScript, samples: np.ndarray, wire_order: Wires, shot_range: tuple[int, int] | None) -> Any:
@@ -39,7 +63,8 @@ def _measure(tape: QuantumScript, samples: np.ndarray, wire_order: Wires, shot_r
     for mp in tape.measurements:
         if not isinstance(mp, SampleMeasurement):
             raise DeviceError(f"{type(mp).__name__} cannot be computed from samples")
-        out.append(mp.process_samples(samples, wire_order, shot_range=shot_range))
+        fast = _counts(mp, samples, wire_order, shot_range) if type(mp) is CountsMP else None
+        out.append(mp.process_samples(samples, wire_order, shot_range=shot_range) if fast is None else fast)
     return out[0] if len(out) == 1 else tuple(out)
 
 
