@@ -174,11 +174,12 @@ def session_for(
     deduplication_id: str | None = None,
     max_duration: str | int | None = None,
     max_idle_duration: str | int | None = None,
+    name: str | None = None,
 ) -> Session:
     """The session a run goes to, chosen the same way by every adapter (see the module docstring)."""
     if session_id:
         return _registry.attached(client, session_id)
-    options: dict[str, Any] = {"deduplication_id": deduplication_id}
+    options: dict[str, Any] = {"deduplication_id": deduplication_id, "name": name}
     for name, value in (("max_duration", max_duration), ("max_idle_duration", max_idle_duration)):
         options[name] = format_duration(value) if value is not None else None  # "2m" and 120 are one session
     return _registry.get(client, platform, {k: v for k, v in options.items() if v is not None})
@@ -226,7 +227,7 @@ class _ManagedSessions:
         kind = "session" if options else "implicit"
         info = client.create_session(
             platform.id,
-            name=f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
+            name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
             # a deduplication id also makes the creation safe to retry
             deduplication_id=options.get("deduplication_id") or f"scaleway-qaas-{uuid.uuid4().hex}",
             max_duration=options.get("max_duration", IMPLICIT_MAX_DURATION if not options else None),

@@ -15,7 +15,7 @@
 Importing this module imports ``cudaq``; ``import scaleway_qaas`` does not.
 """
 
-from .backend import ScalewayFuture, close_sessions
+from .backend import ScalewayFuture
 from .convert import KernelArgumentError
 from .observe import ScalewayObserveResult, observe, observe_async
 from .sample import sample, sample_async, sample_batch, sample_batch_async
@@ -26,7 +26,6 @@ __all__ = [
     "KernelArgumentError",
     "ScalewayFuture",
     "ScalewayObserveResult",
-    "close_sessions",
     "observe",
     "observe_async",
     "sample",

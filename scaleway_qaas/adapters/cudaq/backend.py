@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import atexit
 import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
 from ...core import Config, Program, ProgramFormat, QaaSClient, Session, resolve_config
-from ...core.errors import QaaSError, SessionClosedError
 from ...core.job import validate_submission
 from ...core.loop import submit
 from ...core.payload import ExperimentResult
 from ...core.resources import Platform
+from ...core.session import session_for as core_session_for
 from ...errors import InvalidArgumentError
 from .convert import Circuit
 from .target import DEFAULT_MACHINE, SESSION_OPTIONS
@@ -25,7 +24,6 @@ CONNECTION_OPTIONS = ("secret_key", "project_id", "url", "profile")
 _lock = threading.Lock()
 _clients: dict[Config, QaaSClient] = {}
 _platforms: dict[tuple[Config, str], Platform] = {}
-_sessions: dict[tuple[Config, str, tuple[tuple[str, Any], ...]], Session] = {}
 #: (machine, explicit connection options) -> (client, platform), when the options alone decide the config
 _targets: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[QaaSClient, Platform]] = {}
 
@@ -89,19 +87,12 @@ def split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
 
 
 def session_for(machine: str | None = None, **options: Any) -> Session:
-    """The session to run on: ``session=``, else one opened per distinct session options, else the implicit one."""
+    """The session to run on: ``session=``, else the core's choice (per session options, else implicit)."""
     connection, session_options = split_options(options)
     if options.get("session") is not None:
         return options["session"]
     client, platform = _target(machine or DEFAULT_MACHINE, connection)
-    if not session_options:
-        return Session.implicit(client, platform)
-    key = (client.config, platform.id, tuple(sorted(session_options.items())))
-    with _lock:
-        session = _sessions.get(key)
-        if session is None:
-            session = _sessions[key] = Session.open(client, platform, **session_options)
-        return session
+    return core_session_for(client, platform, **session_options)
 
 
 def _target(machine: str, connection: dict[str, Any]) -> tuple[QaaSClient, Platform]:
@@ -119,13 +110,6 @@ def _target(machine: str, connection: dict[str, Any]) -> tuple[QaaSClient, Platf
     return target
 
 
-def _forget(session: Session) -> None:
-    with _lock:
-        for key, known in list(_sessions.items()):
-            if known is session:
-                del _sessions[key]
-
-
 def check_native_gates(platform: Platform, circuits: Sequence[Circuit], extra: Sequence[str] = ()) -> None:
     """Refuse, before anything is billed, gates a QPU does not run natively (simulators run any)."""
     if platform.native_gates is None:
@@ -141,45 +125,14 @@ def check_native_gates(platform: Platform, circuits: Sequence[Circuit], extra: S
 
 
 def run_async(session: Session, programs: Sequence[Program], shots: int, num_qubits: int,
-              convert: Callable[[list[ExperimentResult]], T], reopen: Callable[[], Session]) -> ScalewayFuture[T]:
+              convert: Callable[[list[ExperimentResult]], T]) -> ScalewayFuture[T]:
     """Validate, then submit every program in one core run and return a future of the converted results."""
     validate_submission(session.platform, len(programs), shots, num_qubits)
     job_ref: dict[str, str] = {}
 
     async def go() -> list[ExperimentResult]:
-        current = session
-        try:
-            job = await current.run_async(programs, shots=shots, num_qubits=num_qubits)
-        except SessionClosedError:
-            if current.is_implicit or current not in _sessions.values():
-                raise
-            _forget(current)  # a session this module opened expired: open it again, once
-            current = await asyncio.to_thread(reopen)
-            job = await current.run_async(programs, shots=shots, num_qubits=num_qubits)
+        job = await session.run_async(programs, shots=shots, num_qubits=num_qubits)  # reopens expired ones
         job_ref["id"] = job.job_id
         return await job.result_async()
 
     return ScalewayFuture(submit(go()), convert, lambda: job_ref.get("id"))
-
-
-def close_sessions() -> list[str]:
-    """Terminate the sessions this module opened with explicit options but no ``deduplication_id``.
-
-    Sessions with a ``deduplication_id`` may be shared with other processes and are left to expire.
-    Also done at exit.
-    """
-    with _lock:
-        sessions = list(_sessions.values())
-        _sessions.clear()
-    closed = []
-    for session in sessions:
-        if not session.info.deduplication_id:
-            try:
-                session.terminate()
-                closed.append(session.id)
-            except QaaSError:  # best effort (already gone, service unreachable at exit)
-                pass
-    return closed
-
-
-atexit.register(close_sessions)

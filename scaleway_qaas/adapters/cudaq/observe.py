@@ -104,8 +104,7 @@ def observe_async(
         return _ready(convert([]))
     session = session_for(machine, **options)
     check_native_gates(session.platform, [circuit], sorted(set().union(*(m[3] for m in measured))))
-    return run_async(session, programs, shots_count, circuit.num_qubits, convert,
-                     lambda: session_for(machine, **options))
+    return run_async(session, programs, shots_count, circuit.num_qubits, convert)
 
 
 def _rotation_gates(word: str) -> set[str]:

@@ -32,7 +32,7 @@ def sample_async(
     check_native_gates(session.platform, [circuit])
     return run_async(
         session, [circuit.program()], shots_count, circuit.num_qubits,
-        lambda results: to_sample_result(results[0]), lambda: session_for(machine, **options),
+        lambda results: to_sample_result(results[0]),
     )
 
 
@@ -56,7 +56,7 @@ def sample_batch_async(
 
     return run_async(
         session, [c.program() for c in circuits], shots_count, max((c.num_qubits for c in circuits), default=0),
-        convert, lambda: session_for(machine, **options),
+        convert,
     )
 
 
