@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import weakref
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -20,6 +18,7 @@ from pennylane.wires import Wires
 
 from ...core import Program, ProgramFormat, QaaSClient, Session
 from ...core.errors import InvalidArgumentError
+from ...core.session import session_for
 from .convert import CONTROL_OPS, STANDARD_GATES, NativeLowering, lowering_set, native_qasm, standard_qasm
 from .results import samples_from_result, tape_results
 from .transforms import (
@@ -29,11 +28,6 @@ from .transforms import (
     validate_tape_shots,
     validate_wire_count,
 )
-
-
-def _terminate_quietly(session: Session) -> None:
-    with contextlib.suppress(Exception):  # at exit or garbage collection the service may be gone
-        session.terminate()
 
 
 class ScalewayDevice(Device):
@@ -84,7 +78,7 @@ class ScalewayDevice(Device):
             )
         if self._shots:
             validate_shots(self._shots, self.platform)
-        self._session_options = {
+        self._session_options: dict[str, Any] = {
             k: v
             for k, v in dict(
                 deduplication_id=deduplication_id, max_duration=max_duration, max_idle_duration=max_idle_duration
@@ -92,7 +86,6 @@ class ScalewayDevice(Device):
             if v is not None
         }
         self._session: Session | None = None
-        self._finalizer: weakref.finalize | None = None
         self._rng = np.random.default_rng(seed)
         self._seeded = seed is not None
         native = self.platform.native_gates
@@ -116,21 +109,20 @@ class ScalewayDevice(Device):
     # --- sessions ----------------------------------------------------------------------
     @property
     def session(self) -> Session | None:
-        """The session this device opened (``None`` while it uses the implicit one)."""
+        """The session this device opened or chose by its session options (``None``: the implicit one)."""
         return self._session
 
     def open_session(self) -> Session:
-        """Open (or join, by deduplication id) a session that :meth:`close` terminates."""
-        if self._session is None:
+        """Open (or join, by deduplication id) a session for this device; :meth:`close` terminates it."""
+        if self._session is None or not self._session.info.is_open:
             self._session = Session.open(self._client, self.platform, **self._session_options)
-            self._finalizer = weakref.finalize(self, _terminate_quietly, self._session)
         return self._session
 
     def close(self) -> None:
-        """Terminate the session this device opened, if any."""
-        if self._finalizer is not None:
-            self._finalizer()
-        self._session, self._finalizer = None, None
+        """Terminate the session this device opened, if any (the implicit one is ended at exit)."""
+        session, self._session = self._session, None
+        if session is not None and session.info.is_open:
+            session.terminate()
 
     def __enter__(self) -> ScalewayDevice:
         self.open_session()
@@ -140,9 +132,10 @@ class ScalewayDevice(Device):
         self.close()
 
     def _current_session(self) -> Session:
-        if self._session is None and not self._session_options:
-            return Session.implicit(self._client, self.platform)
-        return self.open_session()
+        if self._session is None and self._session_options:
+            # managed by the core: reused, reopened on expiry, terminated at exit (unless shared by dedup id)
+            self._session = session_for(self._client, self.platform, **self._session_options)
+        return self._session or session_for(self._client, self.platform)
 
     # --- compilation -------------------------------------------------------------------
     @property
