@@ -167,6 +167,7 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     cells = [[str(c) for c in row] for row in rows]
     try:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
     except ImportError:
         widths = [max([len(c)] + [len(r[i]) for r in cells if i < len(r)]) for i, c in enumerate(columns)]
@@ -178,9 +179,10 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
         if note:
             print(note)
         return
-    table = Table(title=title, title_justify="left", caption=note or None, caption_justify="left")
-    for i, col in enumerate(columns):
-        table.add_column(col, justify="left" if i == 0 else "right", overflow="fold")
+    table = Table(title=escape(title), title_justify="left", caption=escape(note) if note else None,
+                  caption_justify="left")
+    for i, col in enumerate(columns):  # text in [brackets] is ours, not rich markup
+        table.add_column(escape(col), justify="left" if i == 0 else "right", overflow="fold")
     for row in cells:
-        table.add_row(*row)
+        table.add_row(*(escape(c) for c in row))
     Console(width=160).print(table)

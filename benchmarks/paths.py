@@ -119,15 +119,3 @@ def cudaq_python_bell(ctx: Context) -> Callable[[], Any]:
 
     kernel = cudaq_bell_kernel()
     return lambda: scw_cudaq.sample(kernel, shots_count=1000, machine=CUDAQ, **ctx.creds)
-
-
-def official_qiskit_bell(ctx: Context) -> Callable[[], Any]:
-    from qiskit import QuantumCircuit
-    from qiskit_scaleway import ScalewayProvider  # the official plugin
-
-    backend = ScalewayProvider(project_id=ctx.project_id, secret_key=ctx.secret_key, url=ctx.url).get_backend(AER)
-    qc = QuantumCircuit(2, 2)
-    qc.h(0)
-    qc.cx(0, 1)
-    qc.measure([0, 1], [0, 1])
-    return lambda: backend.run(qc, shots=1000).result().get_counts()
