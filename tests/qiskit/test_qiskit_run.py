@@ -159,3 +159,23 @@ def test_other_simulator_bit_order(provider, name: str) -> None:
     reference = AerSimulator().run(circuits, shots=10).result()
     for qc in circuits:
         assert result.get_counts(qc) == reference.get_counts(qc), qc.name
+
+
+def test_dynamic_circuit_goes_as_openqasm3_and_runs(aer: ScalewayBackend) -> None:
+    """Circuits OpenQASM 2 cannot express (classical control flow) are sent as OpenQASM 3."""
+    from scaleway_qaas.adapters.qiskit.convert import to_program
+    from scaleway_qaas.core import ProgramFormat
+
+    qr, cr = QuantumRegister(2), ClassicalRegister(2, "c")
+    qc = QuantumCircuit(qr, cr)
+    qc.x(0)
+    qc.measure(0, 0)
+    with qc.if_test((cr[0], 1)):
+        qc.x(1)
+    qc.measure(1, 1)
+    assert to_program(qc, aer.platform).serialization_format == ProgramFormat.QASM_V3
+    plain = QuantumCircuit(1, 1)
+    plain.h(0)
+    plain.measure(0, 0)
+    assert to_program(plain, aer.platform).serialization_format == ProgramFormat.QASM_V2
+    assert aer.run(qc, shots=50).result().get_counts() == {"11": 50}

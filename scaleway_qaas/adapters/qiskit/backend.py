@@ -127,8 +127,7 @@ class ScalewayBackend(BackendV2):
         check_native = self.platform.native_gates is not None
         for circuit in circuits:
             convert.check_circuit(circuit, self.platform, self.target, check_native=check_native)
-        fmt = convert.program_format(self.platform)
-        programs = [convert.to_program(c, fmt) for c in circuits]
+        programs = [convert.to_program(c, self.platform) for c in circuits]
         params: dict[str, Any] = {"memory": bool(opts["memory"])}
         if opts.get("seed_simulator") is not None:
             params["seed_simulator"] = int(opts["seed_simulator"])
