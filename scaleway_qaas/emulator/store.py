@@ -4,7 +4,10 @@ One connection guarded by a lock serves both ``:memory:`` and file databases
 (WAL mode for files, so committed state survives a SIGKILL). Times are stored
 as UNIX floats; the HTTP layer renders them. Session life (start delay,
 ``max_duration``, ``max_idle_duration``, stopping -> stopped) advances in
-:meth:`Store.advance`, called by the housekeeping thread and before reads.
+:meth:`Store.advance`, called by the housekeeping thread and before reads; it
+reads only the sessions due for a change, so calling it on every request is cheap.
+Lists of jobs walk an index in ``seq`` order (newest first costs the same
+however many jobs a session holds).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     name TEXT, tags TEXT, model_id TEXT, parameters TEXT, status TEXT, progress_message TEXT,
     created_at REAL, started_at REAL, updated_at REAL, finished_at REAL);
 CREATE INDEX IF NOT EXISTS jobs_session ON jobs (session_id, status);
+CREATE INDEX IF NOT EXISTS jobs_session_seq ON jobs (session_id, project_id, seq);
+CREATE INDEX IF NOT EXISTS jobs_project_seq ON jobs (project_id, seq);
 CREATE TABLE IF NOT EXISTS results (
     job_id TEXT, idx INTEGER, result TEXT, created_at REAL, token TEXT UNIQUE,
     PRIMARY KEY (job_id, idx));
@@ -44,7 +49,17 @@ CREATE TABLE IF NOT EXISTS bookings (
 CREATE TABLE IF NOT EXISTS bindings (token_hash TEXT PRIMARY KEY, project_id TEXT);
 """
 
+#: The sessions :meth:`Store.advance` may have to move at ``:now`` (the conditions of ``_advance_one``).
+_DUE_SESSIONS = """
+SELECT * FROM sessions WHERE status IN ('starting', 'running', 'stopping') AND (
+    status = 'stopping'
+    OR (status = 'starting' AND start_at <= :now)
+    OR (status = 'running' AND (COALESCE(started_at, start_at) + max_duration <= :now
+                                OR last_activity + max_idle <= :now)))
+"""
+
 LIVE_SESSION = ("starting", "running")
+_MAX_CACHED_BINDINGS = 10_000
 ACTIVE_JOB = ("waiting", "running", "cancelling")
 FINISHED_JOB = ("completed", "error", "cancelled")
 
@@ -64,6 +79,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._bindings: dict[str, str] = {}  # token -> project, read through to the bindings table
 
     def close(self) -> None:
         with self._lock:
@@ -75,7 +91,7 @@ class Store:
         row = self._db.execute(sql, args).fetchone()
         return dict(row) if row else None
 
-    def _all(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+    def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
         return [dict(r) for r in self._db.execute(sql, args).fetchall()]
 
     def _insert(self, table: str, row: Row) -> None:
@@ -103,14 +119,22 @@ class Store:
 
     def bound_project(self, token: str, project_id: str | None) -> str | None:
         """The project a token is bound to; binds it to ``project_id`` on first use."""
+        bound = self._bindings.get(token)  # a binding never changes once made
+        if bound is not None:
+            return bound
         digest = hashlib.sha256(token.encode()).hexdigest()
         with self._lock:
             row = self._one("SELECT project_id FROM bindings WHERE token_hash = ?", (digest,))
             if row:
-                return str(row["project_id"])
-            if project_id:
+                bound = str(row["project_id"])
+            elif project_id:
                 self._insert("bindings", {"token_hash": digest, "project_id": project_id})
-            return project_id
+                bound = project_id
+            if bound is not None:
+                if len(self._bindings) >= _MAX_CACHED_BINDINGS:
+                    self._bindings.clear()
+                self._bindings[token] = bound
+            return bound or project_id
 
     # -- sessions --------------------------------------------------------------------------
 
@@ -192,8 +216,7 @@ class Store:
     def advance(self, now: float) -> None:
         """Move live sessions along: start, expire (duration, idle), finish stopping."""
         with self._lock:
-            live = self._all("SELECT * FROM sessions WHERE status IN ('starting', 'running', 'stopping')")
-            for s in live:
+            for s in self._all(_DUE_SESSIONS, {"now": now}):
                 self._advance_one(s, now)
 
     def _advance_one(self, s: Row, now: float) -> None:
