@@ -11,6 +11,7 @@ Handlers never raise: unexpected failures become a JSON 500 body without traceba
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -145,6 +146,16 @@ def _listing(name: str, total: int, items: list[Any]) -> JSONResponse:
     return JSONResponse({"total_count": total, name: items})
 
 
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+@functools.lru_cache(maxsize=4096)
+def _token_project(token: str) -> str:
+    """The project id an open-mode token acts on until it names one."""
+    return str(uuid.uuid5(_TOKEN_NS, hashlib.sha256(token.encode()).hexdigest()))
+
+
 # --- the API ---------------------------------------------------------------------------------------------
 
 
@@ -155,6 +166,7 @@ class Api:
         self.store = store
         self.pool = pool
         self.settings = settings
+        self.jobs_json = render.JobJsonCache()
 
     # -- auth --------------------------------------------------------------------------------------------
 
@@ -171,8 +183,7 @@ class Api:
             if project is None:
                 raise unauthenticated("the secret key in X-Auth-Token is unknown or revoked")
         else:
-            default = str(uuid.uuid5(_TOKEN_NS, hashlib.sha256(token.encode()).hexdigest()))
-            project = self.store.bound_project(token, claimed) or default
+            project = self.store.bound_project(token, claimed) or _token_project(token)
         if claimed and claimed != project:
             raise forbidden(f"this secret key may not act on project {claimed}")
         return project
@@ -415,11 +426,11 @@ class Api:
                 "session_closed",
             )
         self.pool.submit(row["id"])
-        return JSONResponse(render.job(row))
+        return _json(self.jobs_json.get(row))
 
     async def get_job(self, request: Request) -> Response:
         row = self.owned("jobs", "job", request.path_params["job_id"], self.project(request))
-        return JSONResponse(render.job(row))
+        return _json(self.jobs_json.get(row))
 
     async def list_jobs(self, request: Request) -> Response:
         q = request.query_params
@@ -429,7 +440,8 @@ class Api:
         if q.get("session_id"):
             where["session_id"] = self.owned("sessions", "session", q["session_id"], project)["id"]
         total, rows = self.store.page("jobs", where, order, page, size)
-        return _listing("jobs", total, [render.job(r) for r in rows])
+        items = b",".join(self.jobs_json.get(r) for r in rows)
+        return _json(b'{"total_count":%d,"jobs":[%b]}' % (total, items))
 
     async def update_job(self, request: Request) -> Response:
         body = await _body(request)
@@ -538,7 +550,13 @@ def build_app(store: Store, pool: WorkerPool, settings: Settings) -> Starlette:
     """The ASGI application of the API."""
     api = Api(store, pool, settings)
     p = PREFIX
+    # the routes a running job's client calls come first: Starlette tries them in order
     table: list[tuple[str, Handler, list[str]]] = [
+        (f"{p}/jobs/{{job_id}}", api.get_job, ["GET"]),
+        (f"{p}/jobs", api.list_jobs, ["GET"]),
+        (f"{p}/jobs", api.create_job, ["POST"]),
+        (f"{p}/models", api.create_model, ["POST"]),
+        (f"{p}/jobs/{{job_id}}/results", api.job_results, ["GET"]),
         (f"{p}/platforms", api.list_platforms, ["GET"]),
         (f"{p}/platforms/{{platform_id}}", api.get_platform, ["GET"]),
         (f"{p}/sessions", api.list_sessions, ["GET"]),
@@ -549,16 +567,11 @@ def build_app(store: Store, pool: WorkerPool, settings: Settings) -> Starlette:
         (f"{p}/sessions/{{session_id}}/terminate", api.terminate_session, ["POST"]),
         (f"{p}/sessions/{{session_id}}/acls", api.session_acls, ["GET"]),
         (f"{p}/models", api.list_models, ["GET"]),
-        (f"{p}/models", api.create_model, ["POST"]),
         (f"{p}/models/{{model_id}}", api.get_model, ["GET"]),
-        (f"{p}/jobs", api.list_jobs, ["GET"]),
-        (f"{p}/jobs", api.create_job, ["POST"]),
-        (f"{p}/jobs/{{job_id}}", api.get_job, ["GET"]),
         (f"{p}/jobs/{{job_id}}", api.update_job, ["PATCH"]),
         (f"{p}/jobs/{{job_id}}", api.delete_job, ["DELETE"]),
         (f"{p}/jobs/{{job_id}}/cancel", api.cancel_job, ["POST"]),
         (f"{p}/jobs/{{job_id}}/circuit", api.job_circuit, ["GET"]),
-        (f"{p}/jobs/{{job_id}}/results", api.job_results, ["GET"]),
         (f"{DOWNLOADS}{{token}}", api.download, ["GET"]),
         (f"{p}/bookings", api.list_bookings, ["GET"]),
         (f"{p}/bookings/{{booking_id}}", api.get_booking, ["GET"]),

@@ -3,6 +3,9 @@
 Every field of each schema is present. String fields are never ``null`` (strict
 clients such as CUDA-Q's C++ helper read them as strings); only unset
 timestamps are ``null``, as in the cloud.
+
+Jobs are encoded once per state (:class:`JobJsonCache`): the coalesced status
+polls of clients list the same finished jobs again and again.
 """
 
 from __future__ import annotations
@@ -95,6 +98,37 @@ def job(row: Row) -> dict[str, Any]:
         "model_id": row["model_id"],
         "parameters": row["parameters"],
     }
+
+
+def dumps(content: Any) -> bytes:
+    """JSON bytes as Starlette's ``JSONResponse`` writes them (compact, UTF-8)."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+
+
+#: the columns of a job that may change after it is created (everything ``job()`` renders but these is fixed)
+_JOB_MUTABLE = ("status", "progress_message", "started_at", "updated_at", "finished_at", "name", "tags")
+
+
+class JobJsonCache:
+    """The encoded JSON of jobs, rendered again only when one of their mutable columns changed.
+
+    Used from the event loop thread only; bounded (cleared when full).
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._items: dict[str, tuple[tuple[Any, ...], bytes]] = {}
+
+    def get(self, row: Row) -> bytes:
+        state = tuple(row[k] for k in _JOB_MUTABLE)
+        hit = self._items.get(row["id"])
+        if hit is not None and hit[0] == state:
+            return hit[1]
+        data = dumps(job(row))
+        if len(self._items) >= self.size:
+            self._items.clear()
+        self._items[row["id"]] = (state, data)
+        return data
 
 
 def model(row: Row) -> dict[str, Any]:
