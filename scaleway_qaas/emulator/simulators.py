@@ -8,6 +8,7 @@ first use, once, so the HTTP request path never pays for them.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -69,6 +70,7 @@ def warm_up() -> None:
         _qasm2_instructions()
         _aer_instructions()
         _simulator(None)
+        _qsim_simulator()
 
 
 def _seed(options: dict[str, Any], default: int | None) -> int | None:
@@ -104,13 +106,15 @@ def _qasm2_instructions() -> tuple[Any, ...]:
 
 
 def _to_qiskit(program: Program) -> QuantumCircuit:
+    """The program as a circuit. ``qelib1.inc`` is built in; no other include is read (the emulator's
+    files are not the user's, and looking them up costs a path resolution per job)."""
     text = program.text()
     fmt = program.serialization_format
     try:
         if fmt in (ProgramFormat.QASM_V1, ProgramFormat.QASM_V2):
             from qiskit import qasm2
 
-            return qasm2.loads(text, custom_instructions=_qasm2_instructions())
+            return qasm2.loads(text, include_path=(), custom_instructions=_qasm2_instructions())
         if fmt == ProgramFormat.QASM_V3:
             from qiskit import qasm3
 
@@ -118,7 +122,8 @@ def _to_qiskit(program: Program) -> QuantumCircuit:
         import cirq
         from qiskit import qasm2
 
-        return qasm2.loads(cirq.qasm(cirq.read_json(json_text=text)), custom_instructions=_qasm2_instructions())
+        qasm = cirq.qasm(cirq.read_json(json_text=text))
+        return qasm2.loads(qasm, include_path=(), custom_instructions=_qasm2_instructions())
     except Exception as exc:  # parsers raise many exception types; all mean "bad program"
         raise ExecutionError(f"cannot parse {fmt.name} program: {type(exc).__name__}: {exc}") from exc
 
@@ -196,6 +201,9 @@ def _revive(obj: Any) -> Any:
 
 _local = threading.local()
 
+#: Aer parallelises a state update from this many qubits on (its ``statevector_parallel_threshold``)
+_AER_PARALLEL_QUBITS = 14
+
 
 def _simulator(noise_model: Any) -> Any:
     from qiskit_aer import AerSimulator
@@ -256,6 +264,10 @@ def _run_aer(platform: PlatformSpec, model: ComputationModel, shots: int, memory
     else:
         noise = None
     run_options: dict[str, Any] = {"shots": shots, "memory": memory}
+    if noise is None and max(qc.num_qubits for qc in circuits) < _AER_PARALLEL_QUBITS:
+        # a small noiseless job gains nothing from OpenMP threads, which cost milliseconds of barriers when
+        # the cores are busy (HTTP thread, clients): run it in this thread alone
+        run_options["max_parallel_threads"] = 1
     if seed is not None:
         run_options["seed_simulator"] = seed
     try:
@@ -288,11 +300,16 @@ def _jsonable(doc: dict[str, Any]) -> Any:
 
 
 def _to_cirq(program: Program) -> Any:
+    return _parse_cirq(program.serialization_format, program.text())
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cirq(fmt: ProgramFormat, text: str) -> Any:
+    """The circuit of a program (cached: jobs repeat programs; nothing mutates a parsed circuit)."""
     import cirq
 
-    text = program.text()
     try:
-        if program.serialization_format == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
+        if fmt == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
             circuit = cirq.read_json(json_text=text)
             if not isinstance(circuit, cirq.AbstractCircuit):
                 raise ExecutionError(f"CIRQ_CIRCUIT_JSON_V1 program holds a {type(circuit).__name__}, not a circuit")
@@ -303,14 +320,11 @@ def _to_cirq(program: Program) -> Any:
     except ExecutionError:
         raise
     except Exception as exc:
-        raise ExecutionError(
-            f"cannot parse {program.serialization_format.name} program: {type(exc).__name__}: {exc}"
-        ) from exc
+        raise ExecutionError(f"cannot parse {fmt.name} program: {type(exc).__name__}: {exc}") from exc
 
 
 def _run_qsim(platform: PlatformSpec, program: Program, shots: int, seed: int | None) -> str:
     import cirq
-    import qsimcirq
 
     _check_format(platform, program)
     circuit = _to_cirq(program)
@@ -320,12 +334,73 @@ def _run_qsim(platform: PlatformSpec, program: Program, shots: int, seed: int | 
     if not circuit.has_measurements():
         raise ExecutionError("program has no measurement; add measurements to sample it")
     try:
-        result = qsimcirq.QSimSimulator(seed=seed).run(circuit, repetitions=shots)
+        records = _qsim_terminal_sample(circuit, shots, seed)
+        if records is None:
+            import qsimcirq
+
+            result = qsimcirq.QSimSimulator(seed=seed).run(circuit, repetitions=shots)
+        else:
+            result = cirq.ResultDict(params=cirq.ParamResolver({}), records=records)
     except Exception as exc:
         raise ExecutionError(f"simulation failed: {type(exc).__name__}: {exc}") from exc
     if program.serialization_format != ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
         result = _qasm_registers(result, program.text())
-    return ProgramResult(ResultFormat.CIRQ_RESULT_JSON_V1, Compression.NONE, cirq.to_json(result)).to_json()
+    text = cirq.to_json(result, indent=None)
+    return ProgramResult(ResultFormat.CIRQ_RESULT_JSON_V1, Compression.NONE, text).to_json()
+
+
+@cache
+def _qsim_simulator() -> Any:
+    """One simulator for the fast path (translation and options only: seeds are drawn per job)."""
+    import qsimcirq
+
+    return qsimcirq.QSimSimulator()
+
+
+def _qsim_terminal_sample(circuit: Any, shots: int, seed: int | None) -> dict[str, Any] | None:
+    """The records ``QSimSimulator(seed=seed).run(circuit, shots)`` returns, for the common case of a
+    noiseless circuit measured only at its end; None for any other circuit (use qsimcirq's run).
+
+    It makes the same call into qsim with the same seed as qsimcirq's own sampling of such circuits
+    (``_sample_measure_results``), hence the same samples, but turns qsim's bitstrings into measurement
+    records with numpy instead of a Python loop over every shot and qubit (most of the job's time).
+    """
+    import cirq
+    import numpy as np
+    import qsimcirq
+
+    sim = _qsim_simulator()
+    if shots <= 1 or cirq.is_parameterized(circuit) or not circuit.are_all_measurements_terminal():
+        return None
+    if not all(cirq.is_measurement(op) or cirq.has_unitary(op) for op in circuit.all_operations()):
+        return None  # channels: qsim samples trajectories
+    meas_ops: dict[str, list[Any]] = {}
+    for _, op, _ in circuit.findall_operations_with_gate_type(cirq.MeasurementGate):
+        meas_ops.setdefault(cirq.measurement_key_name(op.gate), []).append(op)
+    if any(len(ops) > 1 for ops in meas_ops.values()):
+        return None  # repeated keys: qsimcirq checks and shapes them
+    ordered = cirq.QubitOrder.DEFAULT.order_for(circuit.all_qubits())
+    qubit_index = {q: i for i, q in enumerate(ordered)}
+    # measurements become identities, so that no measured qubit drops out of the circuit
+    moments = [
+        cirq.Moment(
+            op if not isinstance(op.gate, cirq.MeasurementGate) else [cirq.IdentityGate(1).on(q) for q in op.qubits]
+            for op in moment
+        )
+        for moment in circuit.moments
+    ]
+    program = qsimcirq.QSimCircuit(cirq.Circuit.from_moments(*moments))
+    options = dict(sim.qsim_options)
+    options["c"], _ = program.translate_cirq_to_qsim(cirq.QubitOrder.DEFAULT)
+    options["s"] = cirq.value.parse_random_state(seed).randint(2**31 - 1)  # QSimSimulator.get_seed
+    raw = np.asarray(sim._sim_module.qsim_sample_final(options, shots), dtype=np.uint64)
+    shifts = np.arange(len(ordered) - 1, -1, -1, dtype=np.uint64)  # qubit 0 is the most significant bit
+    bits = ((raw[:, None] >> shifts) & np.uint64(1)).astype(bool)
+    records = {}
+    for key, (op,) in meas_ops.items():
+        columns = bits[:, [qubit_index[q] for q in op.qubits]] ^ np.asarray(op.gate.full_invert_mask(), dtype=bool)
+        records[key] = columns.astype(int)[:, None, :]
+    return records
 
 
 _CREG = re.compile(r"\bcreg\s+([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]")

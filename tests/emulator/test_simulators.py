@@ -1,0 +1,70 @@
+"""The simulator layer's shortcuts give what the libraries they shortcut give."""
+
+from __future__ import annotations
+
+import json
+
+import cirq
+import pytest
+import qsimcirq
+
+from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
+from scaleway_qaas.emulator import simulators
+from scaleway_qaas.emulator.platforms import CATALOGUE
+
+Q = cirq.LineQubit.range(5)
+G = cirq.GridQubit.rect(2, 2)
+TERMINAL = {
+    "bell": cirq.Circuit(cirq.H(Q[0]), cirq.CNOT(Q[0], Q[1]), cirq.measure(Q[0], Q[1], key="m")),
+    "reversed order": cirq.Circuit(cirq.rx(0.3).on(Q[0]), cirq.CNOT(Q[0], Q[1]), cirq.measure(Q[1], Q[0], key="m")),
+    "keys and invert mask": cirq.Circuit(
+        cirq.H.on_each(*Q), cirq.measure(Q[4], Q[0], key="a", invert_mask=(True,)), cirq.measure(Q[2], key="b")
+    ),
+    "grid qubits": cirq.Circuit(cirq.H(G[0]), cirq.CZ(G[0], G[3]), cirq.X(G[2]), cirq.measure(*G, key="z")),
+    "unmeasured qubit": cirq.Circuit(cirq.H(Q[0]), cirq.X(Q[3]), cirq.measure(Q[3], key="only")),
+}
+
+
+@pytest.mark.parametrize("name", list(TERMINAL))
+@pytest.mark.parametrize("seed", [0, 7, 123456])
+def test_qsim_terminal_sampling_matches_qsimcirq(name: str, seed: int) -> None:
+    circuit = TERMINAL[name]
+    expected = qsimcirq.QSimSimulator(seed=seed).run(circuit, repetitions=300)
+    records = simulators._qsim_terminal_sample(circuit, 300, seed)
+    assert records is not None
+    got = cirq.ResultDict(params=cirq.ParamResolver({}), records=records)
+    assert cirq.to_json(got) == cirq.to_json(expected)  # same samples, shapes and dtypes
+
+
+@pytest.mark.parametrize(
+    "circuit",
+    [
+        cirq.Circuit(cirq.measure(Q[0], key="a"), cirq.X(Q[0]), cirq.measure(Q[0], key="b")),  # mid-circuit
+        cirq.Circuit(cirq.depolarize(0.1).on(Q[0]), cirq.measure(Q[0], key="a")),  # a channel
+        cirq.Circuit(cirq.measure(Q[0], key="a"), cirq.measure(Q[1], key="a")),  # a repeated key
+    ],
+)
+def test_qsim_other_circuits_take_qsimcirqs_path(circuit: cirq.Circuit) -> None:
+    assert simulators._qsim_terminal_sample(circuit, 100, 1) is None
+    assert simulators._qsim_terminal_sample(TERMINAL["bell"], 1, 1) is None  # one shot
+
+
+def test_qsim_job_results_are_seeded_and_compact() -> None:
+    platform = next(p for p in CATALOGUE if p.name == "EMU-QSIM-16C-128M")
+    program = Program.from_text(cirq.to_json(TERMINAL["keys and invert mask"]), ProgramFormat.CIRQ_CIRCUIT_JSON_V1)
+    first = simulators._run_qsim(platform, program, 200, 5)
+    assert first == simulators._run_qsim(platform, program, 200, 5)
+    assert "\\n" not in first  # no indentation inside the result document
+
+
+def test_small_noiseless_aer_jobs_run_single_threaded() -> None:
+    platform = next(p for p in CATALOGUE if p.name == "EMU-AER-16C-128M")
+    bell = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
+    model = ComputationModel(programs=(Program.from_text(bell, ProgramFormat.QASM_V2),))
+    params = ComputationParameters(shots=500, options=None)
+    payload = ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0])
+    assert json.loads(payload.serialization)["results"][0]["metadata"]["parallel_state_update"] == 1
+    (first,) = payload.decode()
+    (again,) = ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0]).decode()
+    assert first.counts == again.counts  # still seeded
+    assert set(first.counts) <= {"00", "11"} and first.shots == 500
