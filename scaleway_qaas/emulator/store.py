@@ -74,7 +74,6 @@ class Store:
     def __init__(self, path: str = ":memory:") -> None:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -88,11 +87,15 @@ class Store:
     # -- low level -------------------------------------------------------------------
 
     def _one(self, sql: str, args: Sequence[Any] = ()) -> Row | None:
-        row = self._db.execute(sql, args).fetchone()
-        return dict(row) if row else None
+        cursor = self._db.execute(sql, args)
+        row = cursor.fetchone()
+        return dict(zip(_columns(cursor), row, strict=True)) if row else None
 
     def _all(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
-        return [dict(r) for r in self._db.execute(sql, args).fetchall()]
+        cursor = self._db.execute(sql, args)
+        rows = cursor.fetchall()
+        columns = _columns(cursor)
+        return [dict(zip(columns, r, strict=True)) for r in rows]
 
     def _insert(self, table: str, row: Row) -> None:
         cols = ", ".join(row)
@@ -345,6 +348,10 @@ class Store:
             self._db.execute("COMMIT")
             self.advance(now)
             return [r["id"] for r in self._all("SELECT id FROM jobs WHERE status = 'waiting' ORDER BY seq")]
+
+
+def _columns(cursor: sqlite3.Cursor) -> list[str]:
+    return [d[0] for d in cursor.description]
 
 
 def dumps_tags(tags: list[str] | None) -> str:
