@@ -3,6 +3,7 @@
 #   ./dev.sh demo    the local emulator plus one GHZ program through CUDA-Q, Qiskit, PennyLane and Cirq
 #   ./dev.sh test    the whole test suite (what CI runs)
 #   ./dev.sh bench   the benchmarks (tables + benchmarks/results/*.json)
+#   ./dev.sh pythons the core's unit tests on every other Python 3.11+ found (PATH or pyenv)
 #   ./dev.sh setup   only the set-up
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,5 +43,19 @@ case "${1:-demo}" in
          .venv/bin/mypy
          exec .venv/bin/python -m pytest -q ;;
   bench) setup; exec .venv/bin/python -m benchmarks "${@:2}" ;;
-  *) echo "usage: ./dev.sh [demo|test|bench|setup]" >&2; exit 1 ;;
+  pythons)
+    found=0; seen=" "
+    for py in $(ls -d "$HOME"/.pyenv/versions/3.*/bin/python3 2>/dev/null) python3.11 python3.12 python3.13 python3.14; do
+      command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || continue
+      venv=".venv-$("$py" -c 'import platform; print(platform.python_version())')"
+      case "$seen" in *" $venv "*) continue ;; esac; seen="$seen$venv "
+      [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
+      "$venv/bin/python" -m pip install --quiet -e . pytest pytest-asyncio pytest-timeout hypothesis
+      echo "== $("$venv/bin/python" --version)"
+      "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/core/test_config.py tests/core/test_durations.py \
+        tests/core/test_transport.py tests/core/test_polling.py
+      found=$((found + 1))
+    done
+    echo "core unit tests run on $found interpreter(s)" ;;
+  *) echo "usage: ./dev.sh [demo|test|bench|pythons|setup]" >&2; exit 1 ;;
 esac
