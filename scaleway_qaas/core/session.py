@@ -242,10 +242,11 @@ class _ManagedSessions:
                 if known is session or known.id == session.id:
                     del self._sessions[key]
 
-    def terminate_all(self) -> list[str]:
+    def terminate_all(self, api_url: str | None = None) -> list[str]:
         """Terminate the managed sessions still open (not those joined by a user deduplication id)."""
         with self._lock:
-            owned = [(k, s) for k, s in self._sessions.items() if "deduplication_id" not in dict(k[3])]
+            owned = [(k, s) for k, s in self._sessions.items()
+                     if "deduplication_id" not in dict(k[3]) and api_url in (None, k[0])]
             for key, _ in owned:
                 del self._sessions[key]
         closed = []
@@ -261,6 +262,9 @@ class _ManagedSessions:
 _registry = _ManagedSessions()
 
 
-def terminate_implicit_sessions() -> list[str]:
-    """Terminate the sessions this process opened for its runs (also done at exit); returns their ids."""
-    return _registry.terminate_all()
+def terminate_implicit_sessions(api_url: str | None = None) -> list[str]:
+    """Terminate the sessions this process opened for its runs (also done at exit); returns their ids.
+
+    ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop).
+    """
+    return _registry.terminate_all(api_url.rstrip("/") if api_url else None)

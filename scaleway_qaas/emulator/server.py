@@ -92,7 +92,11 @@ class Emulator:
         return self.url
 
     def stop(self) -> None:
-        """Stop serving, finish the running jobs, close the database."""
+        """Close the sessions this process's clients opened here, stop serving, finish jobs, close the database."""
+        if self.url:
+            from ..core.session import terminate_implicit_sessions
+
+            terminate_implicit_sessions(self.url)  # else they would be closed at exit, against a stopped server
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=30)
