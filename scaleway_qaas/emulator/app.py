@@ -188,8 +188,9 @@ class Api:
             raise forbidden(f"this secret key may not act on project {claimed}")
         return project
 
-    def owned(self, table: str, resource: str, key: str, project: str) -> Row:
-        row = self.store.get(table, _uuid(key, f"{resource}_id"))
+    def owned(self, table: str, resource: str, key: str, project: str, columns: str = "*") -> Row:
+        """The row ``key`` of ``table`` if ``project`` owns it (``columns`` must include ``project_id``), else 404."""
+        row = self.store.get(table, _uuid(key, f"{resource}_id"), columns)
         if row is None or row["project_id"] != project:
             raise not_found(resource, key)
         return row
@@ -244,7 +245,7 @@ class Api:
         booking = self._booking(body.get("booking_demand"), spec, project, session_id, now, max_duration or 0)
         model_id = _opt_str(body, "model_id") or ""
         if model_id:
-            self.owned("models", "model", model_id, project)
+            self.owned("models", "model", model_id, project, "id, project_id")
         row = {
             "id": session_id,
             "project_id": project,
@@ -387,7 +388,7 @@ class Api:
         model_id = _opt_str(body, "model_id") or session["model_id"]
         if not model_id:
             raise invalid("model_id", "required: create the programs with POST /models first", reason="required")
-        model = self.owned("models", "model", model_id, project)
+        model = self.owned("models", "model", model_id, project, "id, project_id, n_programs")  # not the payload
         parameters = _opt_str(body, "parameters") or '{"shots": 1000, "options": null}'
         try:
             shots = ComputationParameters.from_json(parameters).shots

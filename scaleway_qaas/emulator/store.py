@@ -4,10 +4,15 @@ One connection guarded by a lock serves both ``:memory:`` and file databases
 (WAL mode for files, so committed state survives a SIGKILL). Times are stored
 as UNIX floats; the HTTP layer renders them. Session life (start delay,
 ``max_duration``, ``max_idle_duration``, stopping -> stopped) advances in
-:meth:`Store.advance`, called by the housekeeping thread and before reads; it
-reads only the sessions due for a change, so calling it on every request is cheap.
-Lists of jobs walk an index in ``seq`` order (newest first costs the same
-however many jobs a session holds).
+:meth:`Store.advance`, called by the housekeeping thread every tick; a request
+that reads or uses one session advances that session alone (a check on the row
+it fetched anyway), so no request pays for the other sessions.
+
+Nothing a request does costs more as a session or project accumulates jobs:
+lists of jobs walk an index in ``seq`` order, and the job counts (a session's
+``waiting_job_count`` and ``finished_job_count``, the ``total_count`` of job
+lists) come from counters kept in memory next to every status change, rebuilt
+from the jobs table when the store opens.
 """
 
 from __future__ import annotations
@@ -58,10 +63,26 @@ SELECT * FROM sessions WHERE status IN ('starting', 'running', 'stopping') AND (
                                 OR last_activity + max_idle <= :now)))
 """
 
+#: what the job counters need of the jobs deleted
+_JOB_KEYS = "SELECT id, session_id, project_id, status FROM jobs"
+
 LIVE_SESSION = ("starting", "running")
 _MAX_CACHED_BINDINGS = 10_000
 ACTIVE_JOB = ("waiting", "running", "cancelling")
 FINISHED_JOB = ("completed", "error", "cancelled")
+
+
+def session_due(s: Row, now: float) -> bool:
+    """Whether :meth:`Store.advance` may have to move this session at ``now`` (as ``_DUE_SESSIONS``)."""
+    status = s["status"]
+    if status == "stopping":
+        return True
+    if status == "starting":
+        return bool(s["start_at"] <= now)
+    if status == "running":
+        started = s["started_at"] or s["start_at"]
+        return bool(started + s["max_duration"] <= now or s["last_activity"] + s["max_idle"] <= now)
+    return False
 
 
 def new_id() -> str:
@@ -79,12 +100,36 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._bindings: dict[str, str] = {}  # token -> project, read through to the bindings table
+        self._job_counts: dict[str, dict[str, int]] = {}  # session -> status -> number of its jobs
+        self._project_jobs: dict[str, int] = {}  # project -> number of its jobs
+        self._load_counts()
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     # -- low level -------------------------------------------------------------------
+
+    def _load_counts(self) -> None:
+        """Rebuild the job counters from the jobs table (on open and after a recovery)."""
+        counts: dict[str, dict[str, int]] = {}
+        projects: dict[str, int] = {}
+        query = "SELECT session_id, project_id, status, COUNT(*) FROM jobs GROUP BY session_id, project_id, status"
+        for session_id, project_id, status, n in self._db.execute(query):
+            by_status = counts.setdefault(session_id, {})
+            by_status[status] = by_status.get(status, 0) + n
+            projects[project_id] = projects.get(project_id, 0) + n
+        self._job_counts, self._project_jobs = counts, projects
+
+    def _moved(self, session_id: str, old: str | None, new: str | None, n: int = 1) -> None:
+        """Count ``n`` jobs of a session leaving status ``old`` for ``new`` (None: created, deleted)."""
+        if n <= 0:
+            return
+        by_status = self._job_counts.setdefault(session_id, {})
+        if old is not None:
+            by_status[old] = by_status.get(old, 0) - n
+        if new is not None:
+            by_status[new] = by_status.get(new, 0) + n
 
     def _one(self, sql: str, args: Sequence[Any] = ()) -> Row | None:
         cursor = self._db.execute(sql, args)
@@ -111,12 +156,24 @@ class Store:
         cond = " AND ".join(f"{k} = ?" for k in where) or "1"
         args = list(where.values())
         with self._lock:
-            total = self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE {cond}", args).fetchone()[0]
+            total = self._counted_total(table, where)
+            if total is None:
+                total = self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE {cond}", args).fetchone()[0]
             rows = self._all(
                 f"SELECT * FROM {table} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*args, size, (page - 1) * size],
             )
         return total, rows
+
+    def _counted_total(self, table: str, where: Row) -> int | None:
+        """The number of jobs of a session or of a project, from the counters (None: count the rows)."""
+        if table != "jobs":
+            return None
+        if set(where) == {"project_id", "session_id"}:  # a session's jobs are all of the session's project
+            return sum(self._job_counts.get(where["session_id"], {}).values())
+        if set(where) == {"project_id"}:
+            return self._project_jobs.get(where["project_id"], 0)
+        return None
 
     # -- token bindings (open mode) ------------------------------------------------------
 
@@ -160,11 +217,20 @@ class Store:
             self._db.execute("COMMIT")
             return row, True
 
-    def get(self, table: str, key: str) -> Row | None:
+    def get(self, table: str, key: str, columns: str = "*") -> Row | None:
+        """One row by id (``columns``: a SQL column list); a session read is advanced first if due."""
         with self._lock:
             if table == "sessions":
-                self.advance(time.time())
-            return self._one(f"SELECT * FROM {table} WHERE id = ?", (key,))
+                return self._session(key, time.time())
+            return self._one(f"SELECT {columns} FROM {table} WHERE id = ?", (key,))
+
+    def _session(self, session_id: str, now: float) -> Row | None:
+        """A session's row, advanced to ``now`` if it is due for a change."""
+        row = self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        if row is not None and session_due(row, now):
+            self._advance_one(row, now)
+            row = self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return row
 
     def update(self, table: str, key: str, fields: Row) -> None:
         with self._lock:
@@ -172,11 +238,7 @@ class Store:
 
     def job_counts(self, session_id: str) -> tuple[int, int]:
         """(waiting, finished) job counts of a session."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT status, COUNT(*) FROM jobs WHERE session_id = ? GROUP BY status", (session_id,)
-            ).fetchall()
-        counts = dict(rows)
+        counts = dict(self._job_counts.get(session_id, ()))  # one atomic copy: a consistent snapshot
         return counts.get("waiting", 0), sum(counts.get(s, 0) for s in FINISHED_JOB)
 
     def terminate_session(self, session_id: str, reason: str, now: float) -> None:
@@ -192,15 +254,17 @@ class Store:
             session_id,
             {"status": "stopping", "terminated_at": now, "updated_at": now, "progress_message": reason},
         )
-        self._db.execute(
+        cancelled = self._db.execute(
             "UPDATE jobs SET status = 'cancelled', progress_message = ?, updated_at = ?, finished_at = ?"
             " WHERE session_id = ? AND status = 'waiting'",
             (f"cancelled: session {reason}", now, now, session_id),
-        )
-        self._db.execute(
+        ).rowcount
+        self._moved(session_id, "waiting", "cancelled", cancelled)
+        cancelling = self._db.execute(
             "UPDATE jobs SET status = 'cancelling', updated_at = ? WHERE session_id = ? AND status = 'running'",
             (now, session_id),
-        )
+        ).rowcount
+        self._moved(session_id, "running", "cancelling", cancelling)
         self._db.execute(
             "UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE session_id = ?"
             " AND status IN ('waiting', 'validating', 'validated')",
@@ -210,14 +274,13 @@ class Store:
     def delete_session(self, session_id: str) -> None:
         with self._lock:
             self._db.execute("BEGIN")
-            job_ids = [r["id"] for r in self._all("SELECT id FROM jobs WHERE session_id = ?", (session_id,))]
-            self._delete_jobs(job_ids)
+            self._delete_jobs(self._all(f"{_JOB_KEYS} WHERE session_id = ?", (session_id,)))
             self._db.execute("DELETE FROM bookings WHERE session_id = ?", (session_id,))
             self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             self._db.execute("COMMIT")
 
     def advance(self, now: float) -> None:
-        """Move live sessions along: start, expire (duration, idle), finish stopping."""
+        """Move every live session along: start, expire (duration, idle), finish stopping."""
         with self._lock:
             for s in self._all(_DUE_SESSIONS, {"now": now}):
                 self._advance_one(s, now)
@@ -248,79 +311,98 @@ class Store:
     def insert(self, table: str, row: Row) -> None:
         with self._lock:
             self._insert(table, row)
+            if table == "jobs":
+                self._created(row)
+
+    def _created(self, job: Row) -> None:
+        self._moved(job.get("session_id") or "", None, job.get("status"))
+        project = job.get("project_id") or ""
+        self._project_jobs[project] = self._project_jobs.get(project, 0) + 1
 
     def create_job(self, row: Row, now: float) -> str | None:
         """Insert a job if its session is live; return the session status that refused it otherwise."""
         with self._lock:
-            self.advance(now)
-            session = self._one("SELECT status FROM sessions WHERE id = ?", (row["session_id"],))
+            session = self._session(row["session_id"], now)
             if session is None or session["status"] not in LIVE_SESSION:
                 return session["status"] if session else "deleted"
             self._db.execute("BEGIN")
             self._insert("jobs", row)
             self._update("sessions", row["session_id"], {"last_activity": now, "updated_at": now})
             self._db.execute("COMMIT")
+            self._created(row)
             return None
 
     def cancel_job(self, job_id: str, now: float) -> None:
         with self._lock:
-            self._db.execute(
-                "UPDATE jobs SET status = 'cancelled', progress_message = 'cancelled by the user',"
-                " updated_at = ?, finished_at = ? WHERE id = ? AND status = 'waiting'",
-                (now, now, job_id),
-            )
-            self._db.execute(
-                "UPDATE jobs SET status = 'cancelling', updated_at = ? WHERE id = ? AND status = 'running'",
-                (now, job_id),
-            )
+            job = self._one("SELECT session_id, status FROM jobs WHERE id = ?", (job_id,))
+            if job is None:
+                return
+            if job["status"] == "waiting":
+                self._db.execute(
+                    "UPDATE jobs SET status = 'cancelled', progress_message = 'cancelled by the user',"
+                    " updated_at = ?, finished_at = ? WHERE id = ?",
+                    (now, now, job_id),
+                )
+                self._moved(job["session_id"], "waiting", "cancelled")
+            elif job["status"] == "running":
+                self._db.execute("UPDATE jobs SET status = 'cancelling', updated_at = ? WHERE id = ?", (now, job_id))
+                self._moved(job["session_id"], "running", "cancelling")
 
     def delete_job(self, job_id: str) -> None:
         with self._lock:
             self._db.execute("BEGIN")
-            self._delete_jobs([job_id])
+            self._delete_jobs(self._all(f"{_JOB_KEYS} WHERE id = ?", (job_id,)))
             self._db.execute("COMMIT")
 
-    def _delete_jobs(self, job_ids: list[str]) -> None:
-        for jid in job_ids:
-            self._db.execute("DELETE FROM results WHERE job_id = ?", (jid,))
-            self._db.execute("DELETE FROM jobs WHERE id = ?", (jid,))
+    def _delete_jobs(self, jobs: list[Row]) -> None:
+        """Delete jobs (rows with their id, session_id, project_id and status) and their results."""
+        for job in jobs:
+            self._db.execute("DELETE FROM results WHERE job_id = ?", (job["id"],))
+            self._db.execute("DELETE FROM jobs WHERE id = ?", (job["id"],))
+            self._moved(job["session_id"], job["status"], None)
+            project = job["project_id"]
+            self._project_jobs[project] = self._project_jobs.get(project, 0) - 1
 
     def claim_job(self, job_id: str, now: float) -> tuple[Row, Row, Row | None] | float | None:
         """Mark a waiting job running; returns (job, session, model), a start time to wait for, or None."""
         with self._lock:
-            self.advance(now)
             job = self._one("SELECT * FROM jobs WHERE id = ?", (job_id,))
             if job is None or job["status"] != "waiting":
                 return None
-            session = self._one("SELECT * FROM sessions WHERE id = ?", (job["session_id"],))
+            session = self._session(job["session_id"], now)
             if session is None:
                 return None
+            if session["status"] not in LIVE_SESSION:  # just stopped: its waiting jobs were cancelled
+                job = self._one("SELECT * FROM jobs WHERE id = ?", (job_id,))
+                if job is None or job["status"] != "waiting":
+                    return None
             if session["status"] == "starting":
                 return float(session["start_at"])
             model = self._one("SELECT * FROM models WHERE id = ?", (job["model_id"],))
             fields = {"status": "running", "started_at": now, "updated_at": now, "progress_message": "running"}
             self._update("jobs", job_id, fields)
+            self._moved(job["session_id"], "waiting", "running")
             job.update(fields)
             return job, session, model
 
     def finish_job(self, job: Row, status: str, message: str, results: list[str], now: float) -> None:
         """Record a job's outcome; a job cancelled meanwhile stays cancelled and keeps no result."""
+        rows = [(job["id"], i, text, now, uuid.uuid4().hex) for i, text in enumerate(results)]  # outside the lock
         with self._lock:
             current = self._one("SELECT status FROM jobs WHERE id = ?", (job["id"],))
             if current is None:
                 return
             self._db.execute("BEGIN")
             if current["status"] == "cancelling":
-                status, message, results = "cancelled", "cancelled while running", []
-            for i, text in enumerate(results):
-                self._insert(
-                    "results",
-                    {"job_id": job["id"], "idx": i, "result": text, "created_at": now, "token": uuid.uuid4().hex},
-                )
+                status, message, rows = "cancelled", "cancelled while running", []
+            self._db.executemany(
+                "INSERT INTO results (job_id, idx, result, created_at, token) VALUES (?, ?, ?, ?, ?)", rows
+            )
             fields = {"status": status, "progress_message": message, "updated_at": now, "finished_at": now}
             self._update("jobs", job["id"], fields)
             self._update("sessions", job["session_id"], {"last_activity": now, "updated_at": now})
             self._db.execute("COMMIT")
+            self._moved(job["session_id"], current["status"], status)
 
     def results(self, job_id: str) -> list[Row]:
         with self._lock:
@@ -346,6 +428,7 @@ class Store:
                 (now, now),
             )
             self._db.execute("COMMIT")
+            self._load_counts()
             self.advance(now)
             return [r["id"] for r in self._all("SELECT id FROM jobs WHERE status = 'waiting' ORDER BY seq")]
 
