@@ -275,7 +275,13 @@ class Job:
                     f"job {part.job_id} failed: {info.progress_message or 'no message from the platform'}",
                     job_id=part.job_id,
                 )
-        payloads = await asyncio.gather(*(self.client.aio.fetch_job_results(p.job_id) for p in self.parts))
+        gate = asyncio.Semaphore(MAX_CONCURRENT_SUBMISSIONS)
+
+        async def fetch(job_id: str) -> list[Any]:
+            async with gate:
+                return await self.client.aio.fetch_job_results(job_id)
+
+        payloads = await asyncio.gather(*(fetch(p.job_id) for p in self.parts))
         results: list[ExperimentResult] = []
         for part, part_payloads in zip(self.parts, payloads, strict=True):
             decoded = [exp for payload in part_payloads for exp in payload.decode()]

@@ -82,7 +82,7 @@ class Transport:
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        max_connections: int = 64,
+        max_connections: int = 24,  # httpx scans every pooled connection per request: keep the pool small
     ) -> None:
         self.config = config
         self.retry = retry or RetryPolicy()
