@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-cirq = pytest.importorskip("cirq")
-# Work around an emulator crash when Aer is first imported in its worker thread (see notes/core_bugs.md).
-pytest.importorskip("qiskit_aer")
-
-from scaleway_qaas.adapters.cirq import ScalewaySampler  # noqa: E402
+from scaleway_qaas.adapters.cirq import ScalewaySampler
 
 
 @pytest.fixture

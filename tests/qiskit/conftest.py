@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("qiskit")
-pytest.importorskip("qiskit_aer")
-
 from scaleway_qaas.adapters.qiskit import ScalewayBackend, ScalewayProvider
 
 AER = "EMU-AER-16C-128M"

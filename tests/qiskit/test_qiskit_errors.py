@@ -94,7 +94,7 @@ def test_import_scaleway_qaas_stays_free_of_qiskit() -> None:
 
 
 def test_noise_model_wire_format_matches_qio() -> None:
-    qio = pytest.importorskip("qio.core.quantum_noise_model")
+    from qio.core import quantum_noise_model as qio
     from qiskit_aer.noise import NoiseModel, ReadoutError, depolarizing_error
 
     from scaleway_qaas.adapters.qiskit.convert import to_noise_model

@@ -103,7 +103,8 @@ def test_async_jobs_under_faults_stress(faulty):
 
 
 def test_qiskit_backend_run_under_faults(faulty):
-    qiskit = pytest.importorskip("qiskit")
+    import qiskit
+
     from scaleway_qaas.adapters.qiskit import ScalewayProvider
 
     provider = ScalewayProvider(project_id=PROJECT, secret_key=SECRET, url=faulty.url)
