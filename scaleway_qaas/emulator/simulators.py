@@ -12,6 +12,7 @@ import functools
 import json
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -40,37 +41,46 @@ class ExecutionError(Exception):
     """A job-level failure: bad program, unsupported gate, platform limit..."""
 
 
-#: Simulations run one at a time per process. Qiskit 2.6's native code crashes (SIGSEGV) when two
-#: threads import it or build and run circuits at once; each simulator parallelises a job internally.
-_ENGINE_LOCK = threading.Lock()
+#: All simulation work of the process (imports, parsing, runs) happens on ONE long-lived thread, one job
+#: at a time. Qiskit 2.6's native code crashes (SIGSEGV) when several threads import it or build and run
+#: circuits, even one at a time; each simulator still parallelises a job internally.
+_ENGINE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qaas-emulator-engine")
 
 
 def execute(
     platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None
 ) -> list[str]:
-    """Run every program; return the JSON texts of the job results."""
+    """Run every program (on the engine thread); return the JSON texts of the job results."""
+    return _ENGINE.submit(_execute, platform, model, params, seed).result()
+
+
+def _execute(
+    platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None
+) -> list[str]:
     options = params.options or {}
     seed = _seed(options, seed)
     try:
-        with _ENGINE_LOCK:
-            if platform.engine == "qsim":
-                return [_run_qsim(platform, p, params.shots, seed) for p in model.programs]
-            return _run_aer(platform, model, params.shots, bool(options.get("memory")), seed)
+        if platform.engine == "qsim":
+            return [_run_qsim(platform, p, params.shots, seed) for p in model.programs]
+        return _run_aer(platform, model, params.shots, bool(options.get("memory")), seed)
     except PayloadError as exc:
         raise ExecutionError(str(exc)) from exc
 
 
 def warm_up() -> None:
-    """Import and initialise the simulators once (the server calls it in the background at start)."""
-    with _ENGINE_LOCK:
-        import qsimcirq  # noqa: F401
-        from cirq.contrib.qasm_import import circuit_from_qasm  # noqa: F401
-        from qiskit import qasm3  # noqa: F401
+    """Import and initialise the simulators once, on the engine thread (the server calls it at start)."""
+    _ENGINE.submit(_warm_up).result()
 
-        _qasm2_instructions()
-        _aer_instructions()
-        _simulator(None)
-        _qsim_simulator()
+
+def _warm_up() -> None:
+    import qsimcirq  # noqa: F401
+    from cirq.contrib.qasm_import import circuit_from_qasm  # noqa: F401
+    from qiskit import qasm3  # noqa: F401
+
+    _qasm2_instructions()
+    _aer_instructions()
+    _simulator(None)
+    _qsim_simulator()
 
 
 def _seed(options: dict[str, Any], default: int | None) -> int | None:
