@@ -34,22 +34,12 @@ class Context:
     @cached_property
     def out(self) -> Console:
         """Console on stdout (wide when piped, so that ids are never cut)."""
-        from rich.console import Console
-
-        console = Console(file=sys.stdout, highlight=False)
-        if not console.is_terminal and "COLUMNS" not in os.environ:
-            console = Console(file=sys.stdout, highlight=False, width=200)
-        return console
+        return _console(sys.stdout)
 
     @cached_property
     def err(self) -> Console:
         """Console on stderr, for progress, prompts and notes."""
-        from rich.console import Console
-
-        console = Console(file=sys.stderr, highlight=False)
-        if not console.is_terminal and "COLUMNS" not in os.environ:
-            console = Console(file=sys.stderr, highlight=False, width=200)
-        return console
+        return _console(sys.stderr)
 
     @cached_property
     def config(self) -> Config:
@@ -86,3 +76,13 @@ class Context:
             with contextlib.suppress(Exception):  # closing must never hide the command's outcome
                 self._client.close()
             self._client = None
+
+
+def _console(stream: Any) -> Console:
+    """A rich console on ``stream``, 200 columns wide when it is not a terminal and COLUMNS is unset."""
+    from rich.console import Console
+
+    console = Console(file=stream, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(file=stream, highlight=False, width=200)
+    return console

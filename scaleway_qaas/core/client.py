@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -383,7 +382,3 @@ class QaaSClient:
 
     def get_booking(self, booking_id: str) -> Booking:
         return run_sync(self.aio.get_booking(booking_id))
-
-
-def _dump(data: Any) -> str:
-    return json.dumps(data)
