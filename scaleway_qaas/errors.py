@@ -1,6 +1,7 @@
 """The package's exceptions (defined in :mod:`scaleway_qaas.core.errors`)."""
 
 from .core.errors import (
+    BudgetExceededError,
     AuthenticationError,
     ConfigurationError,
     ConnectionFailedError,
@@ -20,6 +21,7 @@ from .core.errors import (
 )
 
 __all__ = [
+    "BudgetExceededError",
     "AuthenticationError",
     "ConfigurationError",
     "ConnectionFailedError",

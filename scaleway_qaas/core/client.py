@@ -1,8 +1,10 @@
-"""``AsyncQaaSClient`` (one method per API call) and its synchronous twin ``QaaSClient``."""
+"""``AsyncQaaSClient`` (one coroutine per API call) and ``QaaSClient``, its mechanically derived sync twin."""
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -11,21 +13,24 @@ import httpx
 from .config import Config, resolve_config
 from .durations import format_duration
 from .errors import NotFoundError, PayloadError
-from .loop import run_sync
-from .payload import ComputationModel, ComputationParameters, ProgramResult
-from .resources import (
-    Booking,
-    Job,
-    JobResult,
-    Model,
-    Platform,
-    Session,
+from .loop import blocking_via, on_core, run_sync
+from .platform import PlatformDescription, describe
+from .records import (
+    BookingInfo,
+    JobInfo,
+    JobResultInfo,
+    ModelInfo,
+    PlatformInfo,
+    SessionInfo,
     from_api,
 )
-from .transport import RetryPolicy, Timeouts, Transport
+from .requests import RequestRunner, RetryPolicy, Timeouts
+from .wire import ComputationModel, ComputationParameters, ProgramResult
 
 T = TypeVar("T")
 PAGE_SIZE = 100
+#: creations (models, jobs) in flight at once per client, whatever the number of submissions
+MAX_CONCURRENT_CREATIONS = 16
 Duration = str | int | float
 
 
@@ -54,11 +59,13 @@ class AsyncQaaSClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = config or resolve_config(secret_key=secret_key, project_id=project_id, url=url)
-        self._http = Transport(self.config, retry=retry, timeouts=timeouts, transport=transport)
+        self._http = RequestRunner(self.config, retry=retry, timeouts=timeouts, transport=transport)
+        self._creations: asyncio.Semaphore | None = None
 
     def __repr__(self) -> str:
         return f"AsyncQaaSClient({self.config!r})"
 
+    @on_core
     async def aclose(self) -> None:
         await self._http.aclose()
 
@@ -68,19 +75,42 @@ class AsyncQaaSClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
+    @property
+    def creations(self) -> asyncio.Semaphore:
+        """Bounds the model and job creations in flight from this client, across all submissions."""
+        if self._creations is None:
+            self._creations = asyncio.Semaphore(MAX_CONCURRENT_CREATIONS)
+        return self._creations
+
+    async def _page(self, path: str, key: str, cls: type[T], params: dict[str, Any]) -> tuple[list[T], int | None]:
+        """One page and the total count, from ``total_count`` or the ``X-Total-Count`` header (None: unknown)."""
+        body, headers = await self._http.send("GET", path, params=params)
+        if not isinstance(body, dict):
+            raise PayloadError(f"GET {path} answered {type(body).__name__}, expected an object with {key!r}")
+        total: int | None = None
+        for raw in (body.get("total_count"), headers.get("X-Total-Count")):
+            try:
+                total = int(raw) if raw is not None else None
+            except (TypeError, ValueError):
+                total = None
+            if total is not None:
+                break
+        return [from_api(cls, item) for item in body.get(key) or []], total
+
     async def _list(self, path: str, key: str, cls: type[T], params: dict[str, Any]) -> list[T]:
+        """Every item, page after page; stops at the total count, or on a short or empty page."""
         items: list[T] = []
         page = 1
         while True:
-            body = await self._http.request("GET", path, params={**params, "page": page, "page_size": PAGE_SIZE})
-            batch = body.get(key) or []
-            items.extend(from_api(cls, item) for item in batch)
-            if not batch or len(items) >= int(body.get("total_count") or 0):
+            batch, total = await self._page(path, key, cls, {**params, "page": page, "page_size": PAGE_SIZE})
+            items.extend(batch)
+            if len(batch) < PAGE_SIZE or (total is not None and len(items) >= total):
                 return items
             page += 1
 
     # --- platforms ---------------------------------------------------------------
 
+    @on_core
     async def list_platforms(
         self,
         *,
@@ -89,7 +119,7 @@ class AsyncQaaSClient:
         backend_name: str | None = None,
         platform_type: str | None = None,
         platform_technology: str | None = None,
-    ) -> list[Platform]:
+    ) -> list[PlatformInfo]:
         params = {
             "name": name,
             "provider_name": provider_name,
@@ -97,12 +127,14 @@ class AsyncQaaSClient:
             "platform_type": platform_type,
             "platform_technology": platform_technology,
         }
-        return await self._list("/platforms", "platforms", Platform, params)
+        return await self._list("/platforms", "platforms", PlatformInfo, params)
 
-    async def get_platform(self, platform_id: str) -> Platform:
-        return from_api(Platform, await self._http.request("GET", f"/platforms/{_ids(platform_id)}"))
+    @on_core
+    async def get_platform(self, platform_id: str) -> PlatformInfo:
+        return from_api(PlatformInfo, await self._http.request("GET", f"/platforms/{_ids(platform_id)}"))
 
-    async def find_platform(self, name: str) -> Platform:
+    @on_core
+    async def find_platform(self, name: str) -> PlatformInfo:
         """The platform named ``name``; :class:`NotFoundError` lists close matches otherwise."""
         for platform in await self.list_platforms(name=name):
             if platform.name == name:
@@ -114,8 +146,14 @@ class AsyncQaaSClient:
             + (f"did you mean {', '.join(close)}?" if close else "the account sees no platform")
         )
 
+    @on_core
+    async def describe_platform(self, name: str) -> PlatformDescription:
+        """What the platform named ``name`` can do (see :mod:`.platform`)."""
+        return describe(await self.find_platform(name))
+
     # --- sessions ----------------------------------------------------------------
 
+    @on_core
     async def create_session(
         self,
         platform_id: str,
@@ -128,8 +166,13 @@ class AsyncQaaSClient:
         booking_demand: dict[str, Any] | None = None,
         model_id: str | None = None,
         parameters: str | None = None,
-    ) -> Session:
-        """Create a session, or get the live one with the same ``deduplication_id``."""
+    ) -> SessionInfo:
+        """Create a session, or get the live one with the same ``deduplication_id``.
+
+        Its ``name`` (generated when not given) must be unique: a creation whose outcome is
+        unknown (the answer was lost) is looked up by name before being sent again.
+        """
+        name = name or f"scaleway-qaas-{uuid.uuid4().hex[:12]}"
         body = {
             "project_id": self.config.project_id,
             "platform_id": platform_id,
@@ -143,19 +186,34 @@ class AsyncQaaSClient:
             "parameters": parameters,
         }
         body = {k: v for k, v in body.items() if v is not None}
-        # with a deduplication id, repeating the call returns the same session
-        data = await self._http.request("POST", "/sessions", json=body, idempotent=bool(deduplication_id))
-        return from_api(Session, data)
 
-    async def get_session(self, session_id: str) -> Session:
-        return from_api(Session, await self._http.request("GET", f"/sessions/{_ids(session_id)}"))
+        async def recover() -> Any:
+            for session in await self.list_sessions(platform_id=platform_id):
+                if session.name == name:
+                    return {
+                        "id": session.id,
+                        "platform_id": session.platform_id,
+                        "name": session.name,
+                        "status": session.status.value,
+                        "deduplication_id": session.deduplication_id,
+                    }
+            return None
 
+        data = await self._http.request("POST", "/sessions", json=body, idempotent=False, recover=recover)
+        return from_api(SessionInfo, data)
+
+    @on_core
+    async def get_session(self, session_id: str) -> SessionInfo:
+        return from_api(SessionInfo, await self._http.request("GET", f"/sessions/{_ids(session_id)}"))
+
+    @on_core
     async def list_sessions(
         self, *, platform_id: str | None = None, tags: Sequence[str] | None = None
-    ) -> list[Session]:
+    ) -> list[SessionInfo]:
         params = {"project_id": self.config.project_id, "platform_id": platform_id, "tags": tags}
-        return await self._list("/sessions", "sessions", Session, params)
+        return await self._list("/sessions", "sessions", SessionInfo, params)
 
+    @on_core
     async def update_session(
         self,
         session_id: str,
@@ -164,7 +222,7 @@ class AsyncQaaSClient:
         max_duration: Duration | None = None,
         max_idle_duration: Duration | None = None,
         tags: Sequence[str] | None = None,
-    ) -> Session:
+    ) -> SessionInfo:
         body = {
             "name": name,
             "max_duration": format_duration(max_duration) if max_duration is not None else None,
@@ -172,34 +230,43 @@ class AsyncQaaSClient:
             "tags": list(tags) if tags is not None else None,
         }
         data = await self._http.request(
-            "PATCH", f"/sessions/{_ids(session_id)}", json={k: v for k, v in body.items() if v is not None},
+            "PATCH",
+            f"/sessions/{_ids(session_id)}",
+            json={k: v for k, v in body.items() if v is not None},
             idempotent=True,
         )
-        return from_api(Session, data)
+        return from_api(SessionInfo, data)
 
-    async def terminate_session(self, session_id: str) -> Session:
+    @on_core
+    async def terminate_session(self, session_id: str) -> SessionInfo:
         data = await self._http.request("POST", f"/sessions/{_ids(session_id)}/terminate", json={}, idempotent=True)
-        return from_api(Session, data)
+        return from_api(SessionInfo, data)
 
+    @on_core
     async def delete_session(self, session_id: str) -> None:
         await self._http.request("DELETE", f"/sessions/{_ids(session_id)}")
 
     # --- models ------------------------------------------------------------------
 
-    async def create_model(self, model: ComputationModel | str) -> Model:
+    @on_core
+    async def create_model(self, model: ComputationModel | str) -> ModelInfo:
         """Store a computation model; repeating it after a lost answer only stores a spare copy."""
         payload = model.to_json() if isinstance(model, ComputationModel) else model
         body = {"project_id": self.config.project_id, "payload": payload}
-        return from_api(Model, await self._http.request("POST", "/models", json=body, idempotent=True))
+        async with self.creations:
+            return from_api(ModelInfo, await self._http.request("POST", "/models", json=body, idempotent=True))
 
-    async def get_model(self, model_id: str) -> Model:
-        return from_api(Model, await self._http.request("GET", f"/models/{_ids(model_id)}"))
+    @on_core
+    async def get_model(self, model_id: str) -> ModelInfo:
+        return from_api(ModelInfo, await self._http.request("GET", f"/models/{_ids(model_id)}"))
 
-    async def list_models(self) -> list[Model]:
-        return await self._list("/models", "models", Model, {"project_id": self.config.project_id})
+    @on_core
+    async def list_models(self) -> list[ModelInfo]:
+        return await self._list("/models", "models", ModelInfo, {"project_id": self.config.project_id})
 
     # --- jobs --------------------------------------------------------------------
 
+    @on_core
     async def create_job(
         self,
         session_id: str,
@@ -209,7 +276,7 @@ class AsyncQaaSClient:
         name: str,
         tags: Sequence[str] | None = None,
         max_duration: Duration | None = None,
-    ) -> Job:
+    ) -> JobInfo:
         """Create a job. ``name`` must be unique in the session: a retry whose first
         attempt's outcome is unknown looks the job up by name before creating it again."""
         params_json = parameters.to_json() if isinstance(parameters, ComputationParameters) else parameters
@@ -218,6 +285,7 @@ class AsyncQaaSClient:
             "session_id": session_id,
             "model_id": model_id,
             "parameters": params_json,
+            "circuit": {},  # as the official SDK sends
         }
         if tags:
             body["tags"] = list(tags)
@@ -227,42 +295,59 @@ class AsyncQaaSClient:
         async def recover() -> Any:
             for job in await self.list_jobs(session_id=session_id):
                 if job.name == name:
-                    return {"id": job.id, "session_id": job.session_id, "name": job.name,
-                            "status": job.status.value, "model_id": job.model_id}
+                    return {
+                        "id": job.id,
+                        "session_id": job.session_id,
+                        "name": job.name,
+                        "status": job.status.value,
+                        "model_id": job.model_id,
+                    }
             return None
 
-        data = await self._http.request("POST", "/jobs", json=body, idempotent=False, recover=recover)
-        return from_api(Job, data)
+        async with self.creations:
+            data = await self._http.request("POST", "/jobs", json=body, idempotent=False, recover=recover)
+        return from_api(JobInfo, data)
 
-    async def get_job(self, job_id: str) -> Job:
-        return from_api(Job, await self._http.request("GET", f"/jobs/{_ids(job_id)}"))
+    @on_core
+    async def get_job(self, job_id: str) -> JobInfo:
+        return from_api(JobInfo, await self._http.request("GET", f"/jobs/{_ids(job_id)}"))
 
-    async def list_jobs(self, *, session_id: str | None = None, tags: Sequence[str] | None = None) -> list[Job]:
-        params = {"session_id": session_id, "project_id": None if session_id else self.config.project_id,
-                  "tags": tags, "order_by": "created_at_asc"}
-        return await self._list("/jobs", "jobs", Job, params)
+    @on_core
+    async def list_jobs(self, *, session_id: str | None = None, tags: Sequence[str] | None = None) -> list[JobInfo]:
+        params = {
+            "session_id": session_id,
+            "project_id": None if session_id else self.config.project_id,
+            "tags": tags,
+            "order_by": "created_at_asc",
+        }
+        return await self._list("/jobs", "jobs", JobInfo, params)
 
+    @on_core
     async def list_jobs_page(
         self, *, session_id: str, page: int = 1, page_size: int = PAGE_SIZE, order_by: str = "created_at_desc"
-    ) -> tuple[list[Job], int]:
-        """One page of a session's jobs and the total count (status polling reads the newest page)."""
+    ) -> tuple[list[JobInfo], int | None]:
+        """One page of a session's jobs and the total count if known (status polling reads the newest page)."""
         params = {"session_id": session_id, "page": page, "page_size": page_size, "order_by": order_by}
-        body = await self._http.request("GET", "/jobs", params=params)
-        return [from_api(Job, item) for item in body.get("jobs") or []], int(body.get("total_count") or 0)
+        return await self._page("/jobs", "jobs", JobInfo, params)
 
-    async def cancel_job(self, job_id: str) -> Job:
-        return from_api(Job, await self._http.request("POST", f"/jobs/{_ids(job_id)}/cancel", json={},
-                                                      idempotent=True))
+    @on_core
+    async def cancel_job(self, job_id: str) -> JobInfo:
+        return from_api(
+            JobInfo, await self._http.request("POST", f"/jobs/{_ids(job_id)}/cancel", json={}, idempotent=True)
+        )
 
+    @on_core
     async def delete_job(self, job_id: str) -> None:
         await self._http.request("DELETE", f"/jobs/{_ids(job_id)}")
 
-    async def list_job_results(self, job_id: str) -> list[JobResult]:
+    @on_core
+    async def list_job_results(self, job_id: str) -> list[JobResultInfo]:
         """Results in creation order (one per program, or one for all programs on Aer platforms)."""
         return await self._list(
-            f"/jobs/{_ids(job_id)}/results", "job_results", JobResult, {"order_by": "created_at_asc"}
+            f"/jobs/{_ids(job_id)}/results", "job_results", JobResultInfo, {"order_by": "created_at_asc"}
         )
 
+    @on_core
     async def fetch_job_results(self, job_id: str) -> list[ProgramResult]:
         """The results' payloads, downloading those served by ``url``."""
         out = []
@@ -278,18 +363,21 @@ class AsyncQaaSClient:
 
     # --- bookings ----------------------------------------------------------------
 
-    async def list_bookings(self, *, platform_id: str | None = None) -> list[Booking]:
+    @on_core
+    async def list_bookings(self, *, platform_id: str | None = None) -> list[BookingInfo]:
         params = {"project_id": self.config.project_id, "platform_id": platform_id}
-        return await self._list("/bookings", "bookings", Booking, params)
+        return await self._list("/bookings", "bookings", BookingInfo, params)
 
-    async def get_booking(self, booking_id: str) -> Booking:
-        return from_api(Booking, await self._http.request("GET", f"/bookings/{_ids(booking_id)}"))
+    @on_core
+    async def get_booking(self, booking_id: str) -> BookingInfo:
+        return from_api(BookingInfo, await self._http.request("GET", f"/bookings/{_ids(booking_id)}"))
 
 
 class QaaSClient:
-    """Synchronous client: the same calls as :class:`AsyncQaaSClient`, blocking.
+    """Synchronous client: the same calls as :class:`AsyncQaaSClient`, blocking (derived mechanically).
 
-    Its coroutines run on one background loop, so it also works inside notebooks.
+    Its coroutines run on the core's background loop, so it also works inside notebooks.
+    ``aio`` is the async client it drives; ``QaaSClient.wrap(async_client)`` shares one.
     """
 
     def __init__(
@@ -304,10 +392,23 @@ class QaaSClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.aio = AsyncQaaSClient(
-            config, secret_key=secret_key, project_id=project_id, url=url,
-            retry=retry, timeouts=timeouts, transport=transport,
+            config,
+            secret_key=secret_key,
+            project_id=project_id,
+            url=url,
+            retry=retry,
+            timeouts=timeouts,
+            transport=transport,
         )
         self.config = self.aio.config
+
+    @classmethod
+    def wrap(cls, aio: AsyncQaaSClient) -> QaaSClient:
+        """A sync client over an existing async one."""
+        client = cls.__new__(cls)
+        client.aio = aio
+        client.config = aio.config
+        return client
 
     def __repr__(self) -> str:
         return f"QaaSClient({self.config!r})"
@@ -321,64 +422,26 @@ class QaaSClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def list_platforms(self, **filters: str | None) -> list[Platform]:
-        return run_sync(self.aio.list_platforms(**filters))
-
-    def get_platform(self, platform_id: str) -> Platform:
-        return run_sync(self.aio.get_platform(platform_id))
-
-    def find_platform(self, name: str) -> Platform:
-        return run_sync(self.aio.find_platform(name))
-
-    def create_session(self, platform_id: str, **options: Any) -> Session:
-        return run_sync(self.aio.create_session(platform_id, **options))
-
-    def get_session(self, session_id: str) -> Session:
-        return run_sync(self.aio.get_session(session_id))
-
-    def list_sessions(self, *, platform_id: str | None = None, tags: Sequence[str] | None = None) -> list[Session]:
-        return run_sync(self.aio.list_sessions(platform_id=platform_id, tags=tags))
-
-    def update_session(self, session_id: str, **changes: Any) -> Session:
-        return run_sync(self.aio.update_session(session_id, **changes))
-
-    def terminate_session(self, session_id: str) -> Session:
-        return run_sync(self.aio.terminate_session(session_id))
-
-    def delete_session(self, session_id: str) -> None:
-        run_sync(self.aio.delete_session(session_id))
-
-    def create_model(self, model: ComputationModel | str) -> Model:
-        return run_sync(self.aio.create_model(model))
-
-    def get_model(self, model_id: str) -> Model:
-        return run_sync(self.aio.get_model(model_id))
-
-    def create_job(
-        self, session_id: str, model_id: str, parameters: ComputationParameters | str, *, name: str, **extra: Any
-    ) -> Job:
-        return run_sync(self.aio.create_job(session_id, model_id, parameters, name=name, **extra))
-
-    def get_job(self, job_id: str) -> Job:
-        return run_sync(self.aio.get_job(job_id))
-
-    def list_jobs(self, *, session_id: str | None = None, tags: Sequence[str] | None = None) -> list[Job]:
-        return run_sync(self.aio.list_jobs(session_id=session_id, tags=tags))
-
-    def cancel_job(self, job_id: str) -> Job:
-        return run_sync(self.aio.cancel_job(job_id))
-
-    def delete_job(self, job_id: str) -> None:
-        run_sync(self.aio.delete_job(job_id))
-
-    def list_job_results(self, job_id: str) -> list[JobResult]:
-        return run_sync(self.aio.list_job_results(job_id))
-
-    def fetch_job_results(self, job_id: str) -> list[ProgramResult]:
-        return run_sync(self.aio.fetch_job_results(job_id))
-
-    def list_bookings(self, *, platform_id: str | None = None) -> list[Booking]:
-        return run_sync(self.aio.list_bookings(platform_id=platform_id))
-
-    def get_booking(self, booking_id: str) -> Booking:
-        return run_sync(self.aio.get_booking(booking_id))
+    list_platforms = blocking_via("aio", AsyncQaaSClient.list_platforms)
+    get_platform = blocking_via("aio", AsyncQaaSClient.get_platform)
+    find_platform = blocking_via("aio", AsyncQaaSClient.find_platform)
+    describe_platform = blocking_via("aio", AsyncQaaSClient.describe_platform)
+    create_session = blocking_via("aio", AsyncQaaSClient.create_session)
+    get_session = blocking_via("aio", AsyncQaaSClient.get_session)
+    list_sessions = blocking_via("aio", AsyncQaaSClient.list_sessions)
+    update_session = blocking_via("aio", AsyncQaaSClient.update_session)
+    terminate_session = blocking_via("aio", AsyncQaaSClient.terminate_session)
+    delete_session = blocking_via("aio", AsyncQaaSClient.delete_session)
+    create_model = blocking_via("aio", AsyncQaaSClient.create_model)
+    get_model = blocking_via("aio", AsyncQaaSClient.get_model)
+    list_models = blocking_via("aio", AsyncQaaSClient.list_models)
+    create_job = blocking_via("aio", AsyncQaaSClient.create_job)
+    get_job = blocking_via("aio", AsyncQaaSClient.get_job)
+    list_jobs = blocking_via("aio", AsyncQaaSClient.list_jobs)
+    list_jobs_page = blocking_via("aio", AsyncQaaSClient.list_jobs_page)
+    cancel_job = blocking_via("aio", AsyncQaaSClient.cancel_job)
+    delete_job = blocking_via("aio", AsyncQaaSClient.delete_job)
+    list_job_results = blocking_via("aio", AsyncQaaSClient.list_job_results)
+    fetch_job_results = blocking_via("aio", AsyncQaaSClient.fetch_job_results)
+    list_bookings = blocking_via("aio", AsyncQaaSClient.list_bookings)
+    get_booking = blocking_via("aio", AsyncQaaSClient.get_booking)

@@ -1,7 +1,8 @@
 """Credentials and endpoint resolution, shared by every adapter.
 
 Order: explicit arguments, then environment variables (``SCW_SECRET_KEY``,
-``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``), then the
+``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``; then the official
+plugins' ``QISKIT_SCALEWAY_*`` and ``CIRQ_SCALEWAY_*``), then the
 Scaleway CLI config file (``$SCW_CONFIG_PATH`` or ``~/.config/scw/config.yaml``,
 profile ``$SCW_PROFILE``). The secret key never appears in a repr.
 """
@@ -19,10 +20,16 @@ from .errors import ConfigurationError
 
 DEFAULT_API_URL = "https://api.scaleway.com"
 
+#: read in this order: Scaleway's own variables, then the official plugins' (so code written for them runs as is)
 _ENV = {
-    "secret_key": ("SCW_SECRET_KEY",),
-    "project_id": ("SCW_PROJECT_ID", "SCW_DEFAULT_PROJECT_ID"),
-    "api_url": ("SCW_API_URL",),
+    "secret_key": ("SCW_SECRET_KEY", "QISKIT_SCALEWAY_SECRET_KEY", "CIRQ_SCALEWAY_SECRET_KEY"),
+    "project_id": (
+        "SCW_PROJECT_ID",
+        "SCW_DEFAULT_PROJECT_ID",
+        "QISKIT_SCALEWAY_PROJECT_ID",
+        "CIRQ_SCALEWAY_PROJECT_ID",
+    ),
+    "api_url": ("SCW_API_URL", "QISKIT_SCALEWAY_API_URL", "CIRQ_SCALEWAY_API_URL"),
 }
 _FILE_KEYS = {"secret_key": "secret_key", "project_id": "default_project_id", "api_url": "api_url"}
 
@@ -45,8 +52,7 @@ class Config:
 
     def __repr__(self) -> str:
         return (
-            f"Config(api_url={self.api_url!r}, project_id={self.project_id!r}, "
-            f"secret_key={redact(self.secret_key)!r})"
+            f"Config(api_url={self.api_url!r}, project_id={self.project_id!r}, secret_key={redact(self.secret_key)!r})"
         )
 
     __str__ = __repr__
@@ -111,8 +117,7 @@ def resolve_config(
     missing = [k for k in ("secret_key", "project_id") if k not in values]
     if missing:
         looked = "; ".join(
-            f"{k}: argument {k}=, environment {' or '.join(_ENV[k])}, key {_FILE_KEYS[k]!r} in {path}"
-            for k in missing
+            f"{k}: argument {k}=, environment {' or '.join(_ENV[k])}, key {_FILE_KEYS[k]!r} in {path}" for k in missing
         )
         raise ConfigurationError(f"missing Scaleway credentials ({', '.join(missing)}). Looked at: {looked}")
     api_url = values["api_url"].rstrip("/")

@@ -11,7 +11,11 @@ from typing import Any
 
 
 class QaaSError(Exception):
-    """Base class of every error raised by ``scaleway_qaas``."""
+    """Base class of every error raised by ``scaleway_qaas``.
+
+    ``details`` keeps the rest of the server's error body (``details`` list, ``help_message``,
+    ``resource``, ``resource_id``, ``precondition``, ``current_state``...); ``str()`` shows them.
+    """
 
     def __init__(
         self,
@@ -31,11 +35,39 @@ class QaaSError(Exception):
 
     def __str__(self) -> str:
         parts = [self.message]
+        explained = _explain(self.details)
+        if explained:
+            parts[0] = f"{self.message}: {explained}"
         if self.status_code is not None:
             parts.append(f"(HTTP {self.status_code}{', ' + self.error_type if self.error_type else ''})")
         if self.request_id:
             parts.append(f"[request id {self.request_id}]")
         return " ".join(parts)
+
+
+def _explain(body: dict[str, Any]) -> str:
+    """The gateway's explanations in one line: argument details, help message, resource, state."""
+    out = []
+    for item in body.get("details") or ():
+        if not isinstance(item, dict):
+            continue
+        if "argument_name" in item:
+            text = f"{item.get('argument_name')}: {item.get('help_message') or item.get('reason') or 'invalid'}"
+            if item.get("reason") and item.get("help_message"):
+                text += f" ({item['reason']})"
+            out.append(text)
+        elif "resource" in item:
+            out.append(f"{item.get('action', 'access')} on {item['resource']} denied")
+    for key in ("help_message", "reason"):
+        if isinstance(body.get(key), str) and body[key]:
+            out.append(body[key])
+    if body.get("resource") or body.get("resource_id"):
+        out.append(f"{body.get('resource', 'resource')} {body.get('resource_id', '')}".strip())
+    if body.get("current_state"):
+        out.append(f"current state {body['current_state']}")
+    if body.get("precondition") and body.get("precondition") != "unknown_precondition":
+        out.append(f"precondition {body['precondition']}")
+    return "; ".join(out)
 
 
 class ConfigurationError(QaaSError):
@@ -71,7 +103,9 @@ class QuotaExceededError(QaaSError):
 
 
 class RateLimitedError(QuotaExceededError):
-    """Too many requests (HTTP 429), still failing after the retries."""
+    """Too many requests (HTTP 429), still failing after the retries; ``retry_after`` is the server's hint."""
+
+    retry_after: float | None = None
 
 
 class ServerError(QaaSError):
@@ -102,6 +136,10 @@ class SessionClosedError(PreconditionFailedError):
     """The session is stopping or stopped (terminated, expired or idle too long)."""
 
 
+class BudgetExceededError(InvalidArgumentError):
+    """A submission's estimated cost exceeds its ``max_cost`` budget; nothing was sent."""
+
+
 _TYPE_TO_ERROR: dict[str, type[QaaSError]] = {
     "invalid_arguments": InvalidArgumentError,
     "invalid_request": InvalidArgumentError,
@@ -110,6 +148,7 @@ _TYPE_TO_ERROR: dict[str, type[QaaSError]] = {
     "permissions_denied": PermissionDeniedError,
     "not_found": NotFoundError,
     "precondition_failed": PreconditionFailedError,
+    "transient_state": PreconditionFailedError,
     "quotas_exceeded": QuotaExceededError,
     "too_many_requests": RateLimitedError,
 }
@@ -119,22 +158,19 @@ _STATUS_TO_ERROR: dict[int, type[QaaSError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
     404: NotFoundError,
-    409: PreconditionFailedError,
+    409: PreconditionFailedError,  # transient_state
     412: PreconditionFailedError,
     429: RateLimitedError,
 }
 
 
-def error_from_response(
-    status_code: int, body: Any, request_id: str | None = None
-) -> QaaSError:
+def error_from_response(status_code: int, body: Any, request_id: str | None = None) -> QaaSError:
     """Build the typed error for an HTTP error answer with a Scaleway error body."""
     body = body if isinstance(body, dict) else {}
     error_type = body.get("type") if isinstance(body.get("type"), str) else None
     message = body.get("message") if isinstance(body.get("message"), str) else None
-    if error_type == "precondition_failed" and body.get("precondition") == "session_closed":
-        cls: type[QaaSError] = SessionClosedError
-    elif error_type in _TYPE_TO_ERROR and not (error_type == "quotas_exceeded" and status_code == 429):
+    cls: type[QaaSError]
+    if error_type in _TYPE_TO_ERROR and not (error_type == "quotas_exceeded" and status_code == 429):
         cls = _TYPE_TO_ERROR[error_type]
     elif status_code >= 500:
         cls = ServerError

@@ -1,76 +1,38 @@
-"""Job handles: submit programs in as few jobs as the platform allows, wait adaptively, decode results."""
+"""Job handles: one submission (one or more remote jobs), waited on adaptively, results in submission order."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
-import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from .client import QaaSClient
-from .errors import (
-    InvalidArgumentError,
-    JobCancelledError,
-    JobFailedError,
-    JobTimeoutError,
-    PayloadError,
-)
-from .loop import on_core_loop, run_sync, submit
-from .payload import (
-    BackendData,
-    ComputationModel,
-    ComputationParameters,
-    ExperimentResult,
-    NoiseModel,
-    Program,
-)
+from .errors import InvalidArgumentError, JobCancelledError, JobFailedError, JobTimeoutError, PayloadError
+from .loop import blocking, on_core
 from .polling import PollPolicy, board_for
-from .resources import Job as JobInfo
-from .resources import JobStatus, Platform
-from .transport import USER_AGENT
+from .progress import SessionProgress
+from .records import JobInfo, JobStatus
+from .results import ExperimentResult
 
-__all__ = ["Job", "JobPart", "PollPolicy", "chunk_sizes", "validate_submission"]
+if TYPE_CHECKING:
+    from .client import QaaSClient
 
-MAX_CONCURRENT_SUBMISSIONS = 16
-log = logging.getLogger("scaleway_qaas.job")
+T = TypeVar("T")
 
-
-def validate_submission(
-    platform: Platform, n_programs: int, shots: int, num_qubits: int | None = None
-) -> None:
-    """Check a submission against the platform's limits before anything is sent."""
-    if n_programs <= 0:
-        raise InvalidArgumentError("nothing to run: the list of programs is empty")
-    if isinstance(shots, bool) or not isinstance(shots, int) or shots <= 0:
-        raise InvalidArgumentError(f"shots must be a positive integer, got {shots!r}")
-    if platform.max_shot_count and shots > platform.max_shot_count:
-        raise InvalidArgumentError(
-            f"{shots} shots exceed the limit of {platform.name} ({platform.max_shot_count} shots per program)"
-        )
-    if num_qubits is not None and platform.max_qubit_count and num_qubits > platform.max_qubit_count:
-        raise InvalidArgumentError(
-            f"the program uses {num_qubits} qubits but {platform.name} has {platform.max_qubit_count}"
-        )
-
-
-def chunk_sizes(n_programs: int, max_circuit_count: int) -> list[int]:
-    """Split ``n_programs`` into as few jobs as ``max_circuit_count`` allows (0: no limit)."""
-    per_job = max_circuit_count if max_circuit_count > 0 else n_programs
-    full, rest = divmod(n_programs, per_job)
-    return [per_job] * full + ([rest] if rest else [])
+#: result downloads in flight at once per submission
+MAX_CONCURRENT_DOWNLOADS = 16
 
 
 @attrs.frozen
 class JobPart:
-    """One remote job and how many of the submission's programs it holds."""
+    """One remote job: its id, its session, and where its programs sit in the submission (None: unknown,
+    for a job re-attached by id; then its programs follow the previous part's)."""
 
     job_id: str
-    n_programs: int
     session_id: str | None = None
+    indices: tuple[int, ...] | None = None
 
 
 _STATUS_RANK = {
@@ -87,13 +49,17 @@ _STATUS_RANK = {
 class Job:
     """A submission: one or more remote jobs whose programs, in order, are the submitted ones.
 
-    ``job_id`` joins the remote ids with commas; :meth:`attach` takes it back.
+    ``job_id`` joins the remote ids with commas; :meth:`attach` takes it back. Every
+    coroutine method ``x_async`` has a blocking twin ``x``.
     """
 
-    def __init__(self, client: QaaSClient, parts: Sequence[JobPart], poll: PollPolicy | None = None) -> None:
+    def __init__(
+        self, client: QaaSClient, parts: Sequence[JobPart], poll: PollPolicy | None = None, platform_name: str = ""
+    ) -> None:
         self.client = client
         self.parts = tuple(parts)
-        self.poll = poll or PollPolicy()
+        self.poll = poll or PollPolicy.for_url(client.config.api_url)
+        self.platform_name = platform_name
         self._infos: dict[str, JobInfo] = {}
         self._results: list[ExperimentResult] | None = None
 
@@ -110,7 +76,7 @@ class Job:
 
     @property
     def n_programs(self) -> int:
-        return sum(p.n_programs for p in self.parts)
+        return sum(len(p.indices or ()) for p in self.parts)
 
     @classmethod
     def attach(cls, client: QaaSClient, job_id: str) -> Job:
@@ -118,76 +84,14 @@ class Job:
         ids = [i.strip() for i in job_id.split(",") if i.strip()]
         if not ids:
             raise InvalidArgumentError(f"invalid job id {job_id!r}")
-        return cls(client, [JobPart(i, 0) for i in ids])
-
-    # --- submission --------------------------------------------------------------
-
-    @classmethod
-    async def submit_async(
-        cls,
-        client: QaaSClient,
-        session_id: str,
-        platform: Platform,
-        programs: Sequence[Program],
-        *,
-        shots: int,
-        options: dict[str, Any] | None = None,
-        noise_model: NoiseModel | None = None,
-        num_qubits: int | None = None,
-        poll: PollPolicy | None = None,
-    ) -> Job:
-        """Create the models and jobs (concurrently) and return without waiting for results."""
-        return await on_core_loop(
-            cls._submit(client, session_id, platform, programs, shots=shots, options=options,
-                        noise_model=noise_model, num_qubits=num_qubits, poll=poll)
-        )
-
-    @classmethod
-    async def _submit(
-        cls,
-        client: QaaSClient,
-        session_id: str,
-        platform: Platform,
-        programs: Sequence[Program],
-        *,
-        shots: int,
-        options: dict[str, Any] | None,
-        noise_model: NoiseModel | None,
-        num_qubits: int | None,
-        poll: PollPolicy | None,
-    ) -> Job:
-        validate_submission(platform, len(programs), shots, num_qubits)
-        parameters = ComputationParameters(shots=shots, options=options or None)
-        backend = BackendData(name=platform.backend_name or platform.name, version=platform.version or None)
-        gate = asyncio.Semaphore(MAX_CONCURRENT_SUBMISSIONS)
-
-        async def one(chunk: Sequence[Program]) -> JobPart:
-            async with gate:
-                model = ComputationModel(tuple(chunk), backend=backend, client=USER_AGENT, noise_model=noise_model)
-                stored = await client.aio.create_model(model)
-                name = f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
-                job = await client.aio.create_job(session_id, stored.id, parameters, name=name)
-                return JobPart(job.id, len(chunk), session_id)
-
-        chunks = []
-        start = 0
-        for size in chunk_sizes(len(programs), platform.max_circuit_count):
-            chunks.append(programs[start : start + size])
-            start += size
-        parts = await asyncio.gather(*(one(c) for c in chunks))
-        return cls(client, parts, poll)
-
-    @classmethod
-    def submit(cls, client: QaaSClient, session_id: str, platform: Platform, programs: Sequence[Program],
-               **kwargs: Any) -> Job:
-        """Blocking form of :meth:`submit_async`."""
-        return run_sync(cls.submit_async(client, session_id, platform, programs, **kwargs))
+        return cls(client, [JobPart(i) for i in ids])
 
     # --- status and waiting --------------------------------------------------------
 
     async def _refresh(self) -> list[JobInfo]:
-        pending = [p.job_id for p in self.parts
-                   if p.job_id not in self._infos or not self._infos[p.job_id].status.is_final]
+        pending = [
+            p.job_id for p in self.parts if p.job_id not in self._infos or not self._infos[p.job_id].status.is_final
+        ]
         infos = await asyncio.gather(*(self.client.aio.get_job(i) for i in pending))
         for info in infos:
             self._infos[info.id] = info
@@ -196,25 +100,25 @@ class Job:
     def _overall(self) -> JobStatus:
         return min((self._infos[p.job_id].status for p in self.parts), key=lambda s: _STATUS_RANK[s])
 
+    @on_core
     async def status_async(self) -> JobStatus:
-        await on_core_loop(self._refresh())
+        """The least advanced status of its remote jobs (``error`` first)."""
+        await self._refresh()
         return self._overall()
 
-    def status(self) -> JobStatus:
-        """The least advanced status of its remote jobs (``error`` first)."""
-        return run_sync(self.status_async())
+    status = blocking(status_async)
 
+    @on_core
     async def wait_async(self, timeout: float | None = None) -> JobStatus:
         """Wait until every remote job is final (or one failed); :class:`JobTimeoutError` on timeout.
 
-        Polling is adaptive and shared: the jobs of one session waited on at once
-        are polled together (see :mod:`.polling`), and an outage of the service is
-        ridden over for up to ``PollPolicy.max_outage`` seconds.
+        Polling is adaptive and shared: the jobs of one session waited on at once are
+        polled together (see :mod:`.polling`); outages and rate limits are ridden over
+        for up to ``PollPolicy.max_outage`` seconds. While the session is still starting
+        (minutes, on the cloud), a progress line shows it (``PollPolicy.show_progress``).
         """
-        return await on_core_loop(self._wait(timeout))
-
-    async def _wait(self, timeout: float | None) -> JobStatus:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         if any(p.session_id is None and p.job_id not in self._infos for p in self.parts):
             await self._refresh()  # re-attached jobs: learn their sessions (and statuses)
         waits: dict[asyncio.Future[JobInfo], tuple[str, Any]] = {}
@@ -226,87 +130,133 @@ class Job:
             board = board_for(self.client.aio, session_id, self.poll)
             waits[board.watch(part.job_id)] = (part.job_id, board)
         pending = set(waits)
+        progress = SessionProgress.start(self, waits) if pending and self.poll.show_progress else None
         try:
             while pending:
-                remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+                remaining = None if deadline is None else max(0.0, deadline - loop.time())
                 done, pending = await asyncio.wait(pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
                 if not done:
-                    for future in pending:
-                        job_id, board = waits[future]
-                        if job_id in board.last:
-                            self._infos[job_id] = board.last[job_id]
-                    status = min((self._infos[p.job_id].status if p.job_id in self._infos else JobStatus.WAITING
-                                  for p in self.parts), key=lambda s: _STATUS_RANK[s])
-                    raise JobTimeoutError(
-                        f"job {self.job_id} still {status.value} after {timeout} s; "
-                        "it keeps running: wait again, or cancel it"
-                    )
+                    raise self._timeout(waits, pending, timeout)
                 for future in done:
                     info = future.result()
                     self._infos[info.id] = info
-                    if info.status in (JobStatus.ERROR, JobStatus.CANCELLED):
-                        return info.status
+                    if info.status in (JobStatus.ERROR, JobStatus.CANCELLED) or not info.status.is_final:
+                        return info.status  # failed, or stuck (cancelling / unknown_status): reported by result()
         finally:
+            if progress is not None:
+                await progress.stop()
             for future in pending:
                 job_id, board = waits[future]
                 board.unwatch(job_id, future)
                 future.cancel()
         return self._overall()
 
-    def wait(self, timeout: float | None = None) -> JobStatus:
-        return run_sync(self.wait_async(timeout))
+    wait = blocking(wait_async)
+
+    def _timeout(self, waits: dict[Any, tuple[str, Any]], pending: set[Any], timeout: float | None) -> JobTimeoutError:
+        for future in pending:
+            job_id, board = waits[future]
+            if job_id in board.last:
+                self._infos[job_id] = board.last[job_id]
+        status = min(
+            (self._infos[p.job_id].status if p.job_id in self._infos else JobStatus.WAITING for p in self.parts),
+            key=lambda s: _STATUS_RANK[s],
+        )
+        return JobTimeoutError(
+            f"job {self.job_id} still {status.value} after {timeout} s; it keeps running: wait again, or cancel it"
+        )
 
     # --- results -----------------------------------------------------------------
 
+    def _check(self, part: JobPart) -> None:
+        info = self._infos[part.job_id]
+        message = info.progress_message or "no message from the platform"
+        if info.status == JobStatus.CANCELLED:
+            raise JobCancelledError(f"job {part.job_id} was cancelled", job_id=part.job_id)
+        if info.status == JobStatus.ERROR:
+            raise JobFailedError(f"job {part.job_id} failed: {message}", job_id=part.job_id)
+        if info.status == JobStatus.CANCELLING:
+            raise JobCancelledError(
+                f"job {part.job_id} is still cancelling after {self.poll.stuck_after:g} s; it will give no result",
+                job_id=part.job_id,
+            )
+        if info.status != JobStatus.COMPLETED:
+            raise JobFailedError(
+                f"job {part.job_id} has been in status {info.status.value!r} for {self.poll.stuck_after:g} s "
+                f"({message}); check it later with its id",
+                job_id=part.job_id,
+            )
+
+    @on_core
     async def result_async(self, timeout: float | None = None) -> list[ExperimentResult]:
         """Wait, then decode every program's result, in submission order."""
-        return await on_core_loop(self._result(timeout))
-
-    async def _result(self, timeout: float | None) -> list[ExperimentResult]:
         if self._results is not None:
             return self._results
-        await self._wait(timeout)
+        await self.wait_async(timeout)
         for part in self.parts:
-            info = self._infos[part.job_id]
-            if info.status == JobStatus.CANCELLED:
-                raise JobCancelledError(f"job {part.job_id} was cancelled", job_id=part.job_id)
-            if info.status == JobStatus.ERROR:
-                raise JobFailedError(
-                    f"job {part.job_id} failed: {info.progress_message or 'no message from the platform'}",
-                    job_id=part.job_id,
-                )
-        gate = asyncio.Semaphore(MAX_CONCURRENT_SUBMISSIONS)
+            self._check(part)
+        gate = asyncio.Semaphore(MAX_CONCURRENT_DOWNLOADS)
 
         async def fetch(job_id: str) -> list[Any]:
             async with gate:
                 return await self.client.aio.fetch_job_results(job_id)
 
         payloads = await asyncio.gather(*(fetch(p.job_id) for p in self.parts))
-        results: list[ExperimentResult] = []
+        ordered: dict[int, ExperimentResult] = {}
+        next_index = 0
         for part, part_payloads in zip(self.parts, payloads, strict=True):
             decoded = [exp for payload in part_payloads for exp in payload.decode()]
-            if part.n_programs and len(decoded) != part.n_programs:
-                raise PayloadError(
-                    f"job {part.job_id} returned {len(decoded)} results for {part.n_programs} programs"
-                )
-            results.extend(decoded)
-        self._results = results
-        return results
+            indices = part.indices if part.indices is not None else range(next_index, next_index + len(decoded))
+            if len(decoded) != len(indices):
+                raise PayloadError(f"job {part.job_id} returned {len(decoded)} results for {len(indices)} programs")
+            ordered.update(zip(indices, decoded, strict=True))
+            next_index = max(indices, default=next_index - 1) + 1
+        self._results = [ordered[i] for i in sorted(ordered)]
+        return self._results
 
-    def result(self, timeout: float | None = None) -> list[ExperimentResult]:
-        return run_sync(self._result(timeout))
+    result = blocking(result_async)
 
+    @on_core
     async def cancel_async(self) -> None:
-        await on_core_loop(self._cancel())
-
-    async def _cancel(self) -> None:
+        """Cancel every remote job not yet final."""
         infos = await self._refresh()
         await asyncio.gather(*(self.client.aio.cancel_job(i.id) for i in infos if not i.status.is_final))
 
-    def cancel(self) -> None:
-        """Cancel every remote job not yet final."""
-        run_sync(self.cancel_async())
+    cancel = blocking(cancel_async)
 
-    def result_future(self, timeout: float | None = None) -> Any:
-        """A ``concurrent.futures.Future`` of :meth:`result` (for ``sample_async``-style APIs)."""
-        return submit(self._result(timeout))
+
+class ResultFuture(Generic[T]):
+    """The pending result of a submission made without waiting: ``get()`` blocks, ``await`` works from
+    any loop, ``job_id`` is known as soon as the remote jobs exist."""
+
+    def __init__(
+        self,
+        future: Future[list[ExperimentResult]],
+        convert: Callable[[list[ExperimentResult]], T],
+        job: Callable[[], Job | None],
+    ) -> None:
+        self._future = future
+        self._convert = convert
+        self._job = job
+
+    @property
+    def job(self) -> Job | None:
+        """The core job, once created."""
+        return self._job()
+
+    @property
+    def job_id(self) -> str | None:
+        """The core job id (``"id1,id2"`` when split), once the jobs are created."""
+        job = self._job()
+        return job.job_id if job is not None else None
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def get(self, timeout: float | None = None) -> T:
+        """The result; raises the core's errors (``JobFailedError``, ``JobTimeoutError``...)."""
+        return self._convert(self._future.result(timeout))
+
+    def __await__(self) -> Generator[Any, None, T]:
+        results = yield from asyncio.wrap_future(self._future).__await__()
+        return self._convert(results)

@@ -1,19 +1,24 @@
-"""One background event loop that runs the async core for synchronous callers.
+"""One background event loop that runs the async core, and the mechanical sync wrappers over it.
 
-Sync APIs (``QaaSClient``, ``Session``, ``Job``) hand their coroutines to this
-loop, so the logic is written once (async) and works the same from scripts,
-notebooks that already run a loop, and threads.
+The core is written once, async. Its coroutines always run on this loop (the one that owns
+the HTTP clients and the polling boards): :func:`on_core` makes a coroutine function safe to
+await from any event loop, and :func:`blocking` derives its synchronous twin, which works
+from scripts, threads and notebooks that already run a loop. Both keep the wrapped
+function's signature and docstring (``ParamSpec``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 T = TypeVar("T")
+S = TypeVar("S")
+P = ParamSpec("P")
 
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -55,3 +60,36 @@ async def on_core_loop(coro: Coroutine[Any, Any, T]) -> T:
     if asyncio.get_running_loop() is loop:
         return await coro
     return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, loop))
+
+
+def on_core(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, T]]:
+    """Decorate a core coroutine function so that awaiting it from any loop runs it on the core's loop."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        return await on_core_loop(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def blocking(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+    """The synchronous twin of a core coroutine function (method or function), same signature and doc."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        return run_sync(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def blocking_via(
+    attribute: str, fn: Callable[Concatenate[S, P], Coroutine[Any, Any, T]]
+) -> Callable[Concatenate[Any, P], T]:
+    """A sync method calling ``fn`` (a method of the object held in ``self.<attribute>``), e.g. the
+    sync client's methods over its async client."""
+
+    @functools.wraps(fn)
+    def wrapper(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
+        return run_sync(fn(getattr(self, attribute), *args, **kwargs))
+
+    return wrapper

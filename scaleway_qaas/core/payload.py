@@ -163,12 +163,9 @@ class Program(_Serialized):
     serialization: str
 
     @classmethod
-    def from_text(
-        cls, text: str, fmt: ProgramFormat, compression: Compression = Compression.NONE
-    ) -> Program:
+    def from_text(cls, text: str, fmt: ProgramFormat, compression: Compression = Compression.NONE) -> Program:
         """Wrap a program text (e.g. OpenQASM 2 source) in the shared format."""
-        return cls(serialization_format=fmt, compression_format=compression,
-                   serialization=_pack(text, compression))
+        return cls(serialization_format=fmt, compression_format=compression, serialization=_pack(text, compression))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Program:
@@ -325,12 +322,11 @@ class ProgramResult(_Serialized):
         return cls(**_serialized_fields(_loads(text, "job result"), ResultFormat, "job result"))
 
     @classmethod
-    def encode(
-        cls, fmt: ResultFormat, data: Any, compression: Compression = Compression.NONE
-    ) -> ProgramResult:
+    def encode(cls, fmt: ResultFormat, data: Any, compression: Compression = Compression.NONE) -> ProgramResult:
         """Wrap a result document (a dict, or CUDA-Q's integer list) in the shared format."""
-        return cls(serialization_format=fmt, compression_format=compression,
-                   serialization=_pack(json.dumps(data), compression))
+        return cls(
+            serialization_format=fmt, compression_format=compression, serialization=_pack(json.dumps(data), compression)
+        )
 
     def decode(self) -> list[ExperimentResult]:
         """Decode into one neutral result per program this payload holds."""
@@ -343,17 +339,14 @@ class ProgramResult(_Serialized):
         decoder = _DECODERS.get(fmt)
         if decoder is None:
             raise PayloadError(
-                f"unsupported result format {int(fmt)} ({fmt.name}); supported: "
-                + ", ".join(f.name for f in _DECODERS)
+                f"unsupported result format {int(fmt)} ({fmt.name}); supported: " + ", ".join(f.name for f in _DECODERS)
             )
         try:
             return decoder(data)
         except PayloadError:
             raise
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-            raise PayloadError(
-                f"malformed {fmt.name} result: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise PayloadError(f"malformed {fmt.name} result: {type(exc).__name__}: {exc}") from exc
 
 
 # --- Qiskit result (``qiskit.result.Result.to_dict()``) ---------------------------------

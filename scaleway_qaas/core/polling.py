@@ -4,8 +4,11 @@ A lone job is polled with ``GET /jobs/{id}``. When several jobs of a session
 are waited on at once (a split sweep, many concurrent submissions), one
 ``GET /jobs?session_id=...`` (newest first, paged only as far as needed)
 answers for all of them, so the request rate stays flat as concurrency grows.
-Each job keeps its own adaptive schedule (milliseconds first, then backing off);
-the board polls when the earliest job is due.
+Each job keeps its own adaptive schedule (milliseconds first on loopback, ~100 ms
+against a remote host, then backing off); the board polls when the earliest job is due.
+Rate limiting (429, honouring ``Retry-After``) and server errors are ridden over for
+``PollPolicy.max_outage``; a job stuck in ``cancelling`` or ``unknown_status`` for
+``PollPolicy.stuck_after`` is handed back to its waiter, which reports it.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import httpx
 
-from .errors import NotFoundError, ServerError
-from .resources import Job as JobInfo
+from .errors import NotFoundError, RateLimitedError, ServerError
+from .records import JobInfo, JobStatus
 
 if TYPE_CHECKING:
     from .client import AsyncQaaSClient
@@ -28,17 +32,32 @@ log = logging.getLogger("scaleway_qaas.polling")
 LIST_PAGE_SIZE = 100
 
 
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+_STUCK = (JobStatus.CANCELLING, JobStatus.UNKNOWN)
+
+
 @attrs.frozen
 class PollPolicy:
-    """Adaptive polling: start in milliseconds, grow by ``factor``, cap at ``max_interval``."""
+    """Adaptive polling: start at ``initial_interval``, grow by ``factor``, cap at ``max_interval``."""
 
-    initial_interval: float = 0.002
+    initial_interval: float = 0.1
     factor: float = 1.5
     max_interval: float = 2.0
     #: shortest spacing of two coalesced list calls of one session
     min_list_interval: float = 0.005
-    #: how long polling rides over an unreachable or failing service (e.g. a restart) before giving up
+    #: how long polling rides over an unreachable, failing or rate-limiting service before giving up
     max_outage: float = 300.0
+    #: how long a job may stay ``cancelling`` or ``unknown_status`` before its waiter is told
+    stuck_after: float = 60.0
+    #: show a status line while a job waits for its session to start (see :mod:`.progress`)
+    show_progress: bool = True
+
+    @classmethod
+    def for_url(cls, api_url: str, **changes: Any) -> PollPolicy:
+        """The default policy for an API: milliseconds on loopback (the emulator), ~100 ms remotely."""
+        host = httpx.URL(api_url).host
+        local = host in _LOOPBACK or host.startswith("127.")
+        return cls(**{"initial_interval": 0.002 if local else 0.1, **changes})
 
 
 @attrs.define
@@ -46,6 +65,7 @@ class _Watch:
     future: asyncio.Future[JobInfo]
     due: float
     interval: float
+    stuck_since: float | None = None
 
 
 class StatusBoard:
@@ -99,13 +119,13 @@ class StatusBoard:
                 infos, missing = await self._fetch(ids)
                 last_list = time.monotonic()
                 outage_since = None
-            except ServerError as exc:
+            except (ServerError, RateLimitedError) as exc:
                 outage_since = outage_since or time.monotonic()
                 if time.monotonic() - outage_since > self.poll.max_outage:
                     self._fail_all(exc)
                     return
                 log.warning("service unavailable while polling session %s: %s; still polling", self.session_id, exc)
-                self._reschedule(ids)
+                self._reschedule(ids, getattr(exc, "retry_after", None))
                 continue
             except Exception as exc:  # anything else is not transient: the waiters see it
                 self._fail_all(exc)
@@ -114,23 +134,36 @@ class StatusBoard:
                 for w in self._watches.pop(job_id, []):
                     if not w.future.done():
                         w.future.set_exception(error)
+            now = time.monotonic()
             for info in infos:
                 self.last[info.id] = info
                 if info.status.is_final:
                     for w in self._watches.pop(info.id, []):
                         if not w.future.done():
                             w.future.set_result(info)
+                    continue
+                for w in self._watches.get(info.id, []):
+                    w.stuck_since = (w.stuck_since or now) if info.status in _STUCK else None
+                stuck = [
+                    w
+                    for w in self._watches.get(info.id, [])
+                    if w.stuck_since is not None and now - w.stuck_since >= self.poll.stuck_after
+                ]
+                for w in stuck:
+                    self.unwatch(info.id, w.future)
+                    if not w.future.done():
+                        w.future.set_result(info)  # not final: the waiter reports it as stuck
             self._reschedule([i for i in ids if i in self._watches])
         if _boards.get(self._key) is self:
             del _boards[self._key]
 
-    def _reschedule(self, ids: list[str]) -> None:
+    def _reschedule(self, ids: list[str], retry_after: float | None = None) -> None:
         now = time.monotonic()
         for job_id in ids:
             for w in self._watches.get(job_id, []):
                 if w.due <= now:
                     w.interval = min(w.interval * self.poll.factor, self.poll.max_interval)
-                    w.due = now + w.interval
+                    w.due = now + max(w.interval, min(retry_after or 0.0, self.poll.max_outage))
 
     def _fail_all(self, exc: BaseException) -> None:
         watches, self._watches = self._watches, {}
@@ -159,7 +192,7 @@ class StatusBoard:
                 if info.id in wanted:
                     wanted.discard(info.id)
                     found.append(info)
-            if not jobs or page * page_size >= total:
+            if len(jobs) < page_size or (total is not None and page * page_size >= total):
                 break
             page += 1
         missing: dict[str, NotFoundError] = {}

@@ -1,16 +1,18 @@
-"""Sessions: open, reuse by deduplication id, submit to, terminate.
+"""Sessions, and the one policy that decides which session a run goes to.
 
-Sessions are billed while they run. Every :class:`Session` is a context manager
-that terminates it on exit. Adapters choose a session with :func:`session_for`:
+Sessions are billed while they run. Every :class:`Session` is a context manager that
+terminates it on exit. A run chooses its session from a :class:`SessionSpec`:
 
 - ``session_id`` attaches to an existing session (never terminated by the package);
-- session options (``deduplication_id``, ``max_duration``, ``max_idle_duration``)
+- session options (``deduplication_id``, ``max_duration``, ``max_idle_duration``, ``name``)
   open one *managed* session per platform and options, reused by later runs;
 - otherwise the platform's *implicit* session, a managed session with default limits.
 
-Managed sessions live in a process-wide registry, are reopened if they expired,
-and are terminated when the interpreter exits, except those joined by a
-user-given ``deduplication_id`` (shared on purpose; their limits end them).
+Managed sessions live in a process-wide registry, are reopened when they are found
+closed (expired, idle too long, terminated), and are terminated when the interpreter
+exits, except those joined by a user-given ``deduplication_id`` (shared on purpose;
+their own limits end them). The code is async, on the core's loop; every coroutine
+method ``x_async`` has a blocking twin ``x``.
 """
 
 from __future__ import annotations
@@ -18,35 +20,73 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
-import threading
-import time
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .client import QaaSClient
+import attrs
+
 from .durations import format_duration
-from .errors import JobTimeoutError, QaaSError, SessionClosedError
-from .job import Job
-from .loop import run_sync
-from .payload import NoiseModel, Program
-from .resources import Platform, SessionStatus
-from .resources import Session as SessionInfo
+from .errors import JobTimeoutError, NotFoundError, QaaSError, SessionClosedError
+from .loop import blocking, on_core, run_sync
+from .platform import PlatformDescription, describe
+from .records import SessionInfo, SessionStatus
+
+if TYPE_CHECKING:
+    from .client import AsyncQaaSClient, QaaSClient
 
 log = logging.getLogger("scaleway_qaas.session")
 
 IMPLICIT_MAX_DURATION = "59m"
 IMPLICIT_MAX_IDLE_DURATION = "10m"
+_OPEN = (SessionStatus.STARTING, SessionStatus.RUNNING)
+
+
+def _duration(value: str | int | float | None) -> str | None:
+    return format_duration(value) if value is not None else None
+
+
+@attrs.frozen
+class SessionSpec:
+    """Where runs go: an existing session, or the managed session of these options (see the module doc).
+
+    Durations are normalised (``"2m"`` and ``120`` are one session). Every adapter builds
+    one from its keyword arguments with :meth:`from_options`.
+    """
+
+    OPTIONS: ClassVar[tuple[str, ...]] = ("session_id", "deduplication_id", "max_duration", "max_idle_duration", "name")
+
+    session_id: str | None = None
+    deduplication_id: str | None = None
+    max_duration: str | None = attrs.field(default=None, converter=_duration)
+    max_idle_duration: str | None = attrs.field(default=None, converter=_duration)
+    name: str | None = None
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> SessionSpec:
+        """Take the session options out of ``options`` (a dict of keyword arguments; the others stay)."""
+        return cls(**{k: options.pop(k) for k in cls.OPTIONS if options.get(k) is not None})
+
+    @property
+    def managed_options(self) -> dict[str, str]:
+        return {k: v for k in self.OPTIONS[1:] if (v := getattr(self, k)) is not None}
+
+    @property
+    def is_default(self) -> bool:
+        """No session and no option given: the implicit session."""
+        return self == SessionSpec()
 
 
 class Session:
-    """A session on one platform; submit programs to it with :meth:`run`."""
+    """A session on one platform. ``with Session.open(...) as s:`` terminates it at the end."""
 
-    def __init__(self, client: QaaSClient, platform: Platform, info: SessionInfo, *, managed: bool = False) -> None:
+    def __init__(
+        self, client: QaaSClient, platform: PlatformDescription, info: SessionInfo, *, managed: bool = False
+    ) -> None:
         self.client = client
         self.platform = platform
         self.info = info
-        #: opened by the package (implicit, or from session options): reopened when it expires
+        #: opened by the package (implicit, or from session options): reopened when found closed
         self.is_managed = managed
 
     def __repr__(self) -> str:
@@ -56,13 +96,18 @@ class Session:
     def id(self) -> str:
         return self.info.id
 
+    @property
+    def aio(self) -> AsyncQaaSClient:
+        return self.client.aio
+
     # --- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(
+    @on_core
+    async def open_async(
         cls,
         client: QaaSClient,
-        platform: Platform | str,
+        platform: PlatformDescription | str,
         *,
         name: str | None = None,
         deduplication_id: str | None = None,
@@ -72,164 +117,173 @@ class Session:
         tags: Sequence[str] | None = None,
     ) -> Session:
         """Open a session (or join the live one with the same ``deduplication_id``)."""
-        plat = client.find_platform(platform) if isinstance(platform, str) else platform
-        info = client.create_session(
-            plat.id, name=name or f"scaleway-qaas-{uuid.uuid4().hex[:8]}", deduplication_id=deduplication_id,
-            max_duration=max_duration, max_idle_duration=max_idle_duration, booking_demand=booking_demand,
+        plat = await client.aio.describe_platform(platform) if isinstance(platform, str) else platform
+        info = await client.aio.create_session(
+            plat.id,
+            name=name,
+            deduplication_id=deduplication_id,
+            max_duration=max_duration,
+            max_idle_duration=max_idle_duration,
+            booking_demand=booking_demand,
             tags=tags,
         )
         return cls(client, plat, info)
 
-    @classmethod
-    def attach(cls, client: QaaSClient, session_id: str) -> Session:
-        """A handle on an existing session (never terminated implicitly)."""
-        info = client.get_session(session_id)
-        return cls(client, client.get_platform(info.platform_id), info)
+    open = classmethod(blocking(open_async.__func__))  # type: ignore[attr-defined]
 
     @classmethod
-    def implicit(cls, client: QaaSClient, platform: Platform) -> Session:
-        """The process's implicit session on ``platform``, opened on first use."""
-        return _registry.get(client, platform, {})
+    @on_core
+    async def attach_async(cls, client: QaaSClient, session_id: str) -> Session:
+        """A handle on an existing session (never terminated implicitly)."""
+        info = await client.aio.get_session(session_id)
+        return cls(client, describe(await client.aio.get_platform(info.platform_id)), info)
+
+    attach = classmethod(blocking(attach_async.__func__))  # type: ignore[attr-defined]
 
     # --- state -------------------------------------------------------------------
 
-    def refresh(self) -> SessionInfo:
-        self.info = self.client.get_session(self.id)
+    @on_core
+    async def refresh_async(self) -> SessionInfo:
+        """Read the session again (status, job counts)."""
+        self.info = await self.aio.get_session(self.id)
         return self.info
 
-    @property
-    def status(self) -> SessionStatus:
-        return self.refresh().status
+    refresh = blocking(refresh_async)
 
-    def wait_until_running(self, timeout: float = 600.0) -> SessionInfo:
+    @on_core
+    async def wait_until_running_async(self, timeout: float = 600.0) -> SessionInfo:
         """Poll until the session runs; :class:`SessionClosedError` if it stopped instead."""
-        deadline = time.monotonic() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         interval = 0.005
         while True:
-            info = self.refresh()
+            info = await self.refresh_async()
             if info.status == SessionStatus.RUNNING:
                 return info
             if info.status in (SessionStatus.STOPPING, SessionStatus.STOPPED):
                 raise SessionClosedError(f"session {self.id} is {info.status.value}")
-            if time.monotonic() + interval > deadline:
+            if loop.time() + interval > deadline:
                 raise JobTimeoutError(f"session {self.id} still {info.status.value} after {timeout} s")
-            time.sleep(interval)
+            await asyncio.sleep(interval)
             interval = min(interval * 1.5, 2.0)
 
-    # --- running -----------------------------------------------------------------
-
-    async def run_async(
-        self,
-        programs: Sequence[Program],
-        *,
-        shots: int,
-        options: dict[str, Any] | None = None,
-        noise_model: NoiseModel | None = None,
-        num_qubits: int | None = None,
-    ) -> Job:
-        """Submit programs (in as few jobs as the platform allows); returns once they are created."""
-        kwargs: dict[str, Any] = dict(shots=shots, options=options, noise_model=noise_model, num_qubits=num_qubits)
-        try:
-            return await Job.submit_async(self.client, self.id, self.platform, programs, **kwargs)
-        except SessionClosedError:
-            if not self.is_managed:
-                raise
-            # a managed session expired (idle or max duration): open a fresh one, once
-            fresh = await asyncio.to_thread(_registry.reopen, self)
-            return await Job.submit_async(self.client, fresh.id, self.platform, programs, **kwargs)
-
-    def run(self, programs: Sequence[Program], **kwargs: Any) -> Job:
-        """Blocking form of :meth:`run_async`."""
-        return run_sync(self.run_async(programs, **kwargs))
+    wait_until_running = blocking(wait_until_running_async)
 
     # --- closing -----------------------------------------------------------------
 
-    def terminate(self) -> SessionInfo:
+    @on_core
+    async def terminate_async(self) -> SessionInfo:
         """Stop the session (and its billing); waiting jobs are cancelled by the service."""
-        self.info = self.client.terminate_session(self.id)
+        self.info = await self.aio.terminate_session(self.id)
         _registry.forget(self)
         return self.info
 
-    def delete(self) -> None:
+    terminate = blocking(terminate_async)
+
+    @on_core
+    async def delete_async(self) -> None:
         """Delete the session and its jobs."""
-        self.client.delete_session(self.id)
+        await self.aio.delete_session(self.id)
         _registry.forget(self)
+
+    delete = blocking(delete_async)
 
     def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.info.status not in (SessionStatus.STOPPED, SessionStatus.STOPPING):
+        if self.info.status in _OPEN:
             self.terminate()
 
+    async def __aenter__(self) -> Session:
+        return self
 
-SESSION_OPTIONS = ("deduplication_id", "max_duration", "max_idle_duration")
+    async def __aexit__(self, *exc: object) -> None:
+        if self.info.status in _OPEN:
+            await self.terminate_async()
 
 
-def session_for(
-    client: QaaSClient,
-    platform: Platform,
-    *,
-    session_id: str | None = None,
-    deduplication_id: str | None = None,
-    max_duration: str | int | None = None,
-    max_idle_duration: str | int | None = None,
-    name: str | None = None,
-) -> Session:
-    """The session a run goes to, chosen the same way by every adapter (see the module docstring)."""
-    if session_id:
-        return _registry.attached(client, session_id)
-    options: dict[str, Any] = {"deduplication_id": deduplication_id, "name": name}
-    for name, value in (("max_duration", max_duration), ("max_idle_duration", max_idle_duration)):
-        options[name] = format_duration(value) if value is not None else None  # "2m" and 120 are one session
-    return _registry.get(client, platform, {k: v for k, v in options.items() if v is not None})
+@on_core
+async def session_for(client: QaaSClient, platform: PlatformDescription, spec: SessionSpec | None = None) -> Session:
+    """The session a run goes to, chosen the same way for every adapter (see the module docstring)."""
+    spec = spec or SessionSpec()
+    if spec.session_id:
+        return await _registry.attached(client, spec.session_id)
+    return await _registry.get(client, platform, spec.managed_options)
+
+
+@on_core
+async def ensure_open(session: Session) -> bool:
+    """After a refused job creation: is the session still usable? A managed session found closed
+    (or gone) is reopened in place and True is returned; an attached one raises :class:`SessionClosedError`."""
+    try:
+        info = await session.aio.get_session(session.id)
+    except NotFoundError:
+        info = None
+    if info is not None:
+        session.info = info
+        if info.status in _OPEN:
+            return False  # the session is fine: the refusal was about the job
+    if not session.is_managed:
+        state = info.status.value if info is not None else "deleted"
+        raise SessionClosedError(f"session {session.id} is {state}; open a new one (or run without session_id)")
+    await _registry.reopen(session)
+    return True
 
 
 class _ManagedSessions:
     """Process-wide managed sessions, one per (API URL, project, platform, session options)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock: asyncio.Lock | None = None
         self._sessions: dict[tuple[Any, ...], Session] = {}
         self._attached: dict[tuple[str, str], Session] = {}
         atexit.register(self.terminate_all)
 
+    @property
+    def lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
     @staticmethod
-    def _key(client: QaaSClient, platform: Platform, options: dict[str, Any]) -> tuple[Any, ...]:
+    def _key(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> tuple[Any, ...]:
         return (client.config.api_url, client.config.project_id, platform.id, tuple(sorted(options.items())))
 
-    def get(self, client: QaaSClient, platform: Platform, options: dict[str, Any]) -> Session:
+    async def get(self, client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         key = self._key(client, platform, options)
-        with self._lock:
-            session = self._sessions.get(key)
-            if session is None:
-                session = self._sessions[key] = self._open(client, platform, options)
+        session = self._sessions.get(key)
+        if session is not None:
             return session
+        async with self.lock:
+            if key not in self._sessions:
+                self._sessions[key] = await self._open(client, platform, options)
+            return self._sessions[key]
 
-    def attached(self, client: QaaSClient, session_id: str) -> Session:
+    async def attached(self, client: QaaSClient, session_id: str) -> Session:
         key = (client.config.api_url, session_id)
-        with self._lock:
-            if key not in self._attached:
-                self._attached[key] = Session.attach(client, session_id)
-            return self._attached[key]
+        if key not in self._attached:
+            self._attached[key] = await Session.attach_async(client, session_id)
+        return self._attached[key]
 
-    def reopen(self, stale: Session) -> Session:
-        with self._lock:
+    async def reopen(self, stale: Session) -> None:
+        """Open a fresh session in place of a closed managed one; the callers' handle follows it."""
+        async with self.lock:
             for key, current in self._sessions.items():
                 if current is stale:
-                    fresh = self._open(stale.client, stale.platform, dict(key[3]))
-                    stale.info = fresh.info  # the callers' handle follows the new session
-                    return stale
-            return stale
+                    fresh = await self._open(stale.client, stale.platform, dict(key[3]))
+                    stale.info = fresh.info
+                    return
+            fresh = await self._open(stale.client, stale.platform, {})
+            stale.info = fresh.info
 
     @staticmethod
-    def _open(client: QaaSClient, platform: Platform, options: dict[str, Any]) -> Session:
+    async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         kind = "session" if options else "implicit"
-        info = client.create_session(
+        info = await client.aio.create_session(
             platform.id,
             name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
-            # a deduplication id also makes the creation safe to retry
-            deduplication_id=options.get("deduplication_id") or f"scaleway-qaas-{uuid.uuid4().hex}",
+            deduplication_id=options.get("deduplication_id"),
             max_duration=options.get("max_duration", IMPLICIT_MAX_DURATION if not options else None),
             max_idle_duration=options.get("max_idle_duration", IMPLICIT_MAX_IDLE_DURATION if not options else None),
         )
@@ -237,22 +291,23 @@ class _ManagedSessions:
         return Session(client, platform, info, managed=True)
 
     def forget(self, session: Session) -> None:
-        with self._lock:
-            for key, known in list(self._sessions.items()):
-                if known is session or known.id == session.id:
-                    del self._sessions[key]
+        for key, known in list(self._sessions.items()):
+            if known is session or known.id == session.id:
+                del self._sessions[key]
 
     def terminate_all(self, api_url: str | None = None) -> list[str]:
         """Terminate the managed sessions still open (not those joined by a user deduplication id)."""
-        with self._lock:
-            owned = [(k, s) for k, s in self._sessions.items()
-                     if "deduplication_id" not in dict(k[3]) and api_url in (None, k[0])]
-            for key, _ in owned:
-                del self._sessions[key]
+        owned = [
+            (k, s)
+            for k, s in self._sessions.items()
+            if "deduplication_id" not in dict(k[3]) and api_url in (None, k[0])
+        ]
+        for key, _ in owned:
+            del self._sessions[key]
         closed = []
         for _, session in owned:
             try:
-                session.client.terminate_session(session.id)
+                run_sync(session.aio.terminate_session(session.id))
                 closed.append(session.id)
             except QaaSError as exc:  # already gone, or the service is unreachable at exit
                 log.warning("could not terminate session %s: %s", session.id, exc)

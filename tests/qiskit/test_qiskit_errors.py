@@ -77,10 +77,15 @@ def test_shots_outside_limits(aer: ScalewayBackend) -> None:
         aer.set_options(shots=2_000_000)
 
 
-def test_unknown_option_warns(aer: ScalewayBackend) -> None:
-    with pytest.warns(UserWarning, match="'optimization_level' is not used"):
-        job = aer.run(measured(1), shots=10, optimization_level=3)
+def test_aer_run_options_reach_the_platform(aer: ScalewayBackend) -> None:
+    """Aer's own run options (method, precision...) travel to the platform instead of being dropped:
+    in the job parameters' options (and, as the official plugin sends them, in the model's backend options)."""
+    import json
+
+    job = aer.run(measured(1), shots=10, method="matrix_product_state", precision="single")
     assert sum(job.result().get_counts().values()) == 10
+    info = aer.client.get_job(job.job_id())
+    assert json.loads(info.parameters)["options"]["method"] == "matrix_product_state"
 
 
 def test_not_a_circuit(aer: ScalewayBackend) -> None:

@@ -11,7 +11,7 @@ from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel, ReadoutError, depolarizing_error
 
 from scaleway_qaas.adapters.qiskit import ScalewayBackend, ScalewayJob
-from scaleway_qaas.core.resources import SessionStatus
+from scaleway_qaas.core.records import SessionStatus
 
 
 def within_5_sigma(count: int, shots: int, p: float) -> bool:

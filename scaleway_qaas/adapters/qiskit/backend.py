@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -14,8 +13,9 @@ from qiskit.transpiler import Target
 from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError
 from ...core.job import Job
-from ...core.resources import Platform
-from ...core.session import SESSION_OPTIONS, Session, session_for
+from ...core.platform import PlatformDescription
+from ...core.session import Session, SessionSpec
+from ...core.submit import run as core_run
 from . import convert
 from .job import ScalewayJob
 from .target import build_target
@@ -23,43 +23,66 @@ from .target import build_target
 if TYPE_CHECKING:
     from .provider import ScalewayProvider
 
+#: the official plugin's names of the session options, and ours
+_OFFICIAL_SESSION_OPTIONS = {
+    "session_name": "name",
+    "session_max_duration": "max_duration",
+    "session_max_idle_duration": "max_idle_duration",
+}
+#: options the backend reads itself; every other option is a run option passed to the platform
+_BACKEND_OPTIONS = ("shots", "memory", "noise_model", "max_cost", *SessionSpec.OPTIONS, *_OFFICIAL_SESSION_OPTIONS)
 
 
 class ScalewayBackend(BackendV2):
-    """Runs circuits on a platform through the core (sessions, batching, polling live there)."""
+    """Runs circuits on a platform through the core (sessions, batching, polling live there).
 
-    def __init__(self, provider: ScalewayProvider | None, platform: Platform, client: QaaSClient) -> None:
+    Run options: ``shots``, ``memory``, ``seed_simulator``, ``noise_model`` (Aer platforms),
+    session options (``session_id``, ``deduplication_id``, ``max_duration``,
+    ``max_idle_duration``, ``name``; the official plugin's ``session_name``,
+    ``session_max_duration``, ``session_max_idle_duration``), ``max_cost`` (EUR), and any
+    option the platform reads (Aer's ``method``, ``precision``...), passed through.
+    """
+
+    def __init__(self, provider: ScalewayProvider | None, platform: PlatformDescription, client: QaaSClient) -> None:
         super().__init__(
             provider=provider,
             name=platform.name,
-            description=platform.description or None,
-            backend_version=platform.version or "1",
+            description=platform.info.description or None,
+            backend_version=platform.info.version or "1",
         )
         self.platform = platform
         self.client = client
         self._target: Target | None = None
         self._active: Session | None = None
-        if platform.max_shot_count:
-            self.options.set_validator("shots", (1, platform.max_shot_count))
+        if platform.max_shots:
+            self.options.set_validator("shots", (1, platform.max_shots))
 
     def __repr__(self) -> str:
         return f"<ScalewayBackend('{self.name}')>"
 
     @property
-    def is_aer(self) -> bool:
-        """Whether the platform runs Qiskit Aer and so accepts a ``noise_model``."""
-        return self.platform.backend_name.lower() == "aer"
+    def id(self) -> str:
+        """The platform's id."""
+        return self.platform.id
+
+    @property
+    def availability(self) -> str:
+        return self.platform.info.availability.value
+
+    @property
+    def num_qubits(self) -> int:
+        return self.platform.max_qubits
 
     @property
     def target(self) -> Target:
-        """Built once, on first use, from the platform's native gates and coupling map."""
+        """Built once, on first use, from the platform's native instructions (see :mod:`.target`)."""
         if self._target is None:
             self._target = build_target(self.platform)
         return self._target
 
     @property
     def max_circuits(self) -> int | None:
-        return self.platform.max_circuit_count or None
+        return self.platform.max_circuits or None
 
     @classmethod
     def _default_options(cls) -> Options:
@@ -68,10 +91,15 @@ class ScalewayBackend(BackendV2):
             memory=False,
             seed_simulator=None,
             noise_model=None,
+            max_cost=None,
             session_id=None,
             deduplication_id=None,
             max_duration=None,
             max_idle_duration=None,
+            name=None,
+            session_name=None,
+            session_max_duration=None,
+            session_max_idle_duration=None,
         )
 
     # --- sessions --------------------------------------------------------------------
@@ -87,8 +115,12 @@ class ScalewayBackend(BackendV2):
     ) -> Iterator[Session]:
         """Open a session that ``run`` uses inside the ``with`` block; terminated on exit."""
         session = Session.open(
-            self.client, self.platform, name=name, deduplication_id=deduplication_id,
-            max_duration=max_duration, max_idle_duration=max_idle_duration,
+            self.client,
+            self.platform,
+            name=name,
+            deduplication_id=deduplication_id,
+            max_duration=max_duration,
+            max_idle_duration=max_idle_duration,
         )
         previous, self._active = self._active, session
         try:
@@ -97,50 +129,75 @@ class ScalewayBackend(BackendV2):
         finally:
             self._active = previous
 
-    def _session(self, opts: dict[str, Any]) -> Session:
-        chosen = {k: opts.get(k) for k in ("session_id", *SESSION_OPTIONS)}
-        if self._active is not None and not any(v is not None for v in chosen.values()):
-            return self._active
-        return session_for(self.client, self.platform, **chosen)
+    def start_session(
+        self,
+        name: str | None = None,
+        deduplication_id: str | None = None,
+        max_duration: str | int | None = None,
+        max_idle_duration: str | int | None = None,
+    ) -> str:
+        """Open a session and return its id (the official plugin's API); end it with :meth:`stop_session`."""
+        opts = self.options
+        session = Session.open(
+            self.client,
+            self.platform,
+            name=name or opts.session_name,
+            deduplication_id=deduplication_id,
+            max_duration=max_duration or opts.session_max_duration or "59m",
+            max_idle_duration=max_idle_duration or opts.session_max_idle_duration or "59m",
+        )
+        return session.id
+
+    def stop_session(self, session_id: str) -> None:
+        """Terminate a session (its billing stops)."""
+        self.client.terminate_session(session_id)
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete a session and its jobs."""
+        self.client.delete_session(session_id)
 
     # --- running ---------------------------------------------------------------------
 
-    def _merge_options(self, options: dict[str, Any]) -> dict[str, Any]:
-        opts = dict(self.options.__dict__)
-        for key, value in options.items():
-            if key not in opts:
-                warnings.warn(f"option {key!r} is not used by {self.name}; ignored", stacklevel=3)
-                continue
-            opts[key] = value
-        if opts.get("noise_model") is not None and not self.is_aer:
-            raise InvalidArgumentError(
-                f"noise_model is only accepted by Aer platforms; {self.name} applies its own noise"
-            )
-        return opts
+    def _session(self, opts: dict[str, Any]) -> Session | SessionSpec:
+        """The session the run goes to: the ``open_session`` block's, else the core's choice."""
+        for official, ours in _OFFICIAL_SESSION_OPTIONS.items():
+            if opts.get(official) is not None and opts.get(ours) is None:
+                opts[ours] = opts[official]
+        if opts.get("session_id") == "auto":  # the official plugin's "a new session": ours reuses one
+            opts["session_id"] = None
+        spec = SessionSpec.from_options({k: opts.get(k) for k in SessionSpec.OPTIONS})
+        if self._active is not None and spec.is_default:
+            return self._active
+        return spec
 
     def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> ScalewayJob:
         """Submit one circuit or a list (one core submission); returns the job at once."""
         circuits = [run_input] if isinstance(run_input, QuantumCircuit) else list(run_input)
         if not all(isinstance(c, QuantumCircuit) for c in circuits):
             raise InvalidArgumentError("run() takes a QuantumCircuit or a list of QuantumCircuits")
-        opts = self._merge_options(options)
-        check_native = self.platform.native_gates is not None
+        opts = {**self.options.__dict__, **options}
+        if opts.get("noise_model") is not None and not self.platform.traits.noise_model:
+            raise InvalidArgumentError(
+                f"noise_model is only accepted by Aer platforms; {self.name} applies its own noise"
+            )
         for circuit in circuits:
-            convert.check_circuit(circuit, self.platform, self.target, check_native=check_native)
-        programs = [convert.to_program(c, self.platform) for c in circuits]
-        params: dict[str, Any] = {"memory": bool(opts["memory"])}
-        if opts.get("seed_simulator") is not None:
-            params["seed_simulator"] = int(opts["seed_simulator"])
+            convert.check_circuit(circuit, self.platform)
+        run_options = {k: v for k, v in opts.items() if k not in _BACKEND_OPTIONS and v is not None}
+        run_options["memory"] = bool(opts["memory"])
         noise = convert.to_noise_model(opts["noise_model"]) if opts.get("noise_model") is not None else None
         shots = opts["shots"]
         if hasattr(shots, "__index__") and not isinstance(shots, bool):
             shots = int(shots)
-        job = self._session(opts).run(
-            programs,
+        job = core_run(
+            self.client,
+            self.platform,
+            [convert.to_program(c, self.platform) for c in circuits],
             shots=shots,
-            options=params,
+            session=self._session(opts),
+            options=run_options,
             noise_model=noise,
             num_qubits=max((c.num_qubits for c in circuits), default=0),
+            max_cost=opts.get("max_cost"),
         )
         return ScalewayJob(self, job, circuits)
 

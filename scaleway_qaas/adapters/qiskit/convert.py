@@ -3,35 +3,28 @@ neutral results -> :class:`qiskit.result.Result`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from qiskit import QuantumCircuit, qasm2, qasm3
 from qiskit.result import Result
-from qiskit.transpiler import Target
 from qiskit.transpiler.passes import RemoveBarriers
 
+from ...core.codecs import aer_noise
+from ...core.codecs import qiskit as qiskit_codec
 from ...core.errors import InvalidArgumentError
-from ...core.payload import (
-    Compression,
-    ExperimentResult,
-    NoiseModel,
-    NoiseModelFormat,
-    Program,
-    ProgramFormat,
-    compress,
-)
-from ...core.resources import Platform
-from .target import DIRECTIVES
+from ...core.formats import CannotEncode, encode_program
+from ...core.platform import PlatformDescription
+from ...core.results import ExperimentResult
+from ...core.wire import NoiseModel, Program, ProgramFormat
 
 
-def check_circuit(circuit: QuantumCircuit, platform: Platform, target: Target, *, check_native: bool) -> None:
-    """Raise :class:`InvalidArgumentError` for what the platform would reject, before anything is sent."""
+def check_circuit(circuit: QuantumCircuit, platform: PlatformDescription) -> None:
+    """Raise :class:`InvalidArgumentError` for what no platform could run, before anything is sent."""
     name = circuit.name
-    if circuit.num_qubits > platform.max_qubit_count:
+    if platform.max_qubits and circuit.num_qubits > platform.max_qubits:
         raise InvalidArgumentError(
-            f"circuit '{name}' has {circuit.num_qubits} qubits but {platform.name} has {platform.max_qubit_count}"
+            f"circuit '{name}' has {circuit.num_qubits} qubits but {platform.name} has {platform.max_qubits}"
         )
     if circuit.parameters:
         params = ", ".join(p.name for p in circuit.parameters)
@@ -44,45 +37,28 @@ def check_circuit(circuit: QuantumCircuit, platform: Platform, target: Target, *
             f"circuit '{name}' has no measurements, so there is nothing to sample; add some "
             "(e.g. circuit.measure_all())"
         )
-    if not check_native:
-        return
-    for inst in circuit.data:
-        op = inst.operation.name
-        if op in DIRECTIVES:
-            continue
-        qubits = tuple(circuit.find_bit(q).index for q in inst.qubits)
-        if op not in target.operation_names:
-            native = ", ".join(g for g in target.operation_names if g not in ("measure", "delay", "id", "reset"))
-            raise InvalidArgumentError(
-                f"circuit '{name}': gate '{op}' is not native to {platform.name} (native gates: {native}); "
-                "transpile it first: circuit = qiskit.transpile(circuit, backend)"
-            )
-        if not target.instruction_supported(op, qubits):
-            raise InvalidArgumentError(
-                f"circuit '{name}': '{op}' on qubits {list(qubits)} is not supported by the coupling map of "
-                f"{platform.name}; transpile it first: circuit = qiskit.transpile(circuit, backend)"
-            )
 
 
-def to_program(circuit: QuantumCircuit, platform: Platform) -> Program:
-    """Export with Qiskit's own OpenQASM exporters, zlib-compressed as the official plugin does.
+def to_program(circuit: QuantumCircuit, platform: PlatformDescription) -> Program:
+    """The circuit in the platform's preferred format that can hold it (Qiskit's own OpenQASM exporters)."""
+    plain = circuit
+    if platform.traits.strip_barriers and "barrier" in circuit.count_ops():
+        plain = RemoveBarriers()(circuit)
 
-    OpenQASM 2 when the circuit fits in it and the platform reads it (platforms parse it about 25x
-    faster than OpenQASM 3), else OpenQASM 3 (dynamic circuits: if/else, loops, switch...).
-    """
-    formats = platform.program_formats
-    if ProgramFormat.QASM_V2 in formats or ProgramFormat.QASM_V3 not in formats:
-        # barriers mean nothing when sampling, and some QASM 2 readers (Cirq's) reject them
-        plain = RemoveBarriers()(circuit) if "barrier" in circuit.count_ops() else circuit
+    def openqasm2() -> str:
         try:
-            return Program.from_text(qasm2.dumps(plain), ProgramFormat.QASM_V2, Compression.ZLIB_BASE64_V1)
-        except qasm2.QASM2ExportError:
-            if ProgramFormat.QASM_V3 not in formats:
-                raise InvalidArgumentError(
-                    f"circuit '{circuit.name}' cannot be written in OpenQASM 2, the only format {platform.name} "
-                    "reads (dynamic circuits need OpenQASM 3)"
-                ) from None
-    return Program.from_text(qasm3.dumps(circuit), ProgramFormat.QASM_V3, Compression.ZLIB_BASE64_V1)
+            return qasm2.dumps(plain)
+        except qasm2.QASM2ExportError as exc:
+            raise CannotEncode(f"{exc} (dynamic circuits need OpenQASM 3)") from exc
+
+    def openqasm3() -> str:
+        try:
+            return qasm3.dumps(plain)
+        except qasm3.QASM3ExporterError as exc:
+            raise CannotEncode(str(exc)) from exc
+
+    encoders = {ProgramFormat.QASM_V2: openqasm2, ProgramFormat.QASM_V3: openqasm3}
+    return encode_program(platform, encoders, what=f"circuit '{circuit.name}'")
 
 
 def to_noise_model(noise_model: Any) -> NoiseModel:
@@ -91,34 +67,7 @@ def to_noise_model(noise_model: Any) -> NoiseModel:
         raise InvalidArgumentError(
             f"noise_model must be a qiskit_aer.noise.NoiseModel, got {type(noise_model).__name__}"
         )
-    text = json.dumps(_encode(noise_model.to_dict(False)))
-    return NoiseModel(
-        serialization_format=NoiseModelFormat.QISKIT_AER_JSON_V1,
-        compression_format=Compression.ZLIB_BASE64_V1,
-        serialization=compress(text),
-    )
-
-
-def _encode(obj: Any) -> Any:
-    """qio's JSON encoding of numpy arrays and complex numbers."""
-    import numpy as np
-
-    if isinstance(obj, np.ndarray):
-        return {"__ndarray__": True, "data": _encode(obj.tolist()), "dtype": obj.dtype.name, "shape": obj.shape}
-    if isinstance(obj, complex | np.complexfloating):
-        return {"__complex__": True, "real": float(obj.real), "imag": float(obj.imag)}
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, dict):
-        return {k: _encode(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_encode(v) for v in obj]
-    return obj
-
-
-def _hex(bits: str) -> str:
-    """Neutral bitstring (classical bit 0 leftmost) -> Qiskit hex key (classical bit 0 = least significant)."""
-    return hex(int(bits[::-1], 2)) if bits else "0x0"
+    return aer_noise.encode(noise_model.to_dict(False))
 
 
 def _bit_positions(exp: ExperimentResult, circuit: QuantumCircuit) -> list[int] | None:
@@ -165,14 +114,7 @@ def _header(exp: ExperimentResult, circuit: QuantumCircuit | None, index: int) -
             "n_qubits": circuit.num_qubits,
             "metadata": dict(circuit.metadata or {}),
         }
-    cregs = [[r.name, r.size] for r in exp.registers] or [["c", exp.num_bits]]
-    return {
-        "name": exp.name or f"circuit-{index}",
-        "creg_sizes": cregs,
-        "memory_slots": exp.num_bits,
-        "n_qubits": int(exp.metadata.get("n_qubits", exp.num_bits)),
-        "metadata": {},
-    }
+    return qiskit_codec.header(exp, index)
 
 
 def to_qiskit_result(
@@ -183,35 +125,31 @@ def to_qiskit_result(
     backend_version: str,
     job_id: str,
 ) -> Result:
-    """One Qiskit experiment per neutral result; counts and memory as hex keys under the circuit's header."""
-    results = []
+    """One Qiskit experiment per neutral result, keyed by the submitted circuits' classical bits."""
+    ordered = []
+    headers = []
     for i, exp in enumerate(experiments):
         circuit = circuits[i] if circuits is not None and i < len(circuits) else None
         order = _bit_positions(exp, circuit) if circuit is not None and circuit.num_clbits == exp.num_bits else None
-        counts: dict[str, int] = {}
-        for bits, n in exp.counts.items():
-            key = _hex(_reorder(bits, order))
-            counts[key] = counts.get(key, 0) + n
-        data: dict[str, Any] = {"counts": counts}
-        if exp.memory is not None:
-            data["memory"] = [_hex(_reorder(b, order)) for b in exp.memory]
-        results.append(
-            {
-                "shots": exp.shots,
-                "success": True,
-                "data": data,
-                "meas_level": 2,
-                "header": _header(exp, circuit, i),
-                "status": "DONE",
-            }
-        )
-    return Result.from_dict(
-        {
-            "backend_name": backend_name,
-            "backend_version": backend_version,
-            "qobj_id": "",
-            "job_id": job_id,
-            "success": True,
-            "results": results,
-        }
+        if order is not None:
+            exp = ExperimentResult(
+                counts=_reordered_counts(exp.counts, order),
+                registers=exp.registers,
+                memory=None if exp.memory is None else tuple(_reorder(b, order) for b in exp.memory),
+                name=exp.name,
+                metadata=exp.metadata,
+            )
+        ordered.append(exp)
+        headers.append(_header(exp, circuit, i))
+    document = qiskit_codec.encode(
+        ordered, backend_name=backend_name, backend_version=backend_version, job_id=job_id, headers=headers
     )
+    return Result.from_dict(document)
+
+
+def _reordered_counts(counts: dict[str, int], order: list[int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for bits, n in counts.items():
+        key = _reorder(bits, order)
+        out[key] = out.get(key, 0) + n
+    return out

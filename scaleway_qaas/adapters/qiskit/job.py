@@ -11,7 +11,7 @@ from qiskit.providers import JobV1
 from qiskit.result import Result
 
 from ...core.job import Job
-from ...core.resources import JobStatus
+from ...core.records import JobStatus
 from .convert import to_qiskit_result
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ from qiskit.providers.exceptions import QiskitBackendNotFoundError
 
 from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError, NotFoundError
-from ...core.resources import Availability, Platform
+from ...core.platform import describe
+from ...core.records import Availability, PlatformInfo
 from .backend import ScalewayBackend
 
 _SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_technology")
@@ -30,21 +31,29 @@ class ScalewayBackendNotFoundError(QiskitBackendNotFoundError, NotFoundError):
 class ScalewayProvider:
     """Entry point: ``ScalewayProvider().get_backend("EMU-AER-16C-128M")``.
 
-    Credentials resolve as everywhere in the package: arguments, then ``SCW_*``
-    variables, then the Scaleway CLI config file.
+    Credentials resolve as everywhere in the package: arguments, then ``SCW_*`` variables (then
+    the official plugin's ``QISKIT_SCALEWAY_*``), then the Scaleway CLI config file. ``client``
+    injects a core client (any URL, transport or retry policy) instead.
     """
 
-    def __init__(self, project_id: str | None = None, secret_key: str | None = None, url: str | None = None) -> None:
-        self.client = QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
+    def __init__(
+        self,
+        project_id: str | None = None,
+        secret_key: str | None = None,
+        url: str | None = None,
+        *,
+        client: QaaSClient | None = None,
+    ) -> None:
+        self.client = client or QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
         self._backends: dict[str, ScalewayBackend] = {}
 
     def __repr__(self) -> str:
         return f"ScalewayProvider(url={self.client.config.api_url!r})"
 
-    def _backend(self, platform: Platform) -> ScalewayBackend:
+    def _backend(self, platform: PlatformInfo) -> ScalewayBackend:
         backend = self._backends.get(platform.id)
         if backend is None:
-            backend = self._backends[platform.id] = ScalewayBackend(self, platform, self.client)
+            backend = self._backends[platform.id] = ScalewayBackend(self, describe(platform), self.client)
         return backend
 
     def backends(
@@ -64,7 +73,7 @@ class ScalewayProvider:
         """
         server = {k: attributes.pop(k) for k in _SERVER_FILTERS if k in attributes}
         for key in attributes:
-            if key not in attrs.fields_dict(Platform) and not hasattr(Platform, key):
+            if key not in attrs.fields_dict(PlatformInfo) and not hasattr(PlatformInfo, key):
                 raise InvalidArgumentError(f"unknown backend filter {key!r}")
         platforms = self.client.list_platforms(name=name, **server)
         out = []

@@ -1,13 +1,21 @@
-"""The Qiskit :class:`~qiskit.transpiler.Target` of a platform, built once from its description."""
+"""The Qiskit :class:`~qiskit.transpiler.Target` of a platform, built once from the core's description.
+
+QPUs: their published native instructions (``metadata.qiskit.target.instructions``; IQM
+Sirius adds ``move``, a qubit-resonator move with no Qiskit equivalent, declared as an
+opaque two-qubit gate), on all-to-all connectivity since none is published. Simulators:
+the standard gate set. Circuits are sent as they are: the service transpiles on its side;
+``transpile(qc, backend)`` with this target is for users who want to do it locally.
+"""
 
 from __future__ import annotations
 
 import logging
 
+from qiskit.circuit import Gate, Measure
 from qiskit.circuit.library import get_standard_gate_name_mapping
-from qiskit.transpiler import CouplingMap, Target
+from qiskit.transpiler import Target
 
-from ...core.resources import Platform
+from ...core.platform import PlatformDescription
 
 log = logging.getLogger("scaleway_qaas.adapters.qiskit")
 
@@ -20,28 +28,31 @@ SIMULATOR_GATES: tuple[str, ...] = (
     "measure", "reset",
 )  # fmt: skip
 
-#: Directives every platform accepts whatever its native gates (never checked against the target).
-DIRECTIVES = frozenset({"barrier"})
+
+class MoveGate(Gate):
+    """IQM's ``move``: moves a qubit's state into a computational resonator and back (opaque here)."""
+
+    def __init__(self) -> None:
+        super().__init__("move", 2, [])
 
 
-def build_target(platform: Platform) -> Target:
-    """QPU: its native gates on its coupling map; simulator: :data:`SIMULATOR_GATES`, all-to-all."""
+def build_target(platform: PlatformDescription) -> Target:
+    """The platform's native instructions, or :data:`SIMULATOR_GATES` for simulators."""
     mapping = get_standard_gate_name_mapping()
-    num_qubits = platform.max_qubit_count
+    num_qubits = platform.max_qubits or None
     native = platform.native_gates
     if native is None:
-        return Target.from_configuration(
-basis_gates=list(SIMULATOR_GATES), num_qubits=num_qubits)
-    basis = []
-    for name in native:
-        if name in DIRECTIVES:
-            continue
-        if name not in mapping:
-            log.warning("platform %s: native gate %r has no Qiskit equivalent; ignored", platform.name, name)
-            continue
-        basis.append(name)
-    coupling = None
-    if platform.coupling_map:
-        edges = {(a, b) for a, b in platform.coupling_map} | {(b, a) for a, b in platform.coupling_map}
-        coupling = CouplingMap(sorted(edges))
-    return Target.from_configuration(basis_gates=basis, num_qubits=num_qubits, coupling_map=coupling)
+        return Target.from_configuration(basis_gates=list(SIMULATOR_GATES), num_qubits=num_qubits)
+    target = Target(num_qubits=num_qubits, description=platform.name)
+    for name in dict.fromkeys(native):
+        if name == "move":
+            target.add_instruction(MoveGate())
+        elif name == "measure":
+            target.add_instruction(Measure())
+        elif name in mapping:
+            target.add_instruction(mapping[name])
+        else:
+            log.warning("platform %s: native instruction %r has no Qiskit equivalent; ignored", platform.name, name)
+    if "measure" not in target.operation_names:
+        target.add_instruction(Measure())
+    return target

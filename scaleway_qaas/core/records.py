@@ -1,4 +1,4 @@
-"""The API's resources as attrs classes, built from its JSON with cattrs.
+"""The API's records as attrs classes, built from its JSON with cattrs.
 
 Unknown fields are ignored and unknown enum values map to the ``unknown_*``
 member, so a newer API never breaks an older client.
@@ -6,15 +6,11 @@ member, so a newer API never breaks an older client.
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
-from functools import cached_property
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
-
-from .payload import ProgramFormat
 
 
 class _Enum(StrEnum):
@@ -90,11 +86,11 @@ class Money:
 
 
 @attrs.frozen
-class Platform:
-    """A platform (a simulator or a QPU) and its limits.
+class PlatformInfo:
+    """A platform record (a simulator or a QPU) as the API returns it.
 
-    ``metadata`` is the platform's JSON metadata string; ``native_gates`` and
-    ``coupling_map`` read it (keys ``native_gates`` and ``coupling_map``).
+    What the platform can do (formats, native instructions, prices...) is read from it
+    once by :func:`scaleway_qaas.core.platform.describe`.
     """
 
     id: str
@@ -116,60 +112,13 @@ class Platform:
     documentation_url: str = ""
     is_bookable: bool = False
 
-    @cached_property
-    def metadata_dict(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.metadata) if self.metadata else {}
-        except json.JSONDecodeError:
-            return {}
-        return data if isinstance(data, dict) else {}
-
     @property
     def is_simulator(self) -> bool:
         return self.type != PlatformType.QPU
 
-    @property
-    def native_gates(self) -> tuple[str, ...] | None:
-        """Gate names a QPU executes natively (None: any standard gate)."""
-        gates = self.metadata_dict.get("native_gates")
-        return tuple(gates) if gates else None
-
-    @property
-    def program_formats(self) -> tuple[ProgramFormat, ...]:
-        """Program formats to send, preferred first.
-
-        The preference follows the backend, as the official plugins send: Cirq JSON
-        then QASM 2 on qsim, QASM 2 on CUDA-Q, QASM 3 then QASM 2 elsewhere (Aer, QPUs).
-        When the metadata lists accepted formats (key ``program_formats``, names or
-        numbers), only those are kept.
-        """
-        backend = self.backend_name.lower()
-        if backend == "qsim":
-            preferred = [ProgramFormat.CIRQ_CIRCUIT_JSON_V1, ProgramFormat.QASM_V2, ProgramFormat.QASM_V3]
-        elif backend == "cudaq":
-            preferred = [ProgramFormat.QASM_V2, ProgramFormat.QASM_V3]
-        else:
-            preferred = [ProgramFormat.QASM_V3, ProgramFormat.QASM_V2, ProgramFormat.CIRQ_CIRCUIT_JSON_V1]
-        listed = self.metadata_dict.get("program_formats")
-        if not isinstance(listed, list) or not listed:
-            return tuple(preferred)
-        accepted = set()
-        for item in listed:
-            try:
-                accepted.add(ProgramFormat[item] if isinstance(item, str) else ProgramFormat(int(item)))
-            except (KeyError, ValueError, TypeError):
-                continue
-        return tuple(f for f in preferred if f in accepted) + tuple(sorted(accepted - set(preferred)))
-
-    @property
-    def coupling_map(self) -> tuple[tuple[int, int], ...] | None:
-        """Pairs of qubits where two-qubit gates are allowed (None: all-to-all)."""
-        pairs = self.metadata_dict.get("coupling_map")
-        return tuple((int(a), int(b)) for a, b in pairs) if pairs else None
-
 
 @attrs.frozen
-class Session:
+class SessionInfo:
     """A session: a billed time window on one platform."""
 
     id: str
@@ -198,7 +147,7 @@ class Session:
 
 
 @attrs.frozen
-class Job:
+class JobInfo:
     """A job: one model run with parameters inside a session."""
 
     id: str
@@ -217,7 +166,7 @@ class Job:
 
 
 @attrs.frozen
-class JobResult:
+class JobResultInfo:
     """One result of a job: inline ``result`` or a download ``url``."""
 
     job_id: str
@@ -227,7 +176,7 @@ class JobResult:
 
 
 @attrs.frozen
-class Model:
+class ModelInfo:
     """A stored computation model (the programs of one or more jobs)."""
 
     id: str
@@ -237,7 +186,7 @@ class Model:
 
 
 @attrs.frozen
-class Booking:
+class BookingInfo:
     """A reserved time window on a bookable platform."""
 
     id: str

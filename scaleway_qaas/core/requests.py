@@ -1,4 +1,4 @@
-"""HTTP with retries: the one place where httpx exceptions become ``QaaSError``.
+"""The request runner: HTTP with retries, the one place where httpx exceptions become ``QaaSError``.
 
 Transient failures (connection errors, 429 with ``Retry-After``, 502/503/504)
 are retried with capped exponential backoff and full jitter. A request whose
@@ -72,8 +72,12 @@ def _retry_after(response: httpx.Response) -> float | None:
 Recover = Callable[[], Awaitable[Any]]
 
 
-class Transport:
-    """An ``httpx.AsyncClient`` bound to one :class:`Config`, with retries and error mapping."""
+class RequestRunner:
+    """Sends the API calls of one :class:`Config` (an ``httpx.AsyncClient``), with retries and error mapping.
+
+    ``transport`` is an httpx transport to send through (tests inject ``httpx.MockTransport``).
+    Result downloads go through a second client that never carries the secret key.
+    """
 
     def __init__(
         self,
@@ -87,16 +91,20 @@ class Transport:
         self.config = config
         self.retry = retry or RetryPolicy()
         timeouts = timeouts or Timeouts()
+        timeout = httpx.Timeout(timeouts.read, connect=timeouts.connect)
+        # presigned storage URLs refuse the API key (and must never see it): a client without it
+        self._anonymous = httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, timeout=timeout, transport=transport)
         self._http = httpx.AsyncClient(
             base_url=config.api_url + API_PREFIX,
             headers={"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT},
-            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
+            timeout=timeout,
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             transport=transport,
         )
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        await self._anonymous.aclose()
 
     async def request(
         self,
@@ -108,7 +116,21 @@ class Transport:
         idempotent: bool | None = None,
         recover: Recover | None = None,
     ) -> Any:
-        """Send one API call and return its decoded JSON (None for 204).
+        """Send one API call and return its decoded JSON (None for 204); see :meth:`send`."""
+        body, _ = await self.send(method, path, params=params, json=json, idempotent=idempotent, recover=recover)
+        return body
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        recover: Recover | None = None,
+    ) -> tuple[Any, httpx.Headers]:
+        """Send one API call; return its decoded JSON (None for 204) and its headers.
 
         ``idempotent`` defaults to True for GET and DELETE. For a non-idempotent
         call, ``recover`` is awaited when the outcome is unknown: it returns the
@@ -134,49 +156,45 @@ class Transport:
                 continue
             except httpx.TransportError as exc:
                 # sent, but no answer: the call may or may not have taken effect
-                log.debug("%s %s: %s after %.1f ms", method, path, type(exc).__name__,
-                          1000 * (time.perf_counter() - started))
+                log.debug(
+                    "%s %s: %s after %.1f ms", method, path, type(exc).__name__, 1000 * (time.perf_counter() - started)
+                )
                 if attempt >= self.retry.max_attempts:
                     raise ServerError(
-                        f"no answer from {self.config.api_url} for {method} {path}: "
-                        f"{exc or type(exc).__name__}"
+                        f"no answer from {self.config.api_url} for {method} {path}: {exc or type(exc).__name__}"
                     ) from exc
                 await asyncio.sleep(self.retry.delay(attempt))
                 if not idempotent and recover is not None:
                     found = await recover()
                     if found is not None:
-                        return found
+                        return found, httpx.Headers()
                 elif not idempotent:
                     raise ServerError(
                         f"no answer for {method} {path}; it was not repeated because it is not idempotent"
                     ) from exc
                 continue
-            log.debug("%s %s -> %d in %.1f ms", method, path, response.status_code,
-                      1000 * (time.perf_counter() - started))
+            log.debug(
+                "%s %s -> %d in %.1f ms", method, path, response.status_code, 1000 * (time.perf_counter() - started)
+            )
             if response.status_code < 400:
-                return response.json() if response.content else None
+                return _json(response, method, path), response.headers
             if response.status_code in _RETRY_STATUSES and attempt < self.retry.max_attempts:
                 # 429 was refused before processing; a 5xx may have been processed
                 await asyncio.sleep(self.retry.delay(attempt, _retry_after(response)))
                 if response.status_code != 429 and not idempotent and recover is not None:
                     found = await recover()
                     if found is not None:
-                        return found
+                        return found, httpx.Headers()
                 continue
             raise _error(response)
 
     async def download(self, url: str) -> bytes:
-        """GET a result URL; the secret key is sent only to the API's own host."""
-        same_host = httpx.URL(url).host == httpx.URL(self.config.api_url).host
+        """GET a result URL (presigned storage): never with the secret key, with the configured timeouts."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                if same_host:
-                    response = await self._http.get(url)
-                else:
-                    async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as anonymous:
-                        response = await anonymous.get(url)
+                response = await self._anonymous.get(url)
             except httpx.TransportError as exc:
                 if attempt >= self.retry.max_attempts:
                     raise ServerError(f"cannot download result from {url.split('?')[0]}: {exc}") from exc
@@ -186,8 +204,27 @@ class Transport:
                 await asyncio.sleep(self.retry.delay(attempt, _retry_after(response)))
                 continue
             if response.status_code >= 400:
-                raise _error(response)
+                raise ServerError(
+                    f"result download from {url.split('?')[0]} failed: HTTP {response.status_code} "
+                    f"{response.text[:200]}",
+                    status_code=response.status_code,
+                )
             return response.content
+
+
+def _json(response: httpx.Response, method: str, path: str) -> Any:
+    """The JSON body of a success answer; a body that is not JSON is the service's fault."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ServerError(
+            f"{method} {path} answered HTTP {response.status_code} with a body that is not JSON: "
+            f"{response.text[:200]!r}",
+            status_code=response.status_code,
+            request_id=response.headers.get("X-Request-Id"),
+        ) from exc
 
 
 def _error(response: httpx.Response) -> QaaSError:
@@ -197,7 +234,14 @@ def _error(response: httpx.Response) -> QaaSError:
         body = {"message": f"HTTP {response.status_code}: {response.text[:200]}"}
     request_id = response.headers.get("X-Request-Id") or response.headers.get("Scw-Request-Id")
     error = error_from_response(response.status_code, body, request_id)
-    if response.status_code == 429 and not isinstance(error, RateLimitedError):
-        error = RateLimitedError(error.message, status_code=429, error_type=error.error_type,
-                                 request_id=request_id, details=error.details)
+    if response.status_code == 429:
+        if not isinstance(error, RateLimitedError):
+            error = RateLimitedError(
+                error.message,
+                status_code=429,
+                error_type=error.error_type,
+                request_id=request_id,
+                details=error.details,
+            )
+        error.retry_after = _retry_after(response)
     return error

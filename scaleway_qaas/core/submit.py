@@ -1,0 +1,124 @@
+"""The one submission flow every adapter uses: validate, choose the session, group, batch, create, return a handle.
+
+1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
+   options and the ``max_cost`` budget, before anything is sent or billed;
+2. choose the session by the one policy (:func:`.session.session_for`);
+3. group programs by shots (a job has one shot count), split each group into as few
+   jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
+4. if a job creation on a managed session is refused (any 4xx), read the session: if
+   it is closed or gone, open a fresh one and resubmit, once (:func:`.session.ensure_open`);
+5. return a :class:`~.job.Job` whose remote ids are known, results in submission order.
+
+Run options go to the job parameters; families that read them in the model too (Aer's
+``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import QaaSError
+from .job import Job, JobPart, ResultFuture
+from .loop import blocking, on_core, submit
+from .platform import PlatformDescription
+from .polling import PollPolicy
+from .requests import USER_AGENT
+from .results import ExperimentResult
+from .session import Session, SessionSpec, ensure_open, session_for
+from .wire import BackendData, ComputationModel, ComputationParameters, NoiseModel, Program
+
+if TYPE_CHECKING:
+    from .client import QaaSClient
+
+T = TypeVar("T")
+
+
+def _chunks(indices: list[int], per_job: int) -> list[list[int]]:
+    size = per_job if per_job > 0 else len(indices)
+    return [indices[i : i + size] for i in range(0, len(indices), size)]
+
+
+@on_core
+async def run_async(
+    client: QaaSClient,
+    platform: PlatformDescription,
+    programs: Sequence[Program],
+    *,
+    shots: int | Sequence[int],
+    session: Session | SessionSpec | None = None,
+    options: dict[str, Any] | None = None,
+    noise_model: NoiseModel | None = None,
+    num_qubits: int | None = None,
+    max_cost: float | None = None,
+    poll: PollPolicy | None = None,
+) -> Job:
+    """Submit ``programs`` (``shots`` for all, or one count per program) and return once the jobs exist."""
+    per_program = [shots] * len(programs) if isinstance(shots, int) else list(shots)
+    if len(per_program) != len(programs):
+        raise ValueError(f"{len(per_program)} shot counts for {len(programs)} programs")
+    options = {k: v for k, v in (options or {}).items() if v is not None}
+    groups: dict[int, list[int]] = {}
+    for index, count in enumerate(per_program):
+        groups.setdefault(count, []).append(index)
+    platform.validate(len(programs), per_program[0] if per_program else 0, num_qubits)
+    for count, indices in groups.items():
+        platform.validate(len(indices), count, num_qubits)
+    platform.check_options(options)
+    platform.check_budget(max_cost, {count: len(indices) for count, indices in groups.items()})
+    chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
+    backend = BackendData(
+        name=platform.name,
+        version=platform.info.version or None,
+        options={k: v for k, v in options.items() if k != "memory"} or None
+        if platform.traits.options_in_backend
+        else None,
+    )
+
+    async def create(indices: list[int], count: int) -> JobPart:
+        model = ComputationModel(
+            tuple(programs[i] for i in indices), backend=backend, client=USER_AGENT, noise_model=noise_model
+        )
+        stored = await client.aio.create_model(model)
+        parameters = ComputationParameters(shots=count, options=options or None)
+        for attempt in (1, 2):
+            session_id = chosen.id
+            try:
+                job = await client.aio.create_job(
+                    session_id, stored.id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
+                )
+                return JobPart(job.id, session_id, tuple(indices))
+            except QaaSError as exc:
+                refused = exc.status_code is not None and 400 <= exc.status_code < 500
+                if attempt == 2 or not refused or not await ensure_open(chosen):
+                    raise
+        raise AssertionError("unreachable")
+
+    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, platform.max_circuits)]
+    parts = await asyncio.gather(*(create(chunk, count) for chunk, count in work))
+    return Job(client, parts, poll, platform_name=platform.name)
+
+
+run = blocking(run_async)
+
+
+def run_nowait(
+    client: QaaSClient,
+    platform: PlatformDescription,
+    programs: Sequence[Program],
+    convert: Callable[[list[ExperimentResult]], T],
+    *,
+    timeout: float | None = None,
+    **kwargs: Any,
+) -> ResultFuture[T]:
+    """Submit and return at once a future of the converted results (for ``*_async`` framework APIs)."""
+    created: list[Job] = []
+
+    async def go() -> list[ExperimentResult]:
+        job = await run_async(client, platform, programs, **kwargs)
+        created.append(job)
+        return await job.result_async(timeout)
+
+    return ResultFuture(submit(go()), convert, lambda: created[0] if created else None)
