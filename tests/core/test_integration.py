@@ -8,8 +8,12 @@ import pytest
 
 from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session, SessionStatus
 from scaleway_qaas.core.job import Job
-from scaleway_qaas.core.loop import submit
-from scaleway_qaas.core.resources import JobStatus
+from scaleway_qaas.core.loop import blocking
+from scaleway_qaas.core.records import JobStatus
+from scaleway_qaas.core.session import SessionSpec, session_for
+from scaleway_qaas.core.submit import run, run_async
+
+choose = blocking(session_for)
 from scaleway_qaas.errors import (
     InvalidArgumentError,
     JobCancelledError,
@@ -39,8 +43,8 @@ def assert_bell(counts: dict[str, int], shots: int) -> None:
 
 
 def test_aer_runs_many_programs_in_one_job_in_order(client):
-    platform = client.find_platform("EMU-AER-16C-128M")
-    job = Session.implicit(client, platform).run([qasm(BELL), qasm(X0), qasm(BELL)], shots=400)
+    platform = client.describe_platform("EMU-AER-16C-128M")
+    job = run(client, platform, [qasm(BELL), qasm(X0), qasm(BELL)], shots=400)
     assert "," not in job.job_id  # one remote job
     bell, x0, bell2 = job.result(timeout=60)
     assert_bell(bell.counts, 400)
@@ -50,9 +54,9 @@ def test_aer_runs_many_programs_in_one_job_in_order(client):
 
 
 def test_platforms_taking_one_program_get_concurrent_jobs(client):
-    platform = client.find_platform("EMU-CUDAQ-H100")
-    assert platform.max_circuit_count == 1
-    job = Session.implicit(client, platform).run([qasm(X0), qasm(BELL), qasm(X0)], shots=100)
+    platform = client.describe_platform("EMU-CUDAQ-H100")
+    assert platform.max_circuits == 1
+    job = run(client, platform, [qasm(X0), qasm(BELL), qasm(X0)], shots=100)
     assert len(job.ids) == 3
     results = job.result(timeout=60)
     assert [r.counts for r in (results[0], results[2])] == [{"100": 100}, {"100": 100}]
@@ -62,48 +66,51 @@ def test_platforms_taking_one_program_get_concurrent_jobs(client):
 
 
 def test_implicit_session_is_reused_then_reopened_after_termination(client):
-    platform = client.find_platform("EMU-AER-16C-128M")
-    first = Session.implicit(client, platform)
-    assert Session.implicit(client, platform) is first
+    platform = client.describe_platform("EMU-AER-16C-128M")
+    first = choose(client, platform)
+    assert choose(client, platform) is first
+    stale = first.id
     client.terminate_session(first.id)  # e.g. expired, or closed from the console
-    job = first.run([qasm(BELL)], shots=50)
+    job = run(client, platform, [qasm(BELL)], shots=50)
     assert_bell(job.result(timeout=60)[0].counts, 50)
-    assert Session.implicit(client, platform) is first  # the handle follows the fresh session
+    assert choose(client, platform) is first and first.id != stale  # the handle follows the fresh session
     assert client.get_job(job.ids[0]).session_id == first.id
     assert client.get_session(first.id).status in (SessionStatus.STARTING, SessionStatus.RUNNING)
 
 
 def test_explicit_sessions_deduplicate_and_close_on_exit(client):
-    with Session.open(client, "EMU-AER-16C-128M", deduplication_id="dedup-test", max_duration="10m",
-                      max_idle_duration=120) as session:
+    with Session.open(
+        client, "EMU-AER-16C-128M", deduplication_id="dedup-test", max_duration="10m", max_idle_duration=120
+    ) as session:
         twin = Session.open(client, "EMU-AER-16C-128M", deduplication_id="dedup-test")
         assert twin.id == session.id
         assert session.info.max_duration == "600s" and session.info.max_idle_duration == "120s"
         assert session.wait_until_running(timeout=10).status == SessionStatus.RUNNING
     assert client.get_session(session.id).status in (SessionStatus.STOPPING, SessionStatus.STOPPED)
-    with pytest.raises(SessionClosedError):
-        session.run([qasm(BELL)], shots=10)
+    with pytest.raises(SessionClosedError, match="stopp"):
+        run(client, session.platform, [qasm(BELL)], shots=10, session=session)
 
 
 def test_failed_job_raises_with_the_platforms_message(client):
-    platform = client.find_platform("EMU-AER-16C-128M")
-    job = Session.implicit(client, platform).run([qasm("OPENQASM 2.0; qreg q[1]; frobnicate q[0];")], shots=10)
+    platform = client.describe_platform("EMU-AER-16C-128M")
+    job = run(client, platform, [qasm("OPENQASM 2.0; qreg q[1]; frobnicate q[0];")], shots=10)
     with pytest.raises(JobFailedError, match="frobnicate") as info:
         job.result(timeout=60)
     assert info.value.job_id == job.ids[0]
 
 
 def test_limits_are_checked_before_sending(client):
-    platform = client.find_platform("QPU-GARNET-20PQ")
-    session = Session.implicit(client, platform)
+    platform = client.describe_platform("QPU-GARNET-20PQ")
+    sessions = len(client.list_sessions())
     with pytest.raises(InvalidArgumentError, match="exceed"):
-        session.run([qasm(BELL)], shots=platform.max_shot_count + 1)
+        run(client, platform, [qasm(BELL)], shots=platform.max_shots + 1)
     with pytest.raises(InvalidArgumentError, match="20"):
-        session.run([qasm(BELL)], shots=10, num_qubits=21)
+        run(client, platform, [qasm(BELL)], shots=10, num_qubits=21)
     with pytest.raises(InvalidArgumentError, match="empty"):
-        session.run([], shots=10)
+        run(client, platform, [], shots=10)
     with pytest.raises(InvalidArgumentError, match="positive"):
-        session.run([qasm(BELL)], shots=0)
+        run(client, platform, [qasm(BELL)], shots=0)
+    assert len(client.list_sessions()) == sessions  # nothing was opened, nothing billed
 
 
 def test_unknown_ids_and_platforms(client):
@@ -120,7 +127,7 @@ def test_cancel_and_timeout(scw_env):
     with Emulator(session_start_delay=60) as slow:
         client = QaaSClient(url=slow.url)
         with Session.open(client, "EMU-AER-16C-128M") as session:
-            job = session.run([qasm(BELL)], shots=10)
+            job = run(client, session.platform, [qasm(BELL)], shots=10, session=session)
             with pytest.raises(JobTimeoutError, match="still waiting"):
                 job.wait(timeout=0.05)
             job.cancel()
@@ -131,32 +138,31 @@ def test_cancel_and_timeout(scw_env):
 
 async def test_async_submissions_run_concurrently(scw_env):
     client = QaaSClient()
-    platform = client.find_platform("EMU-AER-16C-128M")
-    session = Session.implicit(client, platform)
+    platform = await client.aio.describe_platform("EMU-AER-16C-128M")
 
     async def one() -> dict[str, int]:
-        job = await session.run_async([qasm(BELL)], shots=200)
+        job = await run_async(client, platform, [qasm(BELL)], shots=200)
         return (await job.result_async(timeout=60))[0].counts
 
-    # the core's coroutines run on its own loop; any user loop awaits them
-    counts = await asyncio.gather(*(asyncio.wrap_future(submit(one())) for _ in range(20)))
+    # the core's coroutines run on its own loop; this test's loop awaits them directly
+    counts = await asyncio.gather(*(one() for _ in range(20)))
     for c in counts:
         assert_bell(c, 200)
 
 
 def test_session_for_chooses_like_every_adapter(client):
-    from scaleway_qaas.core.session import session_for, terminate_implicit_sessions
+    from scaleway_qaas.core.session import terminate_implicit_sessions
 
-    platform = client.find_platform("EMU-AER-16C-128M")
-    implicit = session_for(client, platform)
-    assert implicit is Session.implicit(client, platform)
-    timed = session_for(client, platform, max_idle_duration="2m")
-    assert timed is session_for(client, platform, max_idle_duration=120) and timed.id != implicit.id
+    platform = client.describe_platform("EMU-AER-16C-128M")
+    implicit = choose(client, platform)
+    assert implicit is choose(client, platform, SessionSpec())
+    timed = choose(client, platform, SessionSpec(max_idle_duration="2m"))
+    assert timed is choose(client, platform, SessionSpec(max_idle_duration=120)) and timed.id != implicit.id
     assert timed.info.max_idle_duration == "120s"
-    shared = session_for(client, platform, deduplication_id="shared-by-the-user")
+    shared = choose(client, platform, SessionSpec(deduplication_id="shared-by-the-user"))
     assert Session.open(client, platform, deduplication_id="shared-by-the-user").id == shared.id
     mine = Session.open(client, platform)
-    assert session_for(client, platform, session_id=mine.id).id == mine.id
+    assert choose(client, platform, SessionSpec(session_id=mine.id)).id == mine.id
 
     closed = terminate_implicit_sessions()
     assert implicit.id in closed and timed.id in closed

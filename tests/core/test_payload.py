@@ -15,22 +15,21 @@ from qio.core import (
 )
 from qio.utils.compression import str_to_zlib, zlib_to_str
 
-from scaleway_qaas.core.payload import (
+from scaleway_qaas.core.codecs import cirq as cirq_codec
+from scaleway_qaas.core.codecs import cudaq as cudaq_codec
+from scaleway_qaas.core.codecs import qiskit as qiskit_codec
+from scaleway_qaas.core.results import ExperimentResult, Register
+from scaleway_qaas.core.wire import (
     BackendData,
     Compression,
     ComputationModel,
     ComputationParameters,
-    ExperimentResult,
     Program,
     ProgramFormat,
     ProgramResult,
-    Register,
     ResultFormat,
-    cirq_result_document,
     compress,
-    cudaq_result_document,
     decompress,
-    qiskit_result_document,
 )
 from scaleway_qaas.errors import PayloadError
 
@@ -44,9 +43,13 @@ def test_compression_matches_qio_both_ways(text):
     assert zlib_to_str(compress(text)) == text
 
 
-@given(st.lists(st.tuples(texts, st.sampled_from(list(ProgramFormat)[1:]), st.sampled_from([1, 2])), min_size=1,
-                max_size=4),
-       st.none() | st.text(max_size=20), st.none() | st.text(min_size=1, max_size=10))
+@given(
+    st.lists(
+        st.tuples(texts, st.sampled_from(list(ProgramFormat)[1:]), st.sampled_from([1, 2])), min_size=1, max_size=4
+    ),
+    st.none() | st.text(max_size=20),
+    st.none() | st.text(min_size=1, max_size=10),
+)
 def test_model_json_is_byte_identical_to_qio(programs, user_agent, backend):
     ours = ComputationModel(
         tuple(Program.from_text(t, f, Compression(c)) for t, f, c in programs),
@@ -88,13 +91,13 @@ def _experiment(memory: list[str], split: int = 1) -> ExperimentResult:
 def test_every_result_format_round_trips(memory):
     exp = _experiment(memory)
     for fmt, doc in (
-        (ResultFormat.QISKIT_RESULT_JSON_V1, qiskit_result_document([exp], backend_name="aer")),
-        (ResultFormat.CIRQ_RESULT_JSON_V1, cirq_result_document(exp)),
+        (ResultFormat.QISKIT_RESULT_JSON_V1, qiskit_codec.encode([exp], backend_name="aer")),
+        (ResultFormat.CIRQ_RESULT_JSON_V1, cirq_codec.encode(exp)),
     ):
         for compression in (Compression.NONE, Compression.ZLIB_BASE64_V1):
             (back,) = ProgramResult.encode(fmt, doc, compression).decode()
             assert back.counts == exp.counts and back.memory == exp.memory and back.registers == exp.registers
-    (cudaq_back,) = ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_result_document(exp)).decode()
+    (cudaq_back,) = ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_codec.encode(exp)).decode()
     assert cudaq_back.counts == exp.counts
 
 
@@ -102,8 +105,9 @@ def test_every_result_format_round_trips(memory):
 @given(bitstrings)
 def test_qio_reads_our_results_with_the_same_counts(memory):
     exp = _experiment(memory)
-    payload = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1,
-                                   qiskit_result_document([exp], backend_name="aer"), Compression.ZLIB_BASE64_V1)
+    payload = ProgramResult.encode(
+        ResultFormat.QISKIT_RESULT_JSON_V1, qiskit_codec.encode([exp], backend_name="aer"), Compression.ZLIB_BASE64_V1
+    )
     qiskit_result = QuantumProgramResult.from_json_str(payload.to_json()).to_qiskit_result()
     # qiskit keys: classical bit 0 rightmost, registers separated by spaces
     theirs = {k.replace(" ", "")[::-1]: v for k, v in qiskit_result.get_counts().items()}
@@ -112,9 +116,15 @@ def test_qio_reads_our_results_with_the_same_counts(memory):
 
 def test_qiskit_hex_keys_and_registers_decode_in_classical_bit_order():
     # X on qubit 0 measured into a[0]; a has 2 bits, b has 1: qiskit key "0 01", hex 0x1
-    doc = {"results": [{"success": True, "header": {"creg_sizes": [["a", 2], ["b", 1]], "memory_slots": 3,
-                                                      "n_qubits": 3, "name": "c"},
-                        "data": {"counts": {"0x1": 10}}}]}
+    doc = {
+        "results": [
+            {
+                "success": True,
+                "header": {"creg_sizes": [["a", 2], ["b", 1]], "memory_slots": 3, "n_qubits": 3, "name": "c"},
+                "data": {"counts": {"0x1": 10}},
+            }
+        ]
+    }
     (exp,) = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc).decode()
     assert exp.counts == {"100": 10}
     assert exp.register_counts("a") == {"10": 10} and exp.register_counts("b") == {"0": 10}
@@ -122,7 +132,7 @@ def test_qiskit_hex_keys_and_registers_decode_in_classical_bit_order():
 
 def test_cudaq_document_layout():
     exp = ExperimentResult(counts={"100": 7, "011": 3})
-    assert cudaq_result_document(exp) == [10, *map(ord, "__global__"), 2, 4, 3, 7, 3, 3, 3]
+    assert cudaq_codec.encode(exp) == [10, *map(ord, "__global__"), 2, 4, 3, 7, 3, 3, 3]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +144,7 @@ def test_cudaq_document_layout():
         ('{"serialization_format": 99, "serialization": "x"}', "unknown job result format"),
         ('{"serialization_format": 2, "compression_format": 2, "serialization": "%%%"}', "corrupt"),
         ('{"serialization_format": 2, "compression_format": 1, "serialization": "{\\"results\\": 5}"}', "malformed"),
-        ('{"serialization_format": 4, "compression_format": 1, "serialization": "{}"}', "unsupported result format"),
+        ('{"serialization_format": 0, "compression_format": 1, "serialization": "{}"}', "unsupported result format"),
         ('{"serialization_format": 3, "compression_format": 1, "serialization": "[10, 95, 95]"}', "CUDAQ"),
         ('{"serialization_format": 2, "compression_format": 7, "serialization": "{}"}', "compression"),
     ],
@@ -152,8 +162,12 @@ def test_truncated_compressed_result_is_a_payload_error():
 
 @pytest.mark.parametrize(
     ("text", "match"),
-    [('{"programs": []}', "empty"), ('{"programs": [1]}', "JSON object"), ("{}", "programs"),
-     ('{"programs": [{"serialization_format": 2}]}', "serialization")],
+    [
+        ('{"programs": []}', "empty"),
+        ('{"programs": [1]}', "JSON object"),
+        ("{}", "programs"),
+        ('{"programs": [{"serialization_format": 2}]}', "serialization"),
+    ],
 )
 def test_bad_models_raise(text, match):
     with pytest.raises(PayloadError, match=match):

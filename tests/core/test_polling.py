@@ -13,26 +13,39 @@ from scaleway_qaas.core.config import Config
 from scaleway_qaas.core.job import Job, JobPart
 from scaleway_qaas.core.loop import submit
 from scaleway_qaas.core.polling import PollPolicy
-from scaleway_qaas.core.resources import JobStatus
-from scaleway_qaas.core.transport import RetryPolicy
-from scaleway_qaas.errors import ConnectionFailedError, JobTimeoutError, NotFoundError
+from scaleway_qaas.core.records import JobStatus
+from scaleway_qaas.core.requests import RetryPolicy
+from scaleway_qaas.errors import (
+    ConnectionFailedError,
+    JobCancelledError,
+    JobFailedError,
+    JobTimeoutError,
+    NotFoundError,
+)
 
-CONFIG = Config("secret-for-polling-tests", "project-1", "http://qaas.test")
+# a loopback URL: polling starts in milliseconds there (the transport is mocked; nothing listens)
+CONFIG = Config("secret-for-polling-tests", "project-1", "http://127.0.0.1:9")
 
 
 class FakeJobs:
-    """Jobs that complete ``ready_after`` seconds after the test starts; counts requests by kind."""
+    """Jobs that complete ``ready_after`` seconds after the test starts; counts requests by kind.
 
-    def __init__(self, n: int, ready_after: float, session: str = "s-1") -> None:
+    ``final`` is the status they reach (e.g. stuck in ``cancelling``); ``limited_until`` answers 429
+    with ``Retry-After`` until then."""
+
+    def __init__(self, n: int, ready_after: float, session: str = "s-1", final: str = "completed") -> None:
         self.start = time.monotonic()
         self.ready_after = ready_after
+        self.final = final
         self.jobs = {f"job-{i}": session for i in range(n)}
         self.gets = 0
         self.lists = 0
+        self.limited = 0
         self.down_until = 0.0
+        self.limited_until = 0.0
 
     def status(self, job_id: str) -> str:
-        return "completed" if time.monotonic() - self.start >= self.ready_after else "running"
+        return self.final if time.monotonic() - self.start >= self.ready_after else "running"
 
     def body(self, job_id: str) -> dict:
         return {"id": job_id, "session_id": self.jobs[job_id], "status": self.status(job_id)}
@@ -40,6 +53,9 @@ class FakeJobs:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if time.monotonic() < self.down_until:
             raise httpx.ConnectError("down")
+        if time.monotonic() < self.limited_until:
+            self.limited += 1
+            return httpx.Response(429, headers={"Retry-After": "0.05"}, json={"type": "quotas_exceeded"})
         path = request.url.path.removeprefix("/qaas/v1alpha1")
         if path == "/jobs":
             self.lists += 1
@@ -62,7 +78,7 @@ def client_for(fake: FakeJobs) -> QaaSClient:
 def test_many_waiting_jobs_share_one_poll_per_tick():
     fake = FakeJobs(40, ready_after=0.3)
     client = client_for(fake)
-    jobs = [Job(client, [JobPart(i, 1, "s-1")]) for i in fake.jobs]
+    jobs = [Job(client, [JobPart(i, "s-1", tuple(range(1)))]) for i in fake.jobs]
 
     async def wait_all() -> list[JobStatus]:
         return await asyncio.gather(*(job.wait_async(timeout=10) for job in jobs))
@@ -75,7 +91,7 @@ def test_many_waiting_jobs_share_one_poll_per_tick():
 
 def test_a_lone_job_is_polled_directly_and_fast():
     fake = FakeJobs(1, ready_after=0.05)
-    job = Job(client_for(fake), [JobPart("job-0", 1, "s-1")])
+    job = Job(client_for(fake), [JobPart("job-0", "s-1", tuple(range(1)))])
     started = time.monotonic()
     assert job.wait(timeout=5) == JobStatus.COMPLETED
     assert time.monotonic() - started < 0.2  # adaptive: no multi-second sleep
@@ -84,8 +100,8 @@ def test_a_lone_job_is_polled_directly_and_fast():
 
 def test_timeout_stops_polling_for_the_job():
     fake = FakeJobs(1, ready_after=60)
-    job = Job(client_for(fake), [JobPart("job-0", 1, "s-1")])
-    with pytest.raises(JobTimeoutError, match="still running"):
+    job = Job(client_for(fake), [JobPart("job-0", "s-1", tuple(range(1)))])
+    with pytest.raises(JobTimeoutError, match="still running after 0.1 s"):
         job.wait(timeout=0.1)
     polls = fake.gets
     time.sleep(0.3)
@@ -96,7 +112,7 @@ def test_polling_rides_over_an_outage():
     fake = FakeJobs(2, ready_after=0.4)
     fake.down_until = time.monotonic() + 0.3  # every request fails for 0.3 s
     client = client_for(fake)
-    jobs = [Job(client, [JobPart(i, 1, "s-1")]) for i in fake.jobs]
+    jobs = [Job(client, [JobPart(i, "s-1", tuple(range(1)))]) for i in fake.jobs]
 
     async def wait_all() -> list[JobStatus]:
         return await asyncio.gather(*(job.wait_async(timeout=10) for job in jobs))
@@ -107,7 +123,7 @@ def test_polling_rides_over_an_outage():
 def test_outage_longer_than_the_policy_fails_the_waiters():
     fake = FakeJobs(1, ready_after=10)
     fake.down_until = time.monotonic() + 30
-    job = Job(client_for(fake), [JobPart("job-0", 1, "s-1")], PollPolicy(max_outage=0.2))
+    job = Job(client_for(fake), [JobPart("job-0", "s-1", tuple(range(1)))], PollPolicy(max_outage=0.2))
     with pytest.raises(ConnectionFailedError, match="cannot reach"):
         job.wait(timeout=10)
 
@@ -115,8 +131,8 @@ def test_outage_longer_than_the_policy_fails_the_waiters():
 def test_a_deleted_job_fails_only_its_own_waiter():
     fake = FakeJobs(2, ready_after=0.1)
     client = client_for(fake)
-    gone = Job(client, [JobPart("job-deleted", 1, "s-1")])
-    alive = Job(client, [JobPart("job-0", 1, "s-1")])
+    gone = Job(client, [JobPart("job-deleted", "s-1", tuple(range(1)))])
+    alive = Job(client, [JobPart("job-0", "s-1", tuple(range(1)))])
 
     async def both() -> list[object]:
         return await asyncio.gather(gone.wait_async(timeout=5), alive.wait_async(timeout=5), return_exceptions=True)
@@ -124,3 +140,41 @@ def test_a_deleted_job_fails_only_its_own_waiter():
     outcome = submit(both()).result(20)
     assert isinstance(outcome[0], NotFoundError)
     assert outcome[1] == JobStatus.COMPLETED
+
+
+def test_first_poll_waits_longer_against_a_remote_host():
+    assert PollPolicy.for_url("http://127.0.0.1:8080").initial_interval <= 0.005
+    assert PollPolicy.for_url("http://localhost:8080").initial_interval <= 0.005
+    assert 0.05 <= PollPolicy.for_url("https://api.scaleway.com").initial_interval <= 0.2
+
+
+def test_polling_rides_over_rate_limiting_honouring_retry_after():
+    """Seconds of 429 while polling do not fail the job (they did: RateLimitedError)."""
+    fake = FakeJobs(1, ready_after=0.2)
+    fake.limited_until = time.monotonic() + 1.0
+    job = Job(client_for(fake), [JobPart("job-0", "s-1", (0,))])
+    assert job.wait(timeout=10) == JobStatus.COMPLETED
+    assert fake.limited >= 2
+
+
+def test_a_job_stuck_in_cancelling_ends_the_wait_with_a_clear_error():
+    fake = FakeJobs(1, ready_after=0.0, final="cancelling")
+    job = Job(client_for(fake), [JobPart("job-0", "s-1", (0,))], PollPolicy(initial_interval=0.002, stuck_after=0.3))
+    started = time.monotonic()
+    with pytest.raises(JobCancelledError, match="still cancelling"):
+        job.result(timeout=10)
+    assert time.monotonic() - started < 5
+
+
+def test_a_job_stuck_in_unknown_status_ends_the_wait_with_a_clear_error():
+    fake = FakeJobs(1, ready_after=0.0, final="some_future_status")  # unknown values map to unknown_status
+    job = Job(client_for(fake), [JobPart("job-0", "s-1", (0,))], PollPolicy(initial_interval=0.002, stuck_after=0.3))
+    with pytest.raises(JobFailedError, match="unknown_status"):
+        job.result(timeout=10)
+
+
+def test_a_job_stuck_in_cancelling_without_grace_hits_the_timeout():
+    fake = FakeJobs(1, ready_after=0.0, final="cancelling")
+    job = Job(client_for(fake), [JobPart("job-0", "s-1", (0,))], PollPolicy(initial_interval=0.002, stuck_after=60))
+    with pytest.raises(JobTimeoutError, match="cancelling"):
+        job.result(timeout=0.3)

@@ -9,18 +9,19 @@ import pytest
 
 from scaleway_qaas.core.client import QaaSClient
 from scaleway_qaas.core.config import Config
-from scaleway_qaas.core.payload import ComputationParameters
-from scaleway_qaas.core.transport import RetryPolicy
+from scaleway_qaas.core.errors import error_from_response
+from scaleway_qaas.core.requests import RetryPolicy
+from scaleway_qaas.core.wire import ComputationParameters
 from scaleway_qaas.errors import (
     AuthenticationError,
     ConnectionFailedError,
     InvalidArgumentError,
     NotFoundError,
     PermissionDeniedError,
+    PreconditionFailedError,
     QaaSError,
     RateLimitedError,
     ServerError,
-    SessionClosedError,
 )
 
 SECRET = "SCWSECRETKEY-never-to-be-seen-0001"
@@ -34,8 +35,11 @@ def client_for(handler) -> QaaSClient:
 
 
 def test_429_and_503_are_retried_honouring_retry_after():
-    answers = [httpx.Response(429, headers={"Retry-After": "0"}, json={"type": "too_many_requests"}),
-               httpx.Response(503, json={"message": "busy"}), httpx.Response(200, json=JOB)]
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "0"}, json={"type": "too_many_requests"}),
+        httpx.Response(503, json={"message": "busy"}),
+        httpx.Response(200, json=JOB),
+    ]
     seen = []
 
     def handler(request):
@@ -56,13 +60,60 @@ def test_rate_limit_that_never_ends_is_typed():
 @pytest.mark.parametrize(
     ("status", "body", "error"),
     [
-        (400, {"type": "invalid_arguments", "message": "bad shots", "details": [{"argument_name": "shots"}]},
-         InvalidArgumentError),
-        (401, {"type": "denied_authentication", "message": "invalid token"}, AuthenticationError),
-        (403, {"type": "permissions_denied", "message": "other project"}, PermissionDeniedError),
-        (404, {"type": "not_found", "message": "job not found", "resource": "job"}, NotFoundError),
-        (412, {"type": "precondition_failed", "message": "session stopped", "precondition": "session_closed"},
-         SessionClosedError),
+        (
+            400,
+            {
+                "type": "invalid_arguments",
+                "message": "invalid argument(s)",
+                "details": [{"argument_name": "shots", "reason": "constraint", "help_message": "must be > 0"}],
+            },
+            InvalidArgumentError,
+        ),
+        (
+            401,
+            {
+                "type": "denied_authentication",
+                "message": "invalid token",
+                "method": "api_key",
+                "reason": "invalid_argument",
+            },
+            AuthenticationError,
+        ),
+        (
+            403,
+            {
+                "type": "permissions_denied",
+                "message": "insufficient permissions",
+                "details": [{"resource": "qaas_job", "action": "read"}],
+            },
+            PermissionDeniedError,
+        ),
+        (
+            404,
+            {"type": "not_found", "message": "resource is not found", "resource": "job", "resource_id": "j-1"},
+            NotFoundError,
+        ),
+        (
+            409,
+            {
+                "type": "transient_state",
+                "message": "resource is in a transient state",
+                "resource": "session",
+                "resource_id": "s-1",
+                "current_state": "stopping",
+            },
+            PreconditionFailedError,
+        ),
+        (
+            412,
+            {
+                "type": "precondition_failed",
+                "message": "precondition failed",
+                "precondition": "unknown_precondition",
+                "help_message": "session s-1 is stopped",
+            },
+            PreconditionFailedError,
+        ),
         (500, {"message": "boom"}, ServerError),
         (418, "not json at all", QaaSError),
     ],
@@ -79,6 +130,59 @@ def test_error_bodies_become_typed_errors_keeping_the_message(status, body, erro
     assert info.value.request_id == "req-42"
     if isinstance(body, dict):
         assert body["message"] in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        (
+            {
+                "type": "invalid_arguments",
+                "message": "invalid argument(s)",
+                "details": [
+                    {"argument_name": "max_duration", "reason": "constraint", "help_message": "must be a duration"}
+                ],
+            },
+            "max_duration: must be a duration",
+        ),
+        (
+            {"type": "not_found", "message": "resource is not found", "resource": "platform", "resource_id": "p-9"},
+            "platform p-9",
+        ),
+        (
+            {
+                "type": "precondition_failed",
+                "message": "precondition failed",
+                "precondition": "resource_still_in_use",
+                "help_message": "the session still has running jobs",
+            },
+            "the session still has running jobs",
+        ),
+        (
+            {
+                "type": "transient_state",
+                "message": "resource is in a transient state",
+                "resource": "session",
+                "resource_id": "s-1",
+                "current_state": "stopping",
+            },
+            "current state stopping",
+        ),
+        (
+            {
+                "type": "permissions_denied",
+                "message": "insufficient permissions",
+                "details": [{"resource": "qaas_session", "action": "write"}],
+            },
+            "write on qaas_session denied",
+        ),
+    ],
+)
+def test_error_text_shows_the_gateway_details(body, shown):
+    """The gateway's generic message alone ("invalid argument(s)") helps no one: str() shows its details."""
+    error = error_from_response(400, body, "req-1")
+    assert shown in str(error)
+    assert SECRET not in str(error)
 
 
 def test_unreachable_url_names_the_url():
