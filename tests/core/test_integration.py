@@ -12,8 +12,6 @@ from scaleway_qaas.core.loop import blocking
 from scaleway_qaas.core.records import JobStatus
 from scaleway_qaas.core.session import SessionSpec, session_for
 from scaleway_qaas.core.submit import run, run_async
-
-choose = blocking(session_for)
 from scaleway_qaas.errors import (
     InvalidArgumentError,
     JobCancelledError,
@@ -22,6 +20,8 @@ from scaleway_qaas.errors import (
     NotFoundError,
     SessionClosedError,
 )
+
+choose = blocking(session_for)
 
 BELL = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;'
 X0 = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[3]; creg c[3]; x q[0]; measure q -> c;'

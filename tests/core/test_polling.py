@@ -101,7 +101,7 @@ def test_a_lone_job_is_polled_directly_and_fast():
 def test_timeout_stops_polling_for_the_job():
     fake = FakeJobs(1, ready_after=60)
     job = Job(client_for(fake), [JobPart("job-0", "s-1", tuple(range(1)))])
-    with pytest.raises(JobTimeoutError, match="still running after 0.1 s"):
+    with pytest.raises(JobTimeoutError, match=r"still running after 0\.1 s"):
         job.wait(timeout=0.1)
     polls = fake.gets
     time.sleep(0.3)
