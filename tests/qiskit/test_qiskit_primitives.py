@@ -42,3 +42,27 @@ def test_estimator_v2(aer: ScalewayBackend) -> None:
     evs = estimator.run([(qc, observables)]).result()[0].data.evs
     assert np.allclose(evs, [1.0, 1.0, 0.0], atol=0.3)
     assert abs(evs[0] - 1) < 1e-9 and abs(evs[1] - 1) < 1e-9
+
+
+def test_official_primitive_names_run_in_the_given_session(aer: ScalewayBackend) -> None:
+    """qiskit-scaleway's ``Sampler(backend, session_id)`` / ``Estimator(backend, session_id)``, same calls."""
+    from scaleway_qaas.adapters.qiskit import Estimator, Sampler
+
+    session_id = aer.start_session(name="primitives", max_duration="10m")
+    try:
+        qc = QuantumCircuit(2)
+        qc.x(0)
+        qc.measure_all()
+        result = Sampler(backend=aer, session_id=session_id).run([qc], shots=100).result()
+        assert result[0].data.meas.get_counts() == {"01": 100}  # Qiskit order: qubit 0 rightmost
+        jobs = aer.client.list_jobs(session_id=session_id)
+        assert len(jobs) == 1
+        bell = QuantumCircuit(2)
+        bell.h(0)
+        bell.cx(0, 1)
+        value = Estimator(backend=aer, session_id=session_id).run([(bell, SparsePauliOp("ZZ"))]).result()[0]
+        assert abs(float(value.data.evs) - 1.0) < 1e-9
+        assert len(aer.client.list_jobs(session_id=session_id)) > 1
+        assert aer.options.session_id is None  # the backend itself is left as it was
+    finally:
+        aer.stop_session(session_id)
