@@ -414,6 +414,10 @@ class QaaSClient:
         return f"QaaSClient({self.config!r})"
 
     def close(self) -> None:
+        """Terminate the sessions the package opened through this client, then close its connections."""
+        from .session import terminate_implicit_sessions
+
+        terminate_implicit_sessions(client=self)
         run_sync(self.aio.aclose())
 
     def __enter__(self) -> QaaSClient:

@@ -36,7 +36,7 @@ class QaaSError(Exception):
     def __str__(self) -> str:
         parts = [self.message]
         explained = _explain(self.details)
-        if explained:
+        if explained and explained not in self.message:
             parts[0] = f"{self.message}: {explained}"
         if self.status_code is not None:
             parts.append(f"(HTTP {self.status_code}{', ' + self.error_type if self.error_type else ''})")

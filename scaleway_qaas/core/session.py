@@ -295,12 +295,15 @@ class _ManagedSessions:
             if known is session or known.id == session.id:
                 del self._sessions[key]
 
-    def terminate_all(self, api_url: str | None = None) -> list[str]:
-        """Terminate the managed sessions still open (not those joined by a user deduplication id)."""
+    def terminate_all(self, api_url: str | None = None, client: Any = None) -> list[str]:
+        """Terminate the managed sessions still open (not those joined by a user deduplication id):
+        all of them, those of one API URL, or those opened through one client."""
         owned = [
             (k, s)
             for k, s in self._sessions.items()
-            if "deduplication_id" not in dict(k[3]) and api_url in (None, k[0])
+            if "deduplication_id" not in dict(k[3])
+            and api_url in (None, k[0])
+            and client in (None, s.client, s.client.aio)
         ]
         for key, _ in owned:
             del self._sessions[key]
@@ -309,7 +312,7 @@ class _ManagedSessions:
             try:
                 run_sync(session.aio.terminate_session(session.id))
                 closed.append(session.id)
-            except QaaSError as exc:  # already gone, or the service is unreachable at exit
+            except (QaaSError, RuntimeError) as exc:  # gone, unreachable at exit, or its client closed
                 log.warning("could not terminate session %s: %s", session.id, exc)
         return closed
 
@@ -317,9 +320,10 @@ class _ManagedSessions:
 _registry = _ManagedSessions()
 
 
-def terminate_implicit_sessions(api_url: str | None = None) -> list[str]:
+def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = None) -> list[str]:
     """Terminate the sessions this process opened for its runs (also done at exit); returns their ids.
 
-    ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop).
+    ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop), ``client``
+    to those opened through one client (closing a client does it).
     """
-    return _registry.terminate_all(api_url.rstrip("/") if api_url else None)
+    return _registry.terminate_all(api_url.rstrip("/") if api_url else None, client)

@@ -1,0 +1,5 @@
+"""temporary"""
+
+from .qiskit import decode
+
+__all__ = ["decode"]
