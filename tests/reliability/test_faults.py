@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from scaleway_qaas.core import QaaSClient, Session
-from scaleway_qaas.core.loop import submit
+from scaleway_qaas.core.submit import run, run_async
 from scaleway_qaas.emulator import Emulator
 from scaleway_qaas.emulator.faults import MODES, FaultConfig
 
@@ -52,9 +52,9 @@ def _check(emulator: Emulator, session: Session, n: int, job_ids: list[str]) -> 
 
 def _run_sync(emulator: Emulator, n: int) -> None:
     client = _client(emulator.url)
-    platform = client.find_platform("EMU-AER-16C-128M")
+    platform = client.describe_platform("EMU-AER-16C-128M")
     with Session.open(client, platform, deduplication_id=uuid.uuid4().hex, max_idle_duration="10m") as session:
-        jobs = [session.run([qasm(BELL)], shots=SHOTS) for _ in range(n)]
+        jobs = [run(client, platform, [qasm(BELL)], shots=SHOTS, session=session) for _ in range(n)]
         for job in jobs:
             (result,) = job.result(timeout=120)
             assert_bell(result.counts, SHOTS)
@@ -63,10 +63,10 @@ def _run_sync(emulator: Emulator, n: int) -> None:
 
 def _run_async(emulator: Emulator, n: int) -> None:
     client = _client(emulator.url)
-    platform = client.find_platform("EMU-AER-16C-128M")
+    platform = client.describe_platform("EMU-AER-16C-128M")
 
     async def one(session: Session) -> tuple[str, dict[str, int]]:
-        job = await session.run_async([qasm(BELL)], shots=SHOTS)
+        job = await run_async(client, platform, [qasm(BELL)], shots=SHOTS, session=session)
         (result,) = await job.result_async(timeout=120)
         return job.job_id, result.counts
 
@@ -74,11 +74,8 @@ def _run_async(emulator: Emulator, n: int) -> None:
         return await asyncio.gather(*(one(session) for _ in range(n)))
 
     with Session.open(client, platform, deduplication_id=uuid.uuid4().hex) as session:
-        # the core's async API lives on its background loop; await it from another loop
-        async def main() -> list[tuple[str, dict[str, int]]]:
-            return await asyncio.wrap_future(submit(all_of(session)))
-
-        outcomes = asyncio.run(main())
+        # the core's coroutines run on its background loop; any other loop awaits them
+        outcomes = asyncio.run(all_of(session))
         for _job_id, counts in outcomes:
             assert_bell(counts, SHOTS)
         _check(emulator, session, n, [job_id for job_id, _ in outcomes])

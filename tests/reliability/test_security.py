@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import logging
 import os
@@ -14,7 +13,7 @@ import uuid
 import httpx
 import pytest
 
-from scaleway_qaas.core import QaaSClient, Session, transport
+from scaleway_qaas.core import QaaSClient, Session, requests, run
 from scaleway_qaas.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 
 from .conftest import API, BELL, OTHER_PROJECT, OTHER_SECRET, PROJECT, REPO, SECRET, qasm
@@ -51,7 +50,7 @@ def test_403_on_another_project(token_emulator):
 def test_404_for_another_projects_resources(token_emulator):
     owner = QaaSClient(secret_key=SECRET, project_id=PROJECT, url=token_emulator)
     with Session.open(owner, "EMU-AER-16C-128M") as session:
-        job = session.run([qasm(BELL)], shots=10)
+        job = run(owner, session.platform, [qasm(BELL)], shots=10, session=session)
         job.result(timeout=60)
         info = owner.get_job(job.job_id)
         other = QaaSClient(secret_key=OTHER_SECRET, project_id=OTHER_PROJECT, url=token_emulator)
@@ -74,7 +73,7 @@ def test_secret_never_logged_nor_shown(token_emulator, caplog):
     caplog.set_level(logging.DEBUG)  # root logger, every library
     client = QaaSClient(secret_key=SECRET, project_id=PROJECT, url=token_emulator)
     with Session.open(client, "EMU-AER-16C-128M") as session:
-        job = session.run([qasm(BELL)], shots=10)
+        job = run(client, session.platform, [qasm(BELL)], shots=10, session=session)
         results = job.result(timeout=60)
         shown = [
             repr(client),
@@ -95,7 +94,6 @@ def test_secret_never_logged_nor_shown(token_emulator, caplog):
         assert SECRET[8:] not in text, text  # not even a tail of it
 
 
-@pytest.mark.skipif(importlib.util.find_spec("scaleway_qaas.cli.app") is None, reason="no CLI yet")
 def test_cli_never_prints_the_secret(token_emulator, tmp_path):
     env = {
         **os.environ,
@@ -124,6 +122,6 @@ def test_https_client_verifies_certificates():
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname is True
     # and no code path turns verification off
-    source = inspect.getsource(transport)
+    source = inspect.getsource(requests)
     assert "verify=False" not in source.replace(" ", "")
     assert "CERT_NONE" not in source

@@ -6,8 +6,9 @@ import subprocess
 import sys
 import time
 
-from scaleway_qaas.core import QaaSClient, Session
+from scaleway_qaas.core import QaaSClient
 from scaleway_qaas.core.session import terminate_implicit_sessions
+from scaleway_qaas.core.submit import run
 
 from .conftest import BELL, PROJECT, REPO, SECRET, qasm
 
@@ -18,8 +19,7 @@ HYGIENE_SECRET = "hygiene-secret-0123456789"
 def test_terminate_implicit_sessions_leaves_none_running(emulator_url):
     client = QaaSClient(secret_key=HYGIENE_SECRET, project_id=HYGIENE_PROJECT, url=emulator_url)
     for name in ("EMU-AER-16C-128M", "EMU-QSIM-16C-128M", "EMU-AER-16C-128M"):
-        session = Session.implicit(client, client.find_platform(name))
-        session.run([qasm(BELL)], shots=10).result(timeout=60)
+        run(client, client.describe_platform(name), [qasm(BELL)], shots=10).result(timeout=60)
     implicit = [s for s in client.list_sessions() if s.name.startswith("scaleway-qaas-implicit-")]
     assert len(implicit) == 2  # reused per platform
     closed = terminate_implicit_sessions()
@@ -34,10 +34,11 @@ def test_terminate_implicit_sessions_leaves_none_running(emulator_url):
 
 CHILD = """
 import sys, time
-from scaleway_qaas.core import QaaSClient, Session, Program, ProgramFormat
+from scaleway_qaas.core import QaaSClient, Session, Program, ProgramFormat, run
 client = QaaSClient(secret_key=sys.argv[2], project_id=sys.argv[3], url=sys.argv[1])
 session = Session.open(client, "EMU-AER-16C-128M", max_idle_duration="2s")
-session.run([Program.from_text(sys.argv[4], ProgramFormat.QASM_V2)], shots=10).result(timeout=60)
+run(client, session.platform, [Program.from_text(sys.argv[4], ProgramFormat.QASM_V2)], shots=10,
+    session=session).result(timeout=60)
 print(session.id, flush=True)
 time.sleep(600)
 """
