@@ -115,12 +115,11 @@ def test_platform(path: Path) -> None:
     assert doc["request"]["path"].endswith("/" + platform.id)
 
 
-def test_iqm_sirius_publishes_move_and_simulators_publish_nothing() -> None:
-    platforms = {p["name"]: p for p in load(GOLDEN / "platforms.json")["response"]["body"]["platforms"]}
-    sirius = from_api(Platform, platforms["QPU-SIRIUS-24PQ"])
-    assert sirius.native_gates is not None and "move" in sirius.native_gates
-    assert {"r", "cz", "measure"} <= set(sirius.native_gates)
-    assert from_api(Platform, platforms["EMU-AER-16C-128M"]).native_gates is None
+def test_iqm_sirius_publishes_move_and_no_coupling_map() -> None:
+    """Seeded (the live run reads no QPU): IQM Sirius lists ``move`` among its instructions."""
+    sirius = from_api(Platform, load(GOLDEN / "platform_iqm_sirius.json")["response"]["body"])
+    assert sirius.name == "QPU-SIRIUS-24PQ"
+    assert sirius.native_gates is not None and {"r", "cz", "move", "measure"} <= set(sirius.native_gates)
     assert sirius.coupling_map is None  # the real service publishes no coupling map
 
 
@@ -229,12 +228,12 @@ ERROR_CLASSES: dict[tuple[str, int], type[errors.QaaSError]] = {
 def test_error_body(path: Path) -> None:
     doc = load(path)
     status, body = doc["response"]["status"], doc["response"]["body"]
-    request_id = doc["response"]["headers"]["x-request-id"]
+    request_id = doc["response"]["headers"].get("x-request-id")
     error = errors.error_from_response(status, body, request_id)
     assert isinstance(error, ERROR_CLASSES.get((body.get("type"), status), errors.QaaSError))
     assert (error.status_code, error.error_type, error.request_id) == (status, body.get("type"), request_id)
     text = str(error)
-    assert body["message"] in text and request_id in text
+    assert body.get("message", "") in text and (request_id or "") in text
     # what a user needs to fix the call: each argument's help, the help message, the resource ids
     for detail in body.get("details") or []:
         if "argument_name" in detail:
