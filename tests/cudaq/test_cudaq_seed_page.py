@@ -21,6 +21,7 @@ import httpx
 import pytest
 from seed_page_kernels import kernel, one_qubit
 
+from scaleway_qaas.adapters import cudaq as scw
 from scaleway_qaas.core import QaaSClient
 
 SIMULATORS = ("EMU-CUDAQ-H100", "EMU-AER-H100")
@@ -118,6 +119,19 @@ def test_max_duration_and_max_idle_duration(native_env: dict[str, str]) -> None:
     )
     assert_bell(dict(cudaq.sample(kernel, shots_count=200).items()), 200)
     [session] = sessions_with(native_env, "seed-page-durations")
+    assert (session.max_duration, session.max_idle_duration) == ("1800s", "300s")
+
+
+def test_the_page_durations_through_the_package_set_target(native_env: dict[str, str]) -> None:
+    """The same example through ``scaleway_qaas.adapters.cudaq.set_target``: the package accepts the page's forms."""
+    scw.set_target(
+        machine="EMU-CUDAQ-H100",
+        max_duration="30m",
+        max_idle_duration="5min",
+        deduplication_id="seed-page-durations-package",
+    )
+    assert_bell(dict(cudaq.sample(kernel, shots_count=200).items()), 200)
+    [session] = sessions_with(native_env, "seed-page-durations-package")
     assert (session.max_duration, session.max_idle_duration) == ("1800s", "300s")
 
 
