@@ -67,6 +67,9 @@ def test_every_kind_and_error_type_is_covered() -> None:
 # --- records -------------------------------------------------------------------------------
 
 
+NOT_GATES = {"measure", "reset", "barrier", "delay"}
+
+
 def instruction_names(metadata: str) -> set[str] | None:
     """Instruction names of a platform's metadata string (None: no instruction list, e.g. ``""``)."""
     if not metadata:
@@ -94,7 +97,10 @@ def check_platform(raw: dict[str, Any]) -> Platform:
     # capabilities come from metadata.qiskit.target.instructions (issue 13), "" for simulators
     native = instruction_names(raw.get("metadata") or "")
     got = platform.native_gates
-    assert (set(got) if got is not None else None) == native, f"{raw['name']}: native gates {got} vs {native}"
+    if native is None:
+        assert got is None, f"{raw['name']}: no instruction list, yet native gates {got}"
+    else:  # whether measure/reset/barrier count as "gates" is the client's choice
+        assert got is not None and set(got) - NOT_GATES == native - NOT_GATES, f"{raw['name']}: {got} vs {native}"
     return platform
 
 
@@ -119,7 +125,7 @@ def test_iqm_sirius_publishes_move_and_no_coupling_map() -> None:
     """Seeded (the live run reads no QPU): IQM Sirius lists ``move`` among its instructions."""
     sirius = from_api(Platform, load(GOLDEN / "platform_iqm_sirius.json")["response"]["body"])
     assert sirius.name == "QPU-SIRIUS-24PQ"
-    assert sirius.native_gates is not None and {"r", "cz", "move", "measure"} <= set(sirius.native_gates)
+    assert sirius.native_gates is not None and {"r", "cz", "move"} <= set(sirius.native_gates)
     assert sirius.coupling_map is None  # the real service publishes no coupling map
 
 
