@@ -15,7 +15,7 @@ import math
 import os
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -244,7 +244,7 @@ def test_one_bell_job_per_adapter(
 
 
 def test_termination_and_no_session_left_running(
-    client: QaaSClient, platform: Platform, session: Session, started_at: datetime
+    client: QaaSClient, platform: Platform, session: Session, started_at: datetime, dedup_id: str
 ) -> None:
     from scaleway_qaas.core.session import terminate_implicit_sessions
 
@@ -264,9 +264,13 @@ def test_termination_and_no_session_left_running(
         assert status == SessionStatus.STOPPING, status
         assert time.monotonic() < deadline, "the session is still stopping after 10 minutes"
         time.sleep(5.0)
+    since = started_at - timedelta(minutes=2)  # tolerates a skew between this machine's clock and the service's
     left = [
         (s.id, s.name, s.status.value)
         for s in client.list_sessions()
-        if s.status in OPEN and s.created_at and datetime.fromisoformat(s.created_at) >= started_at
+        if s.status in OPEN
+        and (s.deduplication_id == dedup_id or s.name.startswith("scaleway-qaas"))
+        and s.created_at
+        and datetime.fromisoformat(s.created_at) >= since
     ]
     assert not left, f"sessions this run created are still open: {left}"
