@@ -18,8 +18,18 @@ from typing import Any
 import pytest
 
 from scaleway_qaas.core import errors
-from scaleway_qaas.core.payload import ProgramResult
-from scaleway_qaas.core.resources import Job, JobResult, JobStatus, Model, Platform, Session, SessionStatus, from_api
+from scaleway_qaas.core.platform import PlatformDescription, describe
+from scaleway_qaas.core.records import (
+    JobInfo,
+    JobResultInfo,
+    JobStatus,
+    ModelInfo,
+    PlatformInfo,
+    SessionInfo,
+    SessionStatus,
+    from_api,
+)
+from scaleway_qaas.core.wire import ProgramResult
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 FILES = sorted(GOLDEN.glob("*.json"))
@@ -79,21 +89,22 @@ def instruction_names(metadata: str) -> set[str] | None:
     return {i["name"] for i in instructions} if instructions else None
 
 
-def check_platform(raw: dict[str, Any]) -> Platform:
-    platform = from_api(Platform, raw)
+def check_platform(raw: dict[str, Any]) -> PlatformDescription:
+    info = from_api(PlatformInfo, raw)
+    platform = describe(info)
     assert (platform.id, platform.name) == (raw["id"], raw["name"])
-    assert (platform.provider_name, platform.backend_name) == (raw["provider_name"], raw["backend_name"])
-    assert platform.type.value == raw["type"] and platform.technology.value == raw["technology"]
-    assert platform.availability.value == raw["availability"]
-    assert platform.max_qubit_count == raw["max_qubit_count"] and platform.max_shot_count == raw["max_shot_count"]
-    assert platform.max_circuit_count == raw["max_circuit_count"]
+    assert (info.provider_name, info.backend_name) == (raw["provider_name"], raw["backend_name"])
+    assert info.type.value == raw["type"] and info.technology.value == raw["technology"]
+    assert info.availability.value == raw["availability"]
+    assert platform.max_qubits == raw["max_qubit_count"] and platform.max_shots == raw["max_shot_count"]
+    assert platform.max_circuits == raw["max_circuit_count"]
     assert platform.is_simulator == (raw["type"] != "qpu")
     for key in ("price_per_hour", "price_per_shot", "price_per_circuit"):
         price = raw.get(key)
         if price:
-            assert getattr(platform, key).amount == pytest.approx(price.get("units", 0) + price.get("nanos", 0) / 1e9)
+            assert getattr(info, key).amount == pytest.approx(price.get("units", 0) + price.get("nanos", 0) / 1e9)
         else:
-            assert getattr(platform, key) is None
+            assert getattr(info, key) is None
     # capabilities come from metadata.qiskit.target.instructions (issue 13), "" for simulators
     native = instruction_names(raw.get("metadata") or "")
     got = platform.native_gates
@@ -123,14 +134,14 @@ def test_platform(path: Path) -> None:
 
 def test_iqm_sirius_publishes_move_and_no_coupling_map() -> None:
     """Seeded (the live run reads no QPU): IQM Sirius lists ``move`` among its instructions."""
-    sirius = from_api(Platform, load(GOLDEN / "platform_iqm_sirius.json")["response"]["body"])
+    sirius = describe(from_api(PlatformInfo, load(GOLDEN / "platform_iqm_sirius.json")["response"]["body"]))
     assert sirius.name == "QPU-SIRIUS-24PQ"
     assert sirius.native_gates is not None and {"r", "cz", "move"} <= set(sirius.native_gates)
     assert sirius.coupling_map is None  # the real service publishes no coupling map
 
 
-def check_session(raw: dict[str, Any]) -> Session:
-    session = from_api(Session, raw)
+def check_session(raw: dict[str, Any]) -> SessionInfo:
+    session = from_api(SessionInfo, raw)
     assert (session.id, session.platform_id) == (raw["id"], raw["platform_id"])
     assert session.status.value == raw["status"] and session.status != SessionStatus.UNKNOWN
     assert session.is_open == (raw["status"] in ("starting", "running"))
@@ -154,8 +165,8 @@ def test_session_list(path: Path) -> None:
     assert sessions and len({s.id for s in sessions}) == len(sessions)
 
 
-def check_job(raw: dict[str, Any]) -> Job:
-    job = from_api(Job, raw)
+def check_job(raw: dict[str, Any]) -> JobInfo:
+    job = from_api(JobInfo, raw)
     assert (job.id, job.session_id, job.name) == (raw["id"], raw["session_id"], raw.get("name") or "")
     assert job.status.value == raw["status"] and job.status != JobStatus.UNKNOWN
     assert job.status.is_final == (raw["status"] in ("completed", "error", "cancelled"))
@@ -180,7 +191,7 @@ def test_job_list(path: Path) -> None:
 @pytest.mark.parametrize("path", by_kind("model"), ids=ids(by_kind("model")))
 def test_model(path: Path) -> None:
     raw = load(path)["response"]["body"]
-    model = from_api(Model, raw)
+    model = from_api(ModelInfo, raw)
     assert model.id == raw["id"] and model.project_id == raw.get("project_id", "")
 
 
@@ -202,7 +213,7 @@ def test_job_results(path: Path) -> None:
     expect = doc["_expect"]
     downloads = doc.get("downloads", {})
     job_id = doc["request"]["path"].split("/")[-2]
-    items = [from_api(JobResult, raw) for raw in doc["response"]["body"]["job_results"]]
+    items = [from_api(JobResultInfo, raw) for raw in doc["response"]["body"]["job_results"]]
     assert items
     for item in items:
         assert item.job_id == job_id
