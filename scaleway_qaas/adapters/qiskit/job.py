@@ -51,8 +51,11 @@ class ScalewayJob(JobV1):
     def status(self) -> QiskitJobStatus:
         return STATUS_MAP.get(self._job.status(), QiskitJobStatus.INITIALIZING)
 
-    def result(self, timeout: float | None = None) -> Result:
-        """Wait (up to ``timeout`` seconds) and return one experiment per circuit, in order."""
+    def result(self, timeout: float | None = None, fetch_interval: float | None = None) -> Result:
+        """Wait (up to ``timeout`` seconds) and return one experiment per circuit, in order.
+
+        ``fetch_interval`` is accepted for code written for the official plugin and ignored:
+        polling is adaptive (milliseconds first), not a fixed sleep."""
         if self._result is None:
             experiments = self._job.result(timeout)
             backend = self.backend()
