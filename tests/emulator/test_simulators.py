@@ -10,7 +10,8 @@ import qsimcirq
 
 from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
 from scaleway_qaas.emulator import simulators
-from scaleway_qaas.emulator.platforms import CATALOGUE
+from scaleway_qaas.emulator.families import qsim
+from scaleway_qaas.emulator.platforms import BY_NAME
 
 Q = cirq.LineQubit.range(5)
 G = cirq.GridQubit.rect(2, 2)
@@ -30,7 +31,7 @@ TERMINAL = {
 def test_qsim_terminal_sampling_matches_qsimcirq(name: str, seed: int) -> None:
     circuit = TERMINAL[name]
     expected = qsimcirq.QSimSimulator(seed=seed).run(circuit, repetitions=300)
-    records = simulators._qsim_terminal_sample(circuit, 300, seed)
+    records = qsim._qsim_terminal_sample(circuit, 300, seed)
     assert records is not None
     got = cirq.ResultDict(params=cirq.ParamResolver({}), records=records)
     assert cirq.to_json(got) == cirq.to_json(expected)  # same samples, shapes and dtypes
@@ -45,20 +46,20 @@ def test_qsim_terminal_sampling_matches_qsimcirq(name: str, seed: int) -> None:
     ],
 )
 def test_qsim_other_circuits_take_qsimcirqs_path(circuit: cirq.Circuit) -> None:
-    assert simulators._qsim_terminal_sample(circuit, 100, 1) is None
-    assert simulators._qsim_terminal_sample(TERMINAL["bell"], 1, 1) is None  # one shot
+    assert qsim._qsim_terminal_sample(circuit, 100, 1) is None
+    assert qsim._qsim_terminal_sample(TERMINAL["bell"], 1, 1) is None  # one shot
 
 
 def test_qsim_job_results_are_seeded_and_compact() -> None:
-    platform = next(p for p in CATALOGUE if p.name == "EMU-QSIM-16C-128M")
+    platform = BY_NAME["EMU-QSIM-16C-128M"]
     program = Program.from_text(cirq.to_json(TERMINAL["keys and invert mask"]), ProgramFormat.CIRQ_CIRCUIT_JSON_V1)
-    first = simulators._run_qsim(platform, program, 200, 5)
-    assert first == simulators._run_qsim(platform, program, 200, 5)
+    first = qsim._run_program(platform, program, 200, 5)
+    assert first == qsim._run_program(platform, program, 200, 5)
     assert "\\n" not in first  # no indentation inside the result document
 
 
 def test_small_noiseless_aer_jobs_run_single_threaded() -> None:
-    platform = next(p for p in CATALOGUE if p.name == "EMU-AER-16C-128M")
+    platform = BY_NAME["EMU-AER-16C-128M"]
     bell = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
     model = ComputationModel(programs=(Program.from_text(bell, ProgramFormat.QASM_V2),))
     params = ComputationParameters(shots=500, options=None)
