@@ -14,7 +14,7 @@ Where the names come from (see ``/work/shared/REAL-SERVICE.md`` for the sources)
   ``aer``. The providers of the Aer/qsim/CUDA-Q emulators and the backends of the QPUs are not
   published: ``scaleway`` and the QPU's lower-case name are our choice;
 - prices: Scaleway's public price list (IQM, AQT); none is published for the other families, so
-  theirs are unset (rendered ``null``) and their descriptions say so.
+  theirs are unset here (rendered as 0 EUR, see :func:`.render.platform`) and their descriptions say so.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def _hardware(size: str) -> tuple[dict[str, Any], str]:
     return hw, _GPU_NOTE
 
 
-_NO_PRICE = "No price is published for this offer (prices unset)."
+_NO_PRICE = "No price is published for this offer (prices read 0 here: not real figures)."
 
 
 def _emulator(name: str, backend: str, family: str, what: str, max_qubits: int, **kw: Any) -> PlatformSpec:
@@ -242,7 +242,11 @@ _QPU_NOTE = (
 
 def _ibex_twin(size: str, price_per_hour: str | None) -> PlatformSpec:
     hardware, note = _hardware(size)
-    price = f"Published price: {price_per_hour} EUR per hour." if price_per_hour else _NO_PRICE
+    price = (
+        f"Published price: {price_per_hour} EUR per hour; no per-circuit or per-shot price is published (0 here)."
+        if price_per_hour
+        else _NO_PRICE
+    )
     return PlatformSpec(
         name=f"EMU-IBEX-12PQ-{size}",
         provider_name="aqt",
@@ -327,7 +331,8 @@ CATALOGUE: tuple[PlatformSpec, ...] = (
         family="qpu",
         result_format=ResultFormat.QISKIT_RESULT_JSON_V1,
         program_formats=_QASM,
-        description=f"{_IBEX}. {_QPU_NOTE} Published prices: 0.30 EUR per circuit + 0.021 EUR per shot.",
+        description=f"{_IBEX}. {_QPU_NOTE} Published prices: 0.30 EUR per circuit + 0.021 EUR per shot; "
+        "no hourly price is published (0 here).",
         hardware={"name": "AQT IBEX Q1", "vcpus": 0, "gpus": 0, "gpus_network": "", "ram": 0, "vram": 0},
         price_per_circuit=money("0.30"),
         price_per_shot=money("0.021"),

@@ -164,10 +164,14 @@ def job_result(row: Row, download_base: str, inline_limit: int) -> dict[str, Any
     }
 
 
+_ZERO_EUR = {"currency_code": "EUR", "units": 0, "nanos": 0}
+
+
 def platform(spec: PlatformSpec) -> dict[str, Any]:
     """The spec's ``Platform`` object. ``metadata`` takes the real shapes only: ``""`` for simulators,
     the Qiskit target's instructions for QPUs and their twins (no coupling map: the real one publishes none).
-    Unpublished prices are unset (``null``), as Scaleway renders unset messages."""
+    An unpublished price is a zero amount, not ``null``: the official SDK's generated client fails on a
+    ``null`` price, so the real service cannot be sending one. The description says it is unpublished."""
     metadata = ""
     if spec.instructions:
         instructions = [
@@ -188,9 +192,9 @@ def platform(spec: PlatformSpec) -> dict[str, Any]:
         "max_circuit_count": spec.max_circuit_count,
         "availability": "available",
         "metadata": metadata,
-        "price_per_hour": spec.price_per_hour,
-        "price_per_shot": spec.price_per_shot,
-        "price_per_circuit": spec.price_per_circuit,
+        "price_per_hour": spec.price_per_hour or _ZERO_EUR,
+        "price_per_shot": spec.price_per_shot or _ZERO_EUR,
+        "price_per_circuit": spec.price_per_circuit or _ZERO_EUR,
         "hardware": spec.hardware,
         "booking_requirement": {
             "min_duration": "600s" if bookable else None,
