@@ -135,3 +135,16 @@ def test_ibex_takes_at_most_2000_shots(api: Api) -> None:
     assert refused.status_code == 400 and refused.json()["type"] == "invalid_arguments"
     assert "2000" in json.dumps(refused.json())
     assert api.submit(session["id"], model, shots=2000).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["QPU-GARNET-20PQ", "QPU-EMERALD-54PQ"])
+def test_results_report_the_programs_width_not_the_devices(name: str) -> None:
+    """CUDA-Q's helper widens hex keys to ``header.n_qubits`` bits: a 20- or 54-bit key would be wrong."""
+    from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, ProgramResult
+    from scaleway_qaas.emulator.simulators import _execute
+
+    text = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nx q[0];\nmeasure q -> c;\n'
+    model = ComputationModel(programs=(Program.from_text(text, ProgramFormat.QASM_V2),))
+    (payload,) = _execute(BY_NAME[name], model, ComputationParameters(100), 1)
+    header = json.loads(ProgramResult.from_json(payload).text())["results"][0]["header"]
+    assert header["n_qubits"] == 3 and header["memory_slots"] == 3

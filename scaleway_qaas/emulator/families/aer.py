@@ -60,11 +60,13 @@ _TWO_QUBIT_GATES = ("cx", "cy", "cz", "swap", "ecr", "rxx", "ryy", "rzz", "cp", 
 def run(platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None) -> list[str]:
     options = params.options or {}
     qcs = circuits(platform, model.programs)
+    widths = None
     run_options: dict[str, Any] = {"shots": params.shots, "memory": bool(options.get("memory"))}
     noise = None
     if platform.family == "qpu":
         from .qpu import noise_model, to_native
 
+        widths = [qc.num_qubits for qc in qcs]
         qcs = [to_native(platform, qc) for qc in qcs]
         noise = noise_model(platform)
     elif platform.family == "pioneer":
@@ -76,10 +78,14 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
             noise = user_noise(model.noise_model)
     seed = seed_of(options, seed)
     result = simulate([for_aer(qc) for qc in qcs], noise, run_options, seed)
-    doc = result.to_dict()
+    doc = jsonable(result.to_dict())
     doc["backend_name"] = platform.name
     doc["backend_version"] = platform.version
-    payload = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, jsonable(doc))
+    if widths is not None:
+        # the program's width, not the device's after layout: CUDA-Q's helper widens hex keys to n_qubits bits
+        for experiment, width in zip(doc["results"], widths, strict=True):
+            experiment["header"]["n_qubits"] = width
+    payload = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc)
     if platform.result_format == ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1:
         return [_cudaq_payload(exp) for exp in payload.decode()]
     return [payload.to_json()]
