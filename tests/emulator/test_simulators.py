@@ -69,3 +69,34 @@ def test_small_noiseless_aer_jobs_run_single_threaded() -> None:
     (again,) = ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0]).decode()
     assert first.counts == again.counts  # still seeded
     assert set(first.counts) <= {"00", "11"} and first.shots == 500
+
+
+def test_cudaq_one_element_register_measurements_are_indexed() -> None:
+    from scaleway_qaas.emulator.families.programs import fix_qasm2
+
+    text = "qreg var0[1];\ncreg var2[1];\nmeasure var0 -> var2[0];\nmeasure var0[0] -> var2;\n"
+    assert fix_qasm2(text) == "qreg var0[1];\ncreg var2[1];\nmeasure var0[0] -> var2[0];\nmeasure var0[0] -> var2[0];\n"
+    wide = "qreg q[2];\ncreg c[2];\nmeasure q -> c;\nmeasure q[1] -> c[0];\n"
+    assert fix_qasm2(wide) == wide  # broadcasts between equal registers and indexed bits stay as they are
+
+
+def test_bare_native_gates_in_qasm3_become_standard_gates() -> None:
+    from scaleway_qaas.emulator.families.programs import to_qiskit
+
+    text = "OPENQASM 3.0;\nqubit[2] q;\nbit[2] c;\nr(0.5, 0.25) q[0];\nrxx(0.3) q[0], q[1];\n"
+    text += "move q[0], q[1];\nc = measure q;\n"
+    qc = to_qiskit(Program.from_text(text, ProgramFormat.QASM_V3))
+    ops = [(inst.operation.name, type(inst.operation).__name__) for inst in qc.data]
+    assert ops[:3] == [("r", "RGate"), ("rxx", "RXXGate"), ("move", "MoveGate")]
+    assert [float(p) for p in qc.data[0].operation.params] == [0.5, 0.25]
+
+
+def test_qsim_reads_qasm3_and_gates_cirqs_importer_lacks() -> None:
+    platform = BY_NAME["EMU-QSIM-16C-128M"]
+    qasm3 = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nbit[2] m;\nqubit[2] q;\nx q[0];\nm = measure q;\n'
+    qasm2 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg m[2];\nr(pi, 0) q[0];\nrxx(0) q[0],q[1];\n'
+    qasm2 += "measure q -> m;\n"
+    for text, fmt in ((qasm3, ProgramFormat.QASM_V3), (qasm2, ProgramFormat.QASM_V2)):
+        payload = ProgramResult.from_json(qsim._run_program(platform, Program.from_text(text, fmt), 50, 1))
+        (exp,) = payload.decode()
+        assert exp.counts == {"10": 50} and [r.name for r in exp.registers] == ["m"]
