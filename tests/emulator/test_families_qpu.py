@@ -148,3 +148,13 @@ def test_results_report_the_programs_width_not_the_devices(name: str) -> None:
     (payload,) = _execute(BY_NAME[name], model, ComputationParameters(100), 1)
     header = json.loads(ProgramResult.from_json(payload).text())["results"][0]["header"]
     assert header["n_qubits"] == 3 and header["memory_slots"] == 3
+
+
+def test_emerald_runs_wide_circuits() -> None:
+    """40 entangled qubits: more than a state vector holds here, so wide QPU jobs use matrix product states."""
+    n = 40
+    lines = ['OPENQASM 2.0;\ninclude "qelib1.inc";', f"qreg q[{n}];", f"creg c[{n}];", "h q[0];"]
+    lines += [f"cx q[{i}],q[{i + 1}];" for i in range(n - 1)] + ["measure q -> c;"]
+    (exp,) = run("QPU-EMERALD-54PQ", "\n".join(lines), shots=200)
+    top = sorted(exp.counts, key=exp.counts.__getitem__, reverse=True)[:2]
+    assert set(top) == {"0" * n, "1" * n}, exp.counts

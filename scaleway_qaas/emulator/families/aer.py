@@ -29,6 +29,8 @@ from .programs import circuits, seed_of
 
 #: Aer parallelises a state update from this many qubits on (its ``statevector_parallel_threshold``)
 _AER_PARALLEL_QUBITS = 14
+#: beyond this many qubits in use, emulated QPUs simulate with matrix product states instead of a state vector
+_STATEVECTOR_MAX_QUBITS = 28
 #: run options the platform decides, never the user (devices this machine lacks, executors, thread pools)
 _RESERVED = frozenset({"device", "executor", "noise_model", "shots", "memory", "cuStateVec_enable"})
 #: Quobly's emulator noise when ``noise`` is on (illustrative figures, not Quobly's)
@@ -69,6 +71,8 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
         widths = [qc.num_qubits for qc in qcs]
         qcs = [to_native(platform, qc) for qc in qcs]
         noise = noise_model(platform)
+        if max(active_qubits(qc) for qc in qcs) > _STATEVECTOR_MAX_QUBITS:
+            run_options["method"] = "matrix_product_state"  # a wide device: Emerald's 54 qubits
     elif platform.family == "pioneer":
         if options.get("noise", True) not in (False, "false", 0):
             noise = depolarizing(PIONEER_NOISE, _ONE_QUBIT_GATES, _TWO_QUBIT_GATES)
@@ -109,6 +113,11 @@ def simulate(qcs: list[Any], noise: Any, run_options: dict[str, Any], seed: int 
     if not result.success:
         raise ExecutionError(f"simulation failed: {result.status}")
     return result
+
+
+def active_qubits(qc: Any) -> int:
+    """How many qubits the circuit's instructions touch (idle ones cost nothing: Aer truncates them)."""
+    return len({q for inst in qc.data if inst.operation.name != "barrier" for q in inst.qubits})
 
 
 def aer_options(model: ComputationModel) -> dict[str, Any]:
