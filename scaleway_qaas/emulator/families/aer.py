@@ -35,28 +35,8 @@ _STATEVECTOR_MAX_QUBITS = 28
 _RESERVED = frozenset({"device", "executor", "noise_model", "shots", "memory", "cuStateVec_enable"})
 #: Quobly's emulator noise when ``noise`` is on (illustrative figures, not Quobly's)
 PIONEER_NOISE = Noise(single_qubit_error=0.001, two_qubit_error=0.01, readout_error=0.01)
-_ONE_QUBIT_GATES = (
-    "x",
-    "y",
-    "z",
-    "h",
-    "s",
-    "sdg",
-    "t",
-    "tdg",
-    "sx",
-    "sxdg",
-    "rx",
-    "ry",
-    "rz",
-    "u",
-    "u1",
-    "u2",
-    "u3",
-    "p",
-    "r",
-)
-_TWO_QUBIT_GATES = ("cx", "cy", "cz", "swap", "ecr", "rxx", "ryy", "rzz", "cp", "crx", "cry", "crz", "ch", "iswap")
+_ONE_QUBIT_GATES = tuple("x y z h s sdg t tdg sx sxdg rx ry rz u u1 u2 u3 p r".split())
+_TWO_QUBIT_GATES = tuple("cx cy cz swap ecr rxx ryy rzz cp crx cry crz ch iswap".split())
 
 
 def run(platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None) -> list[str]:
@@ -75,7 +55,7 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
             run_options["method"] = "matrix_product_state"  # a wide device: Emerald's 54 qubits
     elif platform.family == "pioneer":
         if options.get("noise", True) not in (False, "false", 0):
-            noise = depolarizing(PIONEER_NOISE, _ONE_QUBIT_GATES, _TWO_QUBIT_GATES)
+            noise = _pioneer_noise()
     elif platform.family == "aer":
         run_options.update(aer_options(model))
         if model.noise_model is not None:
@@ -113,6 +93,11 @@ def simulate(qcs: list[Any], noise: Any, run_options: dict[str, Any], seed: int 
     if not result.success:
         raise ExecutionError(f"simulation failed: {result.status}")
     return result
+
+
+@cache
+def _pioneer_noise() -> Any:
+    return depolarizing(PIONEER_NOISE, _ONE_QUBIT_GATES, _TWO_QUBIT_GATES)
 
 
 def active_qubits(qc: Any) -> int:
