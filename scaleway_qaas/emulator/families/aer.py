@@ -35,8 +35,9 @@ _STATEVECTOR_MAX_QUBITS = 28
 _RESERVED = frozenset({"device", "executor", "noise_model", "shots", "memory", "cuStateVec_enable"})
 #: Quobly's emulator noise when ``noise`` is on (illustrative figures, not Quobly's)
 PIONEER_NOISE = Noise(single_qubit_error=0.001, two_qubit_error=0.01, readout_error=0.01)
-_ONE_QUBIT_GATES = tuple("x y z h s sdg t tdg sx sxdg rx ry rz u u1 u2 u3 p r".split())
-_TWO_QUBIT_GATES = tuple("cx cy cz swap ecr rxx ryy rzz cp crx cry crz ch iswap".split())
+_ONE_QUBIT_GATES = ("x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "sxdg", "rx", "ry", "rz", "u", "u1", "u2", "u3",
+                    "p", "r")  # fmt: skip
+_TWO_QUBIT_GATES = ("cx", "cy", "cz", "swap", "ecr", "rxx", "ryy", "rzz", "cp", "crx", "cry", "crz", "ch", "iswap")
 
 
 def run(platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None) -> list[str]:
