@@ -13,9 +13,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .store import Row
+
+if TYPE_CHECKING:
+    from .platforms import PlatformSpec
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 
@@ -158,4 +161,51 @@ def job_result(row: Row, download_base: str, inline_limit: int) -> dict[str, Any
         "result": "" if large else text,
         "url": f"{download_base}{row['token']}" if large else "",
         "created_at": timestamp(row["created_at"]),
+    }
+
+
+_ZERO_EUR = {"currency_code": "EUR", "units": 0, "nanos": 0}
+
+
+def platform(spec: PlatformSpec) -> dict[str, Any]:
+    """The spec's ``Platform`` object. ``metadata`` takes the real shapes only: ``""`` for simulators,
+    the Qiskit target's instructions for QPUs and their twins (no coupling map: the real one publishes none).
+    An unpublished price is a zero amount, not ``null``: the official SDK's generated client fails on a
+    ``null`` price, so the real service cannot be sending one. The description says it is unpublished."""
+    metadata = ""
+    if spec.instructions:
+        instructions = [
+            {"name": name, **({"params": list(params)} if params else {})} for name, params in spec.instructions
+        ]
+        metadata = json.dumps({"qiskit": {"target": {"instructions": instructions}}})
+    bookable = spec.is_bookable
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "name": spec.name,
+        "provider_name": spec.provider_name,
+        "backend_name": spec.backend_name,
+        "type": spec.type,
+        "technology": spec.technology,
+        "max_qubit_count": spec.max_qubit_count,
+        "max_shot_count": spec.max_shot_count,
+        "max_circuit_count": spec.max_circuit_count,
+        "availability": "available",
+        "metadata": metadata,
+        "price_per_hour": spec.price_per_hour or _ZERO_EUR,
+        "price_per_shot": spec.price_per_shot or _ZERO_EUR,
+        "price_per_circuit": spec.price_per_circuit or _ZERO_EUR,
+        "hardware": spec.hardware,
+        "booking_requirement": {
+            "min_duration": "600s" if bookable else None,
+            "max_duration": "14400s" if bookable else None,
+            "max_cancellation_duration": "86400s" if bookable else None,
+            "max_planification_duration": "2592000s" if bookable else None,
+            "min_planification_duration": "0s" if bookable else None,
+            "max_booking_per_week": 10 if bookable else 0,
+            "max_booking_per_day": 2 if bookable else 0,
+        },
+        "description": spec.description,
+        "documentation_url": spec.documentation_url,
+        "is_bookable": bookable,
     }

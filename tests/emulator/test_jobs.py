@@ -128,19 +128,14 @@ def test_aer_noise_model_is_applied(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    ("platform", "gate", "expected"),
-    [
-        ("QPU-GARNET-20PQ", "h q[0];", "gate 'h' is not native to QPU-GARNET-20PQ (native: r, cz)"),
-        ("QPU-GARNET-20PQ", "cz q[0],q[5];", "not coupled on QPU-GARNET-20PQ"),
-        ("QPU-IBEX-12PQ", "cx q[0],q[1];", "gate 'cx' is not native to QPU-IBEX-12PQ (native: r, rz, rxx)"),
-    ],
+    ("platform", "gate"),
+    [("QPU-GARNET-20PQ", "h q[0];"), ("QPU-GARNET-20PQ", "cz q[0],q[5];"), ("QPU-IBEX-12PQ", "cx q[0],q[1];")],
 )
-def test_qpu_rejects_non_native_programs(api: Api, platform: str, gate: str, expected: str) -> None:
+def test_qpus_transpile_non_native_programs_on_the_server(api: Api, platform: str, gate: str) -> None:
+    """The real service transpiles server-side: gates outside the native set and uncoupled pairs run."""
     qasm = f'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[6];\ncreg c[6];\n{gate}\nmeasure q -> c;\n'
     job, _ = api.run(platform, qasm, shots=10)
-    assert job["status"] == "error"
-    message = job["progress_message"]
-    assert expected in message and ("transpile" in message or "route" in message)
+    assert job["status"] == "completed", job["progress_message"]
 
 
 def test_limits(api: Api) -> None:
