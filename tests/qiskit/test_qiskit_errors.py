@@ -26,13 +26,16 @@ def test_backends_and_filters(provider: ScalewayProvider) -> None:
     assert {"EMU-AER-16C-128M", "QPU-GARNET-20PQ", "QPU-IBEX-12PQ"} <= names
     sims = {b.name for b in provider.backends(simulator=True)}
     assert "EMU-AER-16C-128M" in sims and "QPU-GARNET-20PQ" not in sims
-    assert {b.name for b in provider.backends(simulator=False)} == {"QPU-GARNET-20PQ", "QPU-IBEX-12PQ"}
+    qpus = {"QPU-GARNET-20PQ", "QPU-SIRIUS-24PQ", "QPU-EMERALD-54PQ", "QPU-IBEX-12PQ"}
+    assert {b.name for b in provider.backends(simulator=False)} == qpus
     big = {b.name for b in provider.backends(min_num_qubits=25)}
-    assert "EMU-AER-16C-128M" in big and not big & {"QPU-GARNET-20PQ", "QPU-IBEX-12PQ"}
-    assert [b.name for b in provider.backends(backend_name="aer")] == ["EMU-AER-16C-128M"]
-    assert [b.name for b in provider.backends(provider_name="iqm", operational=True)] == ["QPU-GARNET-20PQ"]
-    assert [b.name for b in provider.backends(max_shot_count=2000)] == ["QPU-IBEX-12PQ"]
-    assert [b.name for b in provider.backends(filters=lambda b: b.num_qubits == 12)] == ["QPU-IBEX-12PQ"]
+    assert "EMU-AER-16C-128M" in big and "QPU-EMERALD-54PQ" in big and not big & {"QPU-GARNET-20PQ", "QPU-IBEX-12PQ"}
+    aer = {b.name for b in provider.backends(backend_name="aer")}
+    assert "EMU-AER-16C-128M" in aer and "EMU-IBEX-12PQ-L4" in aer  # AQT's digital twins run Aer
+    iqm = {b.name for b in provider.backends(provider_name="iqm", operational=True)}
+    assert iqm == {"QPU-GARNET-20PQ", "QPU-SIRIUS-24PQ", "QPU-EMERALD-54PQ"}
+    assert {b.name for b in provider.backends(max_shot_count=2000)} >= {"QPU-IBEX-12PQ", "EMU-IBEX-12PQ-L4"}
+    assert all(b.num_qubits == 12 for b in provider.backends(filters=lambda b: b.num_qubits == 12))
     assert provider.get_backend("EMU-AER-16C-128M") is provider.get_backend("EMU-AER-16C-128M")
 
 
