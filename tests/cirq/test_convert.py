@@ -6,7 +6,7 @@ import cirq
 import numpy as np
 
 from scaleway_qaas.adapters.cirq.convert import Layout, Slot, to_result
-from scaleway_qaas.core.payload import ExperimentResult, Register
+from scaleway_qaas.core.results import ExperimentResult, Register
 
 LAYOUT = Layout((Slot("k0", "my key", 2), Slot("k1", "b", 1)), declared=("m_k0", "m_k1"))
 
