@@ -1,5 +1,7 @@
-"""Cirq adapter: :class:`ScalewaySampler`, a ``cirq.Sampler`` for Scaleway QaaS and the local emulator."""
+"""Cirq adapter: :class:`ScalewaySampler` (a ``cirq.Sampler``), and the official cirq-scaleway names
+(:class:`ScalewayQuantumService`, :class:`ScalewayDevice`, :class:`ScalewaySession`) over it."""
 
-from .sampler import ScalewaySampler
+from .sampler import ScalewaySampler, ScalewaySession
+from .service import ScalewayDevice, ScalewayQuantumService
 
-__all__ = ["ScalewaySampler"]
+__all__ = ["ScalewayDevice", "ScalewayQuantumService", "ScalewaySampler", "ScalewaySession"]

@@ -1,42 +1,78 @@
-"""``ScalewaySampler``: a ``cirq.Sampler`` running on Scaleway QaaS (or the local emulator)."""
+"""``ScalewaySampler``: a ``cirq.Sampler`` running on Scaleway QaaS (or the local emulator).
+
+It converts and delegates: circuits become programs (:mod:`.convert`), a whole batch or
+sweep goes to the core in one submission (:func:`scaleway_qaas.core.submit.run_nowait`,
+which validates, chooses the session, groups by shots and batches), and neutral results
+become ``cirq.ResultDict``. It is also the official plugin's session object
+(``ScalewaySession``): a context manager with ``start``/``stop``/``delete``/``id``/``name``/``status``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import cirq
 import numpy as np
 
-from ...core import loop as core_loop
 from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError
-from ...core.payload import ExperimentResult
-from ...core.resources import Platform
-from ...core.session import Session, session_for
-from .convert import Prepared, choose_format, prepare, resolve, results_for
+from ...core.job import ResultFuture
+from ...core.loop import blocking
+from ...core.platform import PlatformDescription
+from ...core.records import SessionInfo, SessionStatus
+from ...core.results import ExperimentResult
+from ...core.session import Session, SessionSpec
+from ...core.submit import run_nowait
+from .convert import Prepared, prepare
 
 _Sweepable = Any  # cirq.Sweepable
+_OPEN = (SessionStatus.STARTING, SessionStatus.RUNNING)
+
+
+@attrs.frozen
+class _Batch:
+    """Every point of every sweep of a ``run_batch`` call, ready to submit."""
+
+    prepared: list[Prepared]
+    shots: list[int]
+    sizes: list[int]  # points per circuit
+
+    def split(self, experiments: Sequence[ExperimentResult]) -> list[list[cirq.Result]]:
+        results: list[cirq.Result] = [p.result(e) for p, e in zip(self.prepared, experiments, strict=True)]
+        out, start = [], 0
+        for n in self.sizes:
+            out.append(results[start : start + n])
+            start += n
+        return out
 
 
 class ScalewaySampler(cirq.Sampler):
     """Sample Cirq circuits on a Scaleway QaaS platform.
 
-    A whole sweep or batch is sent in one core submission (split in as few jobs
-    as the platform's ``max_circuit_count`` allows, created concurrently).
-    Without ``session_id`` and session options, the process's implicit session
-    on the platform is used; with ``deduplication_id``/``max_duration``/
-    ``max_idle_duration``, the sampler opens its own session, terminated by
-    :meth:`close` (or on leaving a ``with`` block). ``options`` go to every job
-    (e.g. ``{"seed": 7}``); ``timeout`` bounds the wait for results; on QPU
-    platforms ``transpile=True`` decomposes circuits to the native gates
-    (LineQubit(i) is physical qubit i; no routing).
+    ``backend`` is a platform name (looked up on the first run, not before) or a
+    :class:`~scaleway_qaas.core.platform.PlatformDescription`. ``client`` injects a core
+    client; otherwise one is built from ``project_id``/``secret_key``/``url`` (then the
+    ``SCW_*`` and ``CIRQ_SCALEWAY_*`` variables, then the Scaleway config file).
+
+    Sessions: inside ``with sampler:`` (or between :meth:`start` and :meth:`stop`) runs go
+    to a session opened with the session options (``name``, ``deduplication_id``,
+    ``max_duration``, ``max_idle_duration``) and terminated at the end; ``session_id``
+    attaches to an existing session instead (never terminated by the sampler); ``session``
+    takes a :class:`~scaleway_qaas.core.session.Session` the caller opened. Outside a
+    block, the core chooses (see :mod:`scaleway_qaas.core.session`).
+
+    ``options`` go to every job (e.g. Aer's ``{"method": "matrix_product_state"}``,
+    QPerfect's ``{"bonddim": 64}``, Quobly's ``{"seed": 7}``); ``timeout`` bounds the wait
+    for results; ``max_cost`` (EUR) refuses a submission estimated above it;
+    ``transpile=True`` decomposes circuits to a QPU's native instructions locally (the
+    service otherwise transpiles them itself).
     """
 
     def __init__(
         self,
-        backend: str = "EMU-QSIM-16C-128M",
+        backend: str | PlatformDescription = "EMU-QSIM-16C-128M",
         project_id: str | None = None,
         secret_key: str | None = None,
         url: str | None = None,
@@ -45,113 +81,177 @@ class ScalewaySampler(cirq.Sampler):
         max_duration: str | int | None = None,
         max_idle_duration: str | int | None = None,
         *,
+        name: str | None = None,
+        session: Session | None = None,
+        client: QaaSClient | None = None,
         options: dict[str, Any] | None = None,
         timeout: float | None = None,
         transpile: bool = False,
+        max_cost: float | None = None,
     ) -> None:
-        self.client = QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
-        self.platform: Platform = self.client.find_platform(backend)
-        self.program_format = choose_format(self.platform)
+        self.client = client or QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
+        self._platform = backend if isinstance(backend, PlatformDescription) else None
+        self.platform_name = backend.name if isinstance(backend, PlatformDescription) else backend
+        self.spec = SessionSpec.from_options(
+            dict(
+                session_id=session_id,
+                deduplication_id=deduplication_id,
+                max_duration=max_duration,
+                max_idle_duration=max_idle_duration,
+                name=name,
+            )
+        )
+        #: the session runs go to, once started (or given); None: the core chooses from ``spec``
+        self.session = session
+        self._owned = False
         self.options = dict(options or {})
         self.timeout = timeout
         self.transpile = transpile
-        self._session_id = session_id
-        self._session_options: dict[str, Any] = {
-            k: v
-            for k, v in dict(
-                deduplication_id=deduplication_id, max_duration=max_duration, max_idle_duration=max_idle_duration
-            ).items()
-            if v is not None
-        }
+        self.max_cost = max_cost
 
     def __repr__(self) -> str:
-        return f"ScalewaySampler(backend={self.platform.name!r})"
+        session = f", session={self.session.id!r}" if self.session is not None else ""
+        return f"ScalewaySampler(backend={self.platform_name!r}{session})"
 
-    @classmethod
-    def list_platforms(
-        cls,
-        project_id: str | None = None,
-        secret_key: str | None = None,
-        url: str | None = None,
-        **filters: str | None,
-    ) -> list[Platform]:
-        """Platforms visible to the account (filters: name, provider_name, backend_name, platform_type...)."""
-        with QaaSClient(secret_key=secret_key, project_id=project_id, url=url) as client:
-            return client.list_platforms(**filters)
+    # --- platform (looked up once, on first use) ------------------------------------------
 
-    # --- session -----------------------------------------------------------------
+    async def describe_platform_async(self) -> PlatformDescription:
+        """What the platform can do (read from the service on the first call only)."""
+        if self._platform is None:
+            self._platform = await self.client.aio.describe_platform(self.platform_name)
+        return self._platform
+
+    describe_platform = blocking(describe_platform_async)
+
+    # --- session (the official plugin's ScalewaySession API) ------------------------------
 
     @property
-    def session(self) -> Session:
-        """The session jobs go to: ``session_id``, else one per session options, else the implicit one."""
-        return session_for(self.client, self.platform, session_id=self._session_id, **self._session_options)
+    def id(self) -> str | None:
+        """The id of the session runs go to (None before :meth:`start`)."""
+        return self.session.id if self.session is not None else None
 
-    def close(self) -> None:
-        """Terminate the session this sampler's options opened (attached and implicit ones are left alone)."""
-        if self._session_id is None and self._session_options:
-            self.session.terminate()
+    @property
+    def name(self) -> str | None:
+        """The session's name."""
+        return self.session.info.name if self.session is not None else self.spec.name
 
-    def __enter__(self) -> ScalewaySampler:
+    @property
+    def status(self) -> str:
+        """The session's status as last read (no request: :meth:`refresh` reads it again)."""
+        return self.session.info.status.value if self.session is not None else SessionStatus.UNKNOWN.value
+
+    def refresh(self) -> SessionInfo | None:
+        """Read the session again (status, job counts)."""
+        return self.session.refresh() if self.session is not None else None
+
+    async def start_async(self) -> ScalewaySampler:
+        """Open the session of this sampler's options (or attach to ``session_id``)."""
+        if self.session is not None and self.session.info.status in _OPEN:
+            raise InvalidArgumentError(f"session {self.session.id} already started; stop() it first")
+        if self.spec.session_id:
+            self.session, self._owned = await Session.attach_async(self.client, self.spec.session_id), False
+            return self
+        platform = await self.describe_platform_async()
+        spec = self.spec
+        self.session = await Session.open_async(
+            self.client,
+            platform,
+            name=spec.name,
+            deduplication_id=spec.deduplication_id,
+            max_duration=spec.max_duration,
+            max_idle_duration=spec.max_idle_duration,
+        )
+        self._owned = True
         return self
 
+    async def stop_async(self) -> ScalewaySampler:
+        """Terminate the session :meth:`start` opened (its billing stops; an attached one is left running)."""
+        if self.session is None:
+            raise InvalidArgumentError("session not started")
+        if self._owned and self.session.info.status in _OPEN:
+            await self.session.terminate_async()
+        return self
+
+    async def delete_async(self) -> None:
+        """Delete the session and its jobs."""
+        if self.session is None:
+            raise InvalidArgumentError("session not started")
+        await self.session.delete_async()
+
+    start = blocking(start_async)
+    stop = blocking(stop_async)
+    delete = blocking(delete_async)
+
+    def __enter__(self) -> ScalewaySampler:
+        return self.start()
+
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.stop()
 
-    # --- preparation -------------------------------------------------------------
+    async def __aenter__(self) -> ScalewaySampler:
+        return await self.start_async()
 
-    def _normalize(
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop_async()
+
+    # --- cirq.Sampler -----------------------------------------------------------------------
+
+    def _batch(
         self,
+        platform: PlatformDescription,
         programs: Sequence[cirq.AbstractCircuit],
         params_list: Sequence[_Sweepable] | None,
         repetitions: int | Sequence[int],
-    ) -> tuple[Sequence[_Sweepable], Sequence[int]]:
+    ) -> _Batch:
+        """Resolve and write every point of every sweep (bad input fails here, before anything is sent)."""
         if not isinstance(repetitions, Sequence):
-            repetitions = [_check_positive(repetitions)] * len(programs)  # type: ignore[arg-type]
-        return self._normalize_batch_args(programs, params_list, repetitions)
-
-    def _prepare_batch(
-        self, programs: Sequence[cirq.AbstractCircuit], params_list: Sequence[_Sweepable], repetitions: Sequence[int]
-    ) -> list[tuple[list[Prepared], list[cirq.ParamResolver], int]]:
-        """Resolve and serialize every point of every sweep (all checks happen here, before submission)."""
-        out = []
-        for circuit, params, reps in zip(programs, params_list, repetitions, strict=True):
+            repetitions = [_check_positive(repetitions)] * len(programs)
+        params_list, repetitions = self._normalize_batch_args(programs, params_list, repetitions)
+        batch = _Batch([], [], [])
+        for circuit, sweep, reps in zip(programs, params_list, repetitions, strict=True):
             shots = _check_positive(reps)
-            resolvers = list(cirq.to_resolvers(params))
-            prepared = [
-                prepare(resolve(circuit, r), self.platform, self.program_format, transpile=self.transpile)
-                for r in resolvers
-            ]
-            out.append((prepared, resolvers, shots))
-        return out
+            points = [prepare(circuit, r, platform, transpile=self.transpile) for r in cirq.to_resolvers(sweep)]
+            batch.prepared.extend(points)
+            batch.shots.extend([shots] * len(points))
+            batch.sizes.append(len(points))
+        return batch
 
-    async def _execute(
-        self, work: list[tuple[list[Prepared], list[cirq.ParamResolver], int]]
-    ) -> list[list[cirq.ResultDict]]:
-        """On the core loop: one core submission per distinct repetitions value, all concurrent."""
-        session = await asyncio.to_thread(lambda: self.session)
-        options = {**self.options, "memory": True}
-        by_shots: dict[int, list[int]] = {}
-        for i, (_, _, reps) in enumerate(work):
-            by_shots.setdefault(reps, []).append(i)
+    def _submit(self, platform: PlatformDescription, batch: _Batch) -> ResultFuture[list[list[cirq.Result]]]:
+        """One core submission for the whole batch (the core groups by shots and splits into jobs)."""
+        return run_nowait(
+            self.client,
+            platform,
+            [p.program for p in batch.prepared],
+            batch.split,
+            timeout=self.timeout,
+            shots=batch.shots,
+            session=self.session if self.session is not None else self.spec,
+            options={**self.options, "memory": True},
+            num_qubits=max(p.num_qubits for p in batch.prepared),
+            max_cost=self.max_cost,
+        )
 
-        async def submit(shots: int, indices: list[int]) -> list[ExperimentResult]:
-            programs = [p.program for i in indices for p in work[i][0]]
-            num_qubits = max(p.num_qubits for i in indices for p in work[i][0])
-            job = await session.run_async(programs, shots=shots, options=options, num_qubits=num_qubits)
-            return await job.result_async(self.timeout)
+    def run_batch(
+        self,
+        programs: Sequence[cirq.AbstractCircuit],
+        params_list: Sequence[_Sweepable] | None = None,
+        repetitions: int | Sequence[int] = 1,
+    ) -> Sequence[Sequence[cirq.Result]]:
+        """Sample several circuits, each with its sweep, in one submission; results in order."""
+        platform = self.describe_platform()
+        batch = self._batch(platform, programs, params_list, repetitions)
+        return self._submit(platform, batch).get() if batch.prepared else batch.split([])
 
-        groups = [(shots, idx) for shots, idx in by_shots.items() if any(work[i][0] for i in idx)]
-        answers = await asyncio.gather(*(submit(s, idx) for s, idx in groups))
-        results: list[list[cirq.ResultDict]] = [[] for _ in work]
-        for (_, indices), experiments in zip(groups, answers, strict=True):
-            pos = 0
-            for i in indices:
-                prepared, resolvers, _ = work[i]
-                results[i] = results_for(experiments[pos : pos + len(prepared)], prepared, resolvers)
-                pos += len(prepared)
-        return results
-
-    # --- cirq.Sampler --------------------------------------------------------------
+    async def run_batch_async(
+        self,
+        programs: Sequence[cirq.AbstractCircuit],
+        params_list: Sequence[_Sweepable] | None = None,
+        repetitions: int | Sequence[int] = 1,
+    ) -> Sequence[Sequence[cirq.Result]]:
+        """Async :meth:`run_batch`, awaitable from any event loop."""
+        platform = await self.describe_platform_async()
+        batch = self._batch(platform, programs, params_list, repetitions)
+        return await self._submit(platform, batch) if batch.prepared else batch.split([])
 
     def run_sweep(
         self, program: cirq.AbstractCircuit, params: _Sweepable, repetitions: int = 1
@@ -162,33 +262,15 @@ class ScalewaySampler(cirq.Sampler):
     async def run_sweep_async(
         self, program: cirq.AbstractCircuit, params: _Sweepable, repetitions: int = 1
     ) -> Sequence[cirq.Result]:
-        """Async :meth:`run_sweep`; awaitable from any asyncio loop."""
+        """Async :meth:`run_sweep`, awaitable from any event loop."""
         return (await self.run_batch_async([program], [params], repetitions))[0]
 
-    def run_batch(
-        self,
-        programs: Sequence[cirq.AbstractCircuit],
-        params_list: Sequence[_Sweepable] | None = None,
-        repetitions: int | Sequence[int] = 1,
-    ) -> Sequence[Sequence[cirq.Result]]:
-        """Sample several circuits (each with its sweep) in one submission per repetitions value."""
-        params_list, reps = self._normalize(programs, params_list, repetitions)
-        work = self._prepare_batch(programs, params_list, reps)
-        return core_loop.run_sync(self._execute(work))
 
-    async def run_batch_async(
-        self,
-        programs: Sequence[cirq.AbstractCircuit],
-        params_list: Sequence[_Sweepable] | None = None,
-        repetitions: int | Sequence[int] = 1,
-    ) -> Sequence[Sequence[cirq.Result]]:
-        """Async :meth:`run_batch`; runs on the core's loop, awaited through ``asyncio.wrap_future``."""
-        params_list, reps = self._normalize(programs, params_list, repetitions)
-        work = self._prepare_batch(programs, params_list, reps)
-        return await asyncio.wrap_future(core_loop.submit(self._execute(work)))
+#: the official plugin's name of the object ``device.create_session()`` returns
+ScalewaySession = ScalewaySampler
 
 
-def _check_positive(repetitions: int) -> int:
+def _check_positive(repetitions: Any) -> int:
     if isinstance(repetitions, bool) or not isinstance(repetitions, int | np.integer) or repetitions <= 0:
         raise InvalidArgumentError(f"repetitions must be a positive integer, got {repetitions!r}")
     return int(repetitions)

@@ -1,0 +1,144 @@
+"""The official cirq-scaleway entry points, over the core: ``ScalewayQuantumService`` and ``ScalewayDevice``.
+
+Code written for cirq-scaleway runs by changing its import line::
+
+    service = ScalewayQuantumService(project_id=..., secret_key=...)
+    device = service.device(name="EMU-QSIM-16C-128M")
+    with device.create_session() as session:
+        result = session.run(circuit, repetitions=100)
+
+Differences, on purpose (see ``docs/cirq.md``): ``device(name)`` raises
+:class:`~scaleway_qaas.core.errors.NotFoundError` (with close names) instead of returning
+None; ``availability`` and ``status`` are the values last read (properties send no
+request); every gate-based family is listed, CUDA-Q included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cirq
+
+from ...core.client import QaaSClient
+from ...core.errors import InvalidArgumentError, NotFoundError
+from ...core.platform import Family, PlatformDescription, describe
+from ...core.records import Availability, PlatformInfo
+from .sampler import ScalewaySampler
+
+_SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_technology")
+_OPERATIONAL = (Availability.AVAILABLE, Availability.SCARCE)
+
+
+class ScalewayDevice(cirq.Device):
+    """A platform Cirq can program; :meth:`create_session` gives a sampler on it."""
+
+    def __init__(self, client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> None:
+        self.client = client
+        self.platform = platform if isinstance(platform, PlatformDescription) else describe(platform)
+
+    def __repr__(self) -> str:
+        return f"<ScalewayDevice(name={self.name},num_qubits={self.num_qubits},platform_id={self.id})>"
+
+    @property
+    def id(self) -> str:
+        """The platform's id."""
+        return self.platform.id
+
+    @property
+    def name(self) -> str:
+        return self.platform.name
+
+    @property
+    def availability(self) -> str:
+        """``available``, ``shortage``, ``scarce`` or ``maintenance``, as listed (list devices again to update)."""
+        return self.platform.info.availability.value
+
+    @property
+    def num_qubits(self) -> int:
+        return self.platform.max_qubits
+
+    @property
+    def version(self) -> str:
+        return self.platform.info.version
+
+    def create_session(
+        self,
+        name: str | None = None,
+        deduplication_id: str | None = None,
+        max_duration: str | int = "59m",
+        max_idle_duration: str | int = "59m",
+        **sampler_options: Any,
+    ) -> ScalewaySampler:
+        """A sampler whose ``with`` block (or :meth:`~ScalewaySampler.start`) opens a session with these limits.
+
+        ``sampler_options``: ``options``, ``timeout``, ``transpile``, ``max_cost`` (see :class:`ScalewaySampler`).
+        """
+        return ScalewaySampler(
+            self.platform,
+            client=self.client,
+            name=name,
+            deduplication_id=deduplication_id,
+            max_duration=max_duration,
+            max_idle_duration=max_idle_duration,
+            **sampler_options,
+        )
+
+
+class ScalewayQuantumService:
+    """Lists the platforms Cirq can program, as :class:`ScalewayDevice` objects.
+
+    Credentials: the arguments, then the ``SCW_*`` variables, then ``CIRQ_SCALEWAY_*``, then the
+    Scaleway config file; ``client`` injects a core client instead. Nothing is sent until a
+    method is called.
+    """
+
+    def __init__(
+        self,
+        project_id: str | None = None,
+        secret_key: str | None = None,
+        url: str | None = None,
+        *,
+        client: QaaSClient | None = None,
+    ) -> None:
+        self.client = client or QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
+
+    def __repr__(self) -> str:
+        return f"ScalewayQuantumService(url={self.client.config.api_url!r})"
+
+    def devices(
+        self,
+        name: str | None = None,
+        *,
+        operational: bool | None = None,
+        min_num_qubits: int | None = None,
+        simulator: bool | None = None,
+        **filters: str,
+    ) -> list[ScalewayDevice]:
+        """Gate-based platforms matching every criterion (``provider_name``, ``backend_name``,
+        ``platform_type`` and ``platform_technology`` are filtered by the service)."""
+        unknown = sorted(set(filters) - set(_SERVER_FILTERS))
+        if unknown:
+            raise InvalidArgumentError(
+                f"unknown device filter(s) {', '.join(unknown)}; known: name, operational, min_num_qubits, "
+                f"simulator, {', '.join(_SERVER_FILTERS)}"
+            )
+        out = []
+        for info in self.client.list_platforms(name=name, **filters):
+            platform = describe(info)
+            if platform.family is Family.UNKNOWN or (name is not None and info.name != name):
+                continue
+            if operational is not None and operational != (info.availability in _OPERATIONAL):
+                continue
+            if min_num_qubits is not None and info.max_qubit_count < min_num_qubits:
+                continue
+            if simulator is not None and simulator != info.is_simulator:
+                continue
+            out.append(ScalewayDevice(self.client, platform))
+        return out
+
+    def device(self, name: str) -> ScalewayDevice:
+        """The device called ``name``; :class:`NotFoundError` naming close matches otherwise."""
+        platform = self.client.describe_platform(name)
+        if platform.family is Family.UNKNOWN:
+            raise NotFoundError(f"{name} is not a gate-based platform: Cirq cannot program it")
+        return ScalewayDevice(self.client, platform)
