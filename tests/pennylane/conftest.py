@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import pennylane as qml
 import pytest
 
-pytest.importorskip("pennylane")
-
-import pennylane as qml
-
 from scaleway_qaas.adapters.pennylane import ScalewayDevice
+from scaleway_qaas.core import QaaSClient
 
 AER = "EMU-AER-16C-128M"
 
@@ -16,3 +14,9 @@ AER = "EMU-AER-16C-128M"
 @pytest.fixture
 def aer2(scw_env: dict[str, str]) -> ScalewayDevice:
     return qml.device("scaleway.qaas", wires=2, backend=AER, shots=2000, seed=11)
+
+
+@pytest.fixture
+def client(scw_env: dict[str, str]) -> QaaSClient:
+    """A core client on the emulator, to inject into devices and to inspect sessions and jobs."""
+    return QaaSClient()
