@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pennylane as qml
 import pytest
 
@@ -17,6 +19,7 @@ def aer2(scw_env: dict[str, str]) -> ScalewayDevice:
 
 
 @pytest.fixture
-def client(scw_env: dict[str, str]) -> QaaSClient:
+def client(scw_env: dict[str, str]) -> Iterator[QaaSClient]:
     """A core client on the emulator, to inject into devices and to inspect sessions and jobs."""
-    return QaaSClient()
+    with QaaSClient() as client:
+        yield client
