@@ -171,6 +171,9 @@ def test_device_stop_after_runs_without_with(scw_env: dict[str, str], client: Qa
     assert client.get_session(session_id).status in (SessionStatus.STOPPED, SessionStatus.STOPPING)
     with pytest.raises(RuntimeError, match="No session running"):
         device.stop()
+    assert set(circuit()) <= {"00", "11"}  # the core opens a fresh session for the next run
+    assert device.session_id not in (None, session_id)
+    device.stop()
 
 
 # --- options, noise, limits ---------------------------------------------------------------
