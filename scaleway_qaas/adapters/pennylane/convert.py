@@ -1,8 +1,11 @@
 """PennyLane tapes -> OpenQASM programs (version 2 or 3, whichever the platform prefers).
 
 The device decomposes every tape to :data:`GATES`, the PennyLane operators that both
-OpenQASM 2 (``qelib1.inc``) and OpenQASM 3 (``stdgates.inc``) write with the same
-convention; circuits are sent as written (the service transpiles for its QPUs).
+OpenQASM 2 and OpenQASM 3 (``stdgates.inc``) write with the same convention. For OpenQASM 2
+that is the ``qelib1.inc`` of the OpenQASM 2 paper, which every reader knows (Qiskit's
+``qasm2.loads`` without extensions, Cirq's parser...), not Qiskit's longer file (``sx``,
+``swap``, ``crx``... are decomposed instead). Circuits are sent as written: the service
+transpiles for its QPUs.
 
 Bit order: wire ``wire_order[i]`` is measured into classical bit ``i``, so character ``i``
 of a neutral result bitstring is wire ``wire_order[i]``.
@@ -22,7 +25,7 @@ from ...core.formats import encode_program
 from ...core.platform import PlatformDescription
 from ...core.wire import Program, ProgramFormat
 
-#: PennyLane operator name -> (OpenQASM 2 gate, OpenQASM 3 gate), same matrices in both.
+#: PennyLane operator name -> (OpenQASM 2 ``qelib1.inc`` gate, OpenQASM 3 ``stdgates.inc`` gate), same matrices.
 _NAMES: dict[str, tuple[str, str]] = {
     "PauliX": ("x", "x"),
     "PauliY": ("y", "y"),
@@ -32,7 +35,6 @@ _NAMES: dict[str, tuple[str, str]] = {
     "Adjoint(S)": ("sdg", "sdg"),
     "T": ("t", "t"),
     "Adjoint(T)": ("tdg", "tdg"),
-    "SX": ("sx", "sx"),
     "RX": ("rx", "rx"),
     "RY": ("ry", "ry"),
     "RZ": ("rz", "rz"),
@@ -44,13 +46,9 @@ _NAMES: dict[str, tuple[str, str]] = {
     "CZ": ("cz", "cz"),
     "CY": ("cy", "cy"),
     "CH": ("ch", "ch"),
-    "SWAP": ("swap", "swap"),
-    "CRX": ("crx", "crx"),
-    "CRY": ("cry", "cry"),
     "CRZ": ("crz", "crz"),
     "ControlledPhaseShift": ("cu1", "cp"),
     "Toffoli": ("ccx", "ccx"),
-    "CSWAP": ("cswap", "cswap"),
 }
 
 #: Operators left out of programs: they do not change measured statistics.
