@@ -97,11 +97,11 @@ def ours() -> list[tuple[str, Callable[[], Callable[[], Any]]]]:
     def pennylane_qasm() -> Callable[[], Any]:
         from pennylane.wires import Wires
 
-        from scaleway_qaas.adapters.pennylane.convert import standard_qasm
+        from scaleway_qaas.adapters.pennylane.convert import qasm2
 
         tape = pennylane_tape()
         wires = Wires(range(QUBITS))
-        return lambda: Program.from_text(standard_qasm(tape, wires), ProgramFormat.QASM_V2)
+        return lambda: Program.from_text(qasm2(tape, wires), ProgramFormat.QASM_V2)
 
     def cudaq_qasm() -> Callable[[], Any]:
         import cudaq

@@ -31,8 +31,8 @@ def test_entry_point_builds_the_device(scw_env: dict[str, str]) -> None:
     assert isinstance(dev, ScalewayDevice)
     assert dev.name == "scaleway.qaas"
     assert dev.shots == qml.measurements.Shots(1000)
-    assert dev.platform.name == AER
-    assert AER in repr(dev)
+    assert dev.backend_name == AER and AER in repr(dev)
+    assert dev.describe_platform().name == AER
 
 
 def test_bell_probabilities(aer2: ScalewayDevice) -> None:
@@ -79,8 +79,8 @@ def test_hamiltonian_and_broadcasting(aer2: ScalewayDevice) -> None:
     assert np.all(np.abs(got - want) < 1.5 * SIGMA5)
 
 
-def test_parameter_shift_gradient_matches_default_qubit(scw_env: dict[str, str]) -> None:
-    dev = qml.device("scaleway.qaas", wires=2, backend=AER, shots=4000, seed=5)
+def test_parameter_shift_gradient_matches_default_qubit(client: QaaSClient) -> None:
+    dev = qml.device("scaleway.qaas", wires=2, backend=AER, shots=4000, seed=5, deduplication_id="pl-gradient")
 
     def ansatz(p):
         qml.RX(p[0], 0)
@@ -94,10 +94,29 @@ def test_parameter_shift_gradient_matches_default_qubit(scw_env: dict[str, str])
     with qml.Tracker(dev) as tracker:
         grad = qml.grad(remote)(params)
     np.testing.assert_allclose(grad, qml.grad(exact)(params), atol=5 / np.sqrt(4000))
-    # one forward batch + one batch holding the 4 shifted tapes, each in one remote job
+    # one forward batch + one batch holding the 4 shifted tapes, each ONE submission and one remote job
     assert tracker.totals["batches"] == 2 and tracker.totals["jobs"] == 2
     assert tracker.history["batch_len"] == [1, 4]
     assert tracker.totals["shots"] == 5 * 4000
+    jobs = client.list_jobs(session_id=dev.session_id)
+    assert sorted(job.id for job in jobs) == sorted(tracker.history["job_ids"][0] + tracker.history["job_ids"][1])
+    dev.stop()
+    assert client.get_session(jobs[0].session_id).status in (SessionStatus.STOPPED, SessionStatus.STOPPING)
+
+
+def test_a_batch_with_different_shots_is_one_submission(client: QaaSClient) -> None:
+    """The core groups a batch by shots: one remote job per shot count, results back in tape order."""
+    dev = qml.device("scaleway.qaas", wires=1, backend=AER, client=client, deduplication_id="pl-mixed-shots")
+    tapes = [
+        qml.tape.QuantumScript([qml.PauliX(0)] * flip, [qml.counts(wires=0)], shots=shots)
+        for flip, shots in ((1, 100), (0, 300), (1, 300), (0, 100))
+    ]
+    with qml.Tracker(dev) as tracker:
+        results = dev.execute(tapes)
+    assert results == ({"1": 100}, {"0": 300}, {"1": 300}, {"0": 100})
+    assert tracker.totals["batches"] == 1 and tracker.totals["jobs"] == 2
+    assert len(client.list_jobs(session_id=dev.session_id)) == 2
+    dev.stop()
 
 
 def test_explicit_parameter_shift(aer2: ScalewayDevice) -> None:
@@ -118,7 +137,7 @@ def test_batch_of_50_tapes_is_one_remote_job(scw_env: dict[str, str]) -> None:
     with qml.device("scaleway.qaas", wires=1, backend=AER, shots=500, deduplication_id="pl-batch-50") as dev:
         with qml.Tracker(dev) as tracker:
             results = dev.execute(tapes)
-        session_id = dev.session.id
+        session_id = dev.session_id
         jobs = QaaSClient().list_jobs(session_id=session_id)
     assert len(jobs) == 1 and tracker.totals["jobs"] == 1
     assert tracker.totals["executions"] == 50 and tracker.totals["shots"] == 50 * 500
@@ -154,22 +173,23 @@ def test_seed_makes_runs_reproducible(scw_env: dict[str, str]) -> None:
     np.testing.assert_array_equal(run(3), run(3))
 
 
-def test_garnet_decomposes_and_routes_to_native_gates(scw_env: dict[str, str]) -> None:
+def test_garnet_gets_standard_gates_and_the_service_transpiles(scw_env: dict[str, str]) -> None:
+    """Target behaviour: QPUs transpile server-side (the emulator of the full catalogue does)."""
     dev = qml.device("scaleway.qaas", wires=3, backend=GARNET, shots=2000, seed=1)
 
     @qml.qnode(dev)
     def ghz():
         qml.Hadamard(0)
-        qml.CNOT([0, 2])  # 0 and 2 are not coupled on Garnet: needs a SWAP
+        qml.CNOT([0, 2])  # 0 and 2 are not coupled on Garnet: the service routes
         qml.CNOT([2, 1])
         return qml.probs(wires=[0, 1, 2])
 
-    probs = ghz()  # the emulator rejects any non-native gate or uncoupled pair
+    probs = ghz()
     assert probs[0] + probs[7] > 0.8
     assert abs(probs[0] - probs[7]) < 0.15
 
 
-def test_ibex_uses_rxx(scw_env: dict[str, str]) -> None:
+def test_ibex_runs_a_bell_state(scw_env: dict[str, str]) -> None:
     dev = qml.device("scaleway.qaas", wires=2, backend=IBEX, shots=1000, seed=2)
     probs = qml.QNode(lambda: (bell(), qml.probs(wires=[0, 1]))[1], dev)()
     assert probs[0] + probs[3] > 0.9
@@ -178,20 +198,36 @@ def test_ibex_uses_rxx(scw_env: dict[str, str]) -> None:
 def test_context_manager_terminates_its_session(scw_env: dict[str, str]) -> None:
     with qml.device("scaleway.qaas", wires=1, backend=AER, shots=10, max_duration="10m") as dev:
         qml.QNode(lambda: (qml.Hadamard(0), qml.probs(wires=0))[1], dev)()
-        session_id = dev.session.id
-        assert QaaSClient().get_session(session_id).status == SessionStatus.RUNNING
+        session_id = dev.session_id
+        assert dev.session is not None and dev.session.id == session_id
+        session = QaaSClient().get_session(session_id)
+        assert session.status == SessionStatus.RUNNING and session.max_duration == "600s"
+        assert [job.session_id for job in QaaSClient().list_jobs(session_id=session_id)] == [session_id]
     assert dev.session is None
     assert QaaSClient().get_session(session_id).status in (SessionStatus.STOPPED, SessionStatus.STOPPING)
+    with pytest.raises(RuntimeError, match="No session running"):
+        dev.stop()
+
+
+def test_a_given_session_id_is_used_and_left_running(client: QaaSClient) -> None:
+    from scaleway_qaas.core import Session
+
+    with Session.open(client, AER, max_duration="5m") as session:
+        with qml.device("scaleway.qaas", wires=1, backend=AER, shots=10, session_id=session.id) as dev:
+            qml.QNode(lambda: (qml.PauliX(0), qml.probs(wires=0))[1], dev)()
+        assert len(client.list_jobs(session_id=session.id)) == 1
+        assert client.get_session(session.id).status == SessionStatus.RUNNING  # the user's: not terminated
 
 
 # --- bad input ---------------------------------------------------------------------------
 
 
 def test_too_many_wires_names_the_platform_limit(scw_env: dict[str, str]) -> None:
-    with pytest.raises(WireError, match="QPU-IBEX-12PQ has 12 qubits"):
-        qml.device("scaleway.qaas", wires=13, backend=IBEX)
+    dev = qml.device("scaleway.qaas", wires=13, backend=IBEX, shots=10)  # nothing read yet
+    with pytest.raises(DeviceError, match="uses 13 qubits but QPU-IBEX-12PQ has 12"):
+        qml.QNode(lambda: qml.probs(wires=range(13)), dev)()
     dev = qml.device("scaleway.qaas", backend=IBEX, shots=10)  # wires inferred from the circuit
-    with pytest.raises(WireError, match="12 qubits"):
+    with pytest.raises(DeviceError, match="12"):
         qml.QNode(lambda: qml.probs(wires=range(13)), dev)()
 
 
@@ -212,8 +248,9 @@ def test_analytic_execution_is_refused(aer2: ScalewayDevice) -> None:
 
 
 def test_shots_beyond_platform_limit(scw_env: dict[str, str]) -> None:
-    with pytest.raises(DeviceError, match="2000 shots"):
-        qml.device("scaleway.qaas", wires=1, backend=IBEX, shots=5000)
+    dev = qml.device("scaleway.qaas", wires=1, backend=IBEX, shots=5000)
+    with pytest.raises(DeviceError, match="5000 shots exceed the limit of QPU-IBEX-12PQ \\(2000 shots"):
+        qml.QNode(lambda: qml.probs(), dev)()
     dev = qml.device("scaleway.qaas", wires=1, backend=IBEX, shots=10)
     circuit = qml.set_shots(qml.QNode(lambda: qml.probs(), dev), shots=3000)
     with pytest.raises(DeviceError, match="2000 shots"):
@@ -231,9 +268,9 @@ class Opaque(qml.operation.Operation):
     num_wires = 1
 
 
-def test_undecomposable_operation_names_native_gates(scw_env: dict[str, str]) -> None:
+def test_undecomposable_operation_names_the_device(scw_env: dict[str, str]) -> None:
     dev = qml.device("scaleway.qaas", wires=1, backend=GARNET, shots=10)
-    with pytest.raises(DeviceError, match=r"native gates: r, cz"):
+    with pytest.raises(DeviceError, match=r"Opaque.*scaleway.qaas \(standard OpenQASM gates\)"):
         qml.QNode(lambda: (Opaque(wires=0), qml.probs())[1], dev)()
 
 

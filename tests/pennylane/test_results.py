@@ -9,7 +9,7 @@ from pennylane.wires import Wires
 
 from scaleway_qaas.adapters.pennylane import ScalewayDevice
 from scaleway_qaas.adapters.pennylane.results import _counts, samples_from_result, tape_results
-from scaleway_qaas.core.payload import ExperimentResult, Register
+from scaleway_qaas.core.results import ExperimentResult, Register
 
 WIRES = Wires(["a", "b", "c", "d"])
 
@@ -17,8 +17,13 @@ WIRES = Wires(["a", "b", "c", "d"])
 @pytest.mark.parametrize("shots", [1, 2, 9, 1000])
 @pytest.mark.parametrize(
     "mp",
-    [qml.counts(), qml.counts(wires=["c"]), qml.counts(wires=["d", "a"]), qml.counts(all_outcomes=True),
-     qml.counts(wires=["b", "a"], all_outcomes=True)],
+    [
+        qml.counts(),
+        qml.counts(wires=["c"]),
+        qml.counts(wires=["d", "a"]),
+        qml.counts(all_outcomes=True),
+        qml.counts(wires=["b", "a"], all_outcomes=True),
+    ],
     ids=["all", "one", "reordered", "all-outcomes", "subset-all-outcomes"],
 )
 def test_counts_are_pennylanes_own(shots: int, mp: qml.measurements.CountsMP) -> None:
@@ -40,8 +45,9 @@ def test_counts_of_observables_and_shot_vectors_use_pennylane() -> None:
     assert second[1] == qml.counts(qml.Z("b")).process_samples(samples, WIRES, shot_range=(40, 100))
 
 
-def _result(memory: tuple[str, ...] | None, counts: dict[str, int],
-            registers: tuple[Register, ...]) -> ExperimentResult:
+def _result(
+    memory: tuple[str, ...] | None, counts: dict[str, int], registers: tuple[Register, ...]
+) -> ExperimentResult:
     return ExperimentResult(counts=counts, registers=registers, memory=memory)
 
 
@@ -55,6 +61,16 @@ def test_samples_from_memory_counts_and_spaced_registers() -> None:
     assert longer.tolist() == [[0, 1], [1, 1]]  # extra classical bits beyond the wires are dropped
     from_counts = samples_from_result(_result(None, {"10": 3, "01": 1}, (Register("c", 2),)), 2, rng)
     assert sorted(map(tuple, from_counts.tolist())) == [(0, 1), (1, 0), (1, 0), (1, 0)]
+
+
+def test_one_key_per_classical_bit_is_put_back_in_bit_order() -> None:
+    """Cirq reads ``measure q[i] -> c[i]`` as one key ``c_i`` per bit, which may come in any order."""
+    rng = np.random.default_rng(0)
+    keys = tuple(Register(f"c_{i}", 1) for i in (2, 0, 1))
+    samples = samples_from_result(_result(("100", "001"), {}, keys), 3, rng)
+    assert samples.tolist() == [[0, 0, 1], [0, 1, 0]]  # columns: c_0, c_1, c_2
+    ordered = tuple(Register(f"c_{i}", 1) for i in range(12))  # c_10 sorts before c_2 as text: no matter
+    assert samples_from_result(_result(("1" + "0" * 11,), {}, ordered), 12, rng).tolist() == [[1] + [0] * 11]
 
 
 def test_device_counts_subsets_and_all_outcomes(aer2: ScalewayDevice) -> None:

@@ -1,7 +1,14 @@
-"""``ScalewayDevice``: the ``scaleway.qaas`` PennyLane device (current ``qml.devices.Device`` API)."""
+"""``ScalewayDevice``: the ``scaleway.qaas`` PennyLane device (current ``qml.devices.Device`` API).
+
+It converts and delegates: tapes become OpenQASM programs (:mod:`.convert`), the whole
+batch goes to the core's one submission flow (:func:`scaleway_qaas.core.submit.run`: session,
+validation, grouping by shots, batching, polling), and the neutral results become
+PennyLane measurements (:mod:`.results`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -9,163 +16,227 @@ from typing import Any
 import numpy as np
 from pennylane.devices import Device, ExecutionConfig
 from pennylane.devices.preprocess import decompose, validate_device_wires, validate_measurements
-from pennylane.exceptions import DeviceError, WireError
+from pennylane.exceptions import DeviceError
 from pennylane.measurements import Shots
 from pennylane.tape import QuantumScript, QuantumScriptBatch
 from pennylane.transforms import broadcast_expand, defer_measurements, diagonalize_measurements, split_non_commuting
 from pennylane.transforms.core import CompilePipeline
 from pennylane.wires import Wires
 
-from ...core import Program, ProgramFormat, QaaSClient, Session
-from ...core.errors import InvalidArgumentError
-from ...core.session import session_for
-from .convert import CONTROL_OPS, STANDARD_GATES, NativeLowering, lowering_set, native_qasm, standard_qasm
+from ...core.client import QaaSClient
+from ...core.codecs import aer_noise
+from ...core.errors import BudgetExceededError, InvalidArgumentError, QaaSError
+from ...core.job import Job
+from ...core.platform import Family, PlatformDescription
+from ...core.session import Session, SessionSpec
+from ...core.submit import run as core_run
+from ...core.wire import NoiseModel
+from . import convert
 from .results import samples_from_result, tape_results
-from .transforms import (
-    check_sample_measurement,
-    require_shots,
-    validate_shots,
-    validate_tape_shots,
-    validate_wire_count,
-)
+from .transforms import cap_shots, check_sample_measurement, require_shots
+
+#: the run option a family reads its sampling seed from (families without one get no seed)
+_SEED_OPTION = {
+    Family.AER: "seed_simulator",
+    Family.QSIM: "seed",
+    Family.CUDAQ: "seed",
+    Family.QPERFECT: "seed",
+    Family.QUOBLY: "seed",
+}
 
 
 class ScalewayDevice(Device):
     """Runs PennyLane circuits on a Scaleway QaaS platform (or the local emulator), by sampling.
 
     Args:
-        wires: number or labels of wires (optional; at most the platform's ``max_qubit_count``).
+        wires: number or labels of wires (optional).
         backend: the platform name, e.g. ``"EMU-AER-16C-128M"`` or ``"QPU-GARNET-20PQ"``.
         shots: default shots (int or shot vector); a QNode's ``qml.set_shots`` overrides them.
-        project_id, secret_key, url: credentials and endpoint (default: ``SCW_*`` env, then scw config).
-        deduplication_id, max_duration, max_idle_duration: open a dedicated session with these settings
-            (on first run, or on ``with``); without them, runs use the process's implicit session.
-        seed: makes sampling reproducible (seeds each submission from one generator).
+        seed: makes sampling reproducible (sent as the platform's seed option, and seeds local shuffles).
+        client: a :class:`~scaleway_qaas.core.QaaSClient` to use; else one is built from
+            ``project_id``, ``secret_key``, ``url`` (default: ``SCW_*`` env, then the scw config).
+        session_id: run in this existing session (never terminated by the device).
+        deduplication_id, max_duration, max_idle_duration, session_name: run in the managed session
+            of these options (opened on first run or by ``with``); without them, the implicit session.
+        noise_model: a ``qiskit_aer.noise.NoiseModel`` (Aer platforms only).
+        max_cost: refuse, before anything is billed, a batch whose estimated price exceeds it (EUR).
+        run_options, **options: run options passed to the platform (Aer's ``method``, ``precision``...;
+            QPerfect's ``bonddim``...; Quobly's ``noise``...).
 
+    Nothing is read from the service until the first run (or :meth:`describe_platform`).
     The device only samples: analytic execution (``shots=None``) raises :class:`DeviceError`.
-    Every batch of tapes (e.g. all parameter-shift tapes of one gradient) is sent in one core
-    ``session.run`` call, split into jobs by the platform's ``max_circuit_count``. A shot vector
-    (``shots=[100, 1000]``) runs its total once and splits the samples into consecutive bins.
-    Mid-circuit measurements are deferred (``qml.defer_measurements``, one extra qubit each); no postselection.
-    Simulators receive standard OpenQASM 2 gates; QPUs receive their native gates, routed along
-    their coupling map. ``with qml.device(...) as dev:`` opens a session and terminates it on exit.
+    A batch of tapes (e.g. all parameter-shift tapes of a gradient) is one core submission;
+    a shot vector runs its total once and splits the samples into consecutive bins.
+    Mid-circuit measurements are deferred (one extra qubit each). Tapes are decomposed to
+    standard OpenQASM gates and sent as written: the service transpiles for its QPUs.
+    ``with dev:`` (or :meth:`start`/:meth:`stop`) keeps a session open for the block.
     """
+
+    short_name = "scaleway.qaas"
+    #: the platform family this device runs (None: any)
+    family: Family | None = None
+    default_backend: str | None = "EMU-AER-16C-128M"
+    #: cap shots at the platform's limit with a warning (the official AQT device does), instead of refusing
+    caps_shots = False
 
     def __init__(
         self,
         wires: int | Sequence[Any] | None = None,
-        backend: str = "EMU-AER-16C-128M",
+        backend: str | None = None,
         shots: int | Sequence[int] | None = 1000,
         *,
+        seed: int | None = None,
+        client: QaaSClient | None = None,
         project_id: str | None = None,
         secret_key: str | None = None,
         url: str | None = None,
+        session_id: str | None = None,
         deduplication_id: str | None = None,
         max_duration: str | int | None = None,
         max_idle_duration: str | int | None = None,
-        seed: int | None = None,
+        session_name: str | None = None,
+        noise_model: Any = None,
+        max_cost: float | None = None,
+        run_options: dict[str, Any] | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(wires=wires)
         try:
             self._shots = Shots(shots)  # a sampling device: default shots live on the device (no deprecation)
         except (TypeError, ValueError) as exc:
             raise DeviceError(f"invalid shots {shots!r}: {exc}") from exc
-        self._client = QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
-        self.platform = self._client.find_platform(backend)
-        if self.wires is not None and len(self.wires) > self.platform.max_qubit_count > 0:
-            raise WireError(
-                f"{len(self.wires)} wires requested but {self.platform.name} has {self.platform.max_qubit_count} qubits"
+        backend = backend or self.default_backend
+        if not backend:
+            raise DeviceError(f"{self.short_name} needs backend=<platform name>, e.g. backend='QPU-GARNET-20PQ'")
+        if client is not None and (project_id or secret_key or url):
+            raise DeviceError("pass either client= or project_id/secret_key/url, not both")
+        if noise_model is not None and not hasattr(noise_model, "to_dict"):
+            raise DeviceError(f"noise_model must be a qiskit_aer.noise.NoiseModel, got {type(noise_model).__name__}")
+        try:
+            self._spec = SessionSpec(
+                session_id=session_id,
+                deduplication_id=deduplication_id,
+                max_duration=max_duration,
+                max_idle_duration=max_idle_duration,
+                name=session_name,
             )
-        if self._shots:
-            validate_shots(self._shots, self.platform)
-        self._session_options: dict[str, Any] = {
-            k: v
-            for k, v in dict(
-                deduplication_id=deduplication_id, max_duration=max_duration, max_idle_duration=max_idle_duration
-            ).items()
-            if v is not None
-        }
+        except (InvalidArgumentError, ValueError) as exc:
+            raise DeviceError(str(exc)) from exc
+        self.backend_name = backend
+        self._client = client or QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
+        self._platform: PlatformDescription | None = None
+        self._noise_model = noise_model
+        self._encoded_noise: NoiseModel | None = None
+        self._max_cost = max_cost
+        self._options = {**(run_options or {}), **options}
         self._session: Session | None = None
+        self._used_sessions: dict[str, None] = {}  # ids of the managed sessions runs went to, in order
         self._rng = np.random.default_rng(seed)
         self._seeded = seed is not None
-        native = self.platform.native_gates
-        if native:
-            self._gates = lowering_set(native)
-            self._lowering: NativeLowering | None = NativeLowering(
-                native, self.platform.coupling_map, self.platform.max_qubit_count
-            )
-        else:
-            self._gates = frozenset(STANDARD_GATES)
-            self._lowering = None
 
     @property
     def name(self) -> str:
-        return "scaleway.qaas"
+        return self.short_name
+
+    @property
+    def client(self) -> QaaSClient:
+        return self._client
+
+    @property
+    def num_wires(self) -> int:
+        return len(self.wires) if self.wires is not None else 0
 
     def __repr__(self) -> str:
         wires = f"wires={len(self.wires)}, " if self.wires else ""
-        return f"<ScalewayDevice({wires}backend={self.platform.name!r}, shots={self.shots})>"
+        return f"<{type(self).__name__}({wires}backend={self.backend_name!r}, shots={self.shots})>"
+
+    def describe_platform(self) -> PlatformDescription:
+        """What the platform can do (formats, native gates, limits, prices); read once, on first use."""
+        if self._platform is None:
+            platform = self._client.describe_platform(self.backend_name)
+            if self.family is not None and platform.family != self.family:
+                right = "scaleway.qaas" if platform.family == Family.UNKNOWN else f"scaleway.{platform.family.value}"
+                raise DeviceError(
+                    f"{self.short_name} runs {self.family.value} platforms; {platform.name} is a "
+                    f"{platform.family.value} platform: use {right} (or scaleway.qaas)"
+                )
+            self._platform = platform
+        return self._platform
 
     # --- sessions ----------------------------------------------------------------------
     @property
     def session(self) -> Session | None:
-        """The session this device opened or chose by its session options (``None``: the implicit one)."""
+        """The session opened by ``with`` or :meth:`start` (None: runs go to the core's choice)."""
         return self._session
 
-    def open_session(self) -> Session:
-        """Open (or join, by deduplication id) a session for this device; :meth:`close` terminates it."""
-        if self._session is None or not self._session.info.is_open:
-            self._session = Session.open(self._client, self.platform, **self._session_options)
-        return self._session
+    @property
+    def session_id(self) -> str | None:
+        """The id of the open session, else of the last session a run went to."""
+        if self._session is not None:
+            return self._session.id
+        return next(reversed(self._used_sessions), None)
 
-    def close(self) -> None:
-        """Terminate the session this device opened, if any (the implicit one is ended at exit)."""
+    @property
+    def deduplication_id(self) -> str | None:
+        return self._spec.deduplication_id
+
+    def start(self) -> str:
+        """Open the device's session (or join it by ``session_id``/``deduplication_id``); returns its id."""
+        if self._session is None:
+            spec = self._spec
+            if spec.session_id:
+                self._session = Session.attach(self._client, spec.session_id)
+            else:
+                self._session = Session.open(
+                    self._client,
+                    self.describe_platform(),
+                    name=spec.name,
+                    deduplication_id=spec.deduplication_id,
+                    max_duration=spec.max_duration,
+                    max_idle_duration=spec.max_idle_duration,
+                )
+        return self._session.id
+
+    def stop(self) -> None:
+        """Terminate the device's session (an attached ``session_id`` is left running), or the managed
+        sessions its runs went to; :class:`RuntimeError` if there is none."""
         session, self._session = self._session, None
-        if session is not None and session.info.is_open:
-            session.terminate()
+        if session is not None:
+            if not self._spec.session_id:
+                session.terminate()
+            return
+        if not self._used_sessions:
+            raise RuntimeError("No session running.")
+        used, self._used_sessions = list(self._used_sessions), {}
+        for session_id in used:
+            with contextlib.suppress(QaaSError):  # already closed or gone: nothing left to stop
+                self._client.terminate_session(session_id)
 
     def __enter__(self) -> ScalewayDevice:
-        self.open_session()
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _current_session(self) -> Session:
-        if self._session is None and self._session_options:
-            # managed by the core: reused, reopened on expiry, terminated at exit (unless shared by dedup id)
-            self._session = session_for(self._client, self.platform, **self._session_options)
-        return self._session or session_for(self._client, self.platform)
+        self.stop()
 
     # --- compilation -------------------------------------------------------------------
-    @property
-    def gate_names(self) -> frozenset[str]:
-        """PennyLane operations this device's programs are built from."""
-        return self._gates
-
-    def _target_description(self) -> str:
-        native = self.platform.native_gates
-        gates = ", ".join(g for g in native if g not in CONTROL_OPS) if native else "standard OpenQASM 2 gates"
-        return f"scaleway.qaas on {self.platform.name} (native gates: {gates})"
-
     def preprocess_transforms(self, execution_config: ExecutionConfig | None = None) -> CompilePipeline:
-        gates = self._gates
         program = CompilePipeline()
         program.add_transform(require_shots, name=self.name)
-        program.add_transform(validate_tape_shots, platform=self.platform)
-        program.add_transform(validate_device_wires, self.wires, name=f"{self.name} on {self.platform.name}")
+        if self.caps_shots:
+            program.add_transform(cap_shots, platform=self.describe_platform)
+        program.add_transform(validate_device_wires, self.wires, name=self.name)
         program.add_transform(defer_measurements, allow_postselect=False)  # may add wires for the MCMs
-        program.add_transform(validate_wire_count, platform=self.platform, device_wires=self.wires)
         program.add_transform(validate_measurements, sample_measurements=check_sample_measurement, name=self.name)
         program.add_transform(broadcast_expand)
         program.add_transform(split_non_commuting, grouping_strategy="qwc")
         program.add_transform(diagonalize_measurements)
         program.add_transform(
             decompose,
-            stopping_condition=lambda op: op.name in gates,
-            target_gates=set(gates),
+            stopping_condition=lambda op: op.name in convert.GATES,
+            target_gates=set(convert.GATES),
             skip_initial_state_prep=False,
-            name=self._target_description(),
+            name=f"{self.name} (standard OpenQASM gates)",
         )
         return program
 
@@ -189,53 +260,62 @@ class ScalewayDevice(Device):
         extra = [w for w in tape.wires if w not in self.wires]  # deferred-MCM wires
         return self.wires + Wires(extra) if extra else self.wires
 
-    def _program(self, tape: QuantumScript, wires: Wires | None = None) -> Program:
-        wires = self._wire_order(tape) if wires is None else wires
-        lowering = self._lowering
-        text = standard_qasm(tape, wires) if lowering is None else native_qasm(tape, wires, lowering)
-        return Program.from_text(text, ProgramFormat.QASM_V2)
+    def _run_options(self, platform: PlatformDescription) -> dict[str, Any]:
+        options = {"memory": True, **self._options}
+        seed_key = _SEED_OPTION.get(platform.family)
+        if self._seeded and seed_key is not None and seed_key not in options:
+            options[seed_key] = int(self._rng.integers(2**31 - 1))
+        return options
+
+    def _noise(self, platform: PlatformDescription) -> NoiseModel | None:
+        if self._noise_model is None:
+            return None
+        if not platform.traits.noise_model:
+            raise DeviceError(f"noise_model is only accepted by Aer platforms; {platform.name} applies its own noise")
+        if self._encoded_noise is None:
+            self._encoded_noise = aer_noise.encode(self._noise_model.to_dict(False))
+        return self._encoded_noise
 
     def execute(self, circuits: Any, execution_config: ExecutionConfig | None = None) -> Any:
         single = isinstance(circuits, QuantumScript)
         batch: QuantumScriptBatch = (circuits,) if single else tuple(circuits)
-        results = self._run(batch)
+        results = self._run(batch) if batch else []
         return results[0] if single else tuple(results)
 
     def _run(self, batch: QuantumScriptBatch) -> list[Any]:
-        if not batch:
-            return []
-        session = self._current_session()
+        platform = self.describe_platform()
+        if any(not tape.shots for tape in batch):
+            raise DeviceError(f"{self.name} samples; pass shots=... (analytic execution is not available)")
         wire_orders = [self._wire_order(tape) for tape in batch]
-        groups: dict[int, list[int]] = {}
-        for i, tape in enumerate(batch):
-            if not tape.shots:
-                raise DeviceError("scaleway.qaas samples; pass shots=... (analytic execution is not available)")
-            groups.setdefault(tape.shots.total_shots, []).append(i)
-        jobs = []
         try:
-            for shots, indices in groups.items():
-                options: dict[str, Any] = {"memory": True}
-                if self._seeded:
-                    options["seed"] = int(self._rng.integers(2**31 - 1))
-                programs = [self._program(batch[i], wire_orders[i]) for i in indices]
-                n_qubits = max(len(wire_orders[i]) for i in indices)
-                jobs.append((indices, session.run(programs, shots=shots, options=options, num_qubits=n_qubits)))
+            job = core_run(
+                self._client,
+                platform,
+                [convert.to_program(t, w, platform) for t, w in zip(batch, wire_orders, strict=True)],
+                shots=[int(tape.shots.total_shots or 0) for tape in batch],
+                session=self._session or self._spec,
+                options=self._run_options(platform),
+                noise_model=self._noise(platform),
+                num_qubits=max(len(w) for w in wire_orders),
+                max_cost=self._max_cost,
+            )
+        except BudgetExceededError:
+            raise
         except InvalidArgumentError as exc:
             raise DeviceError(str(exc)) from exc
-        results: list[Any] = [None] * len(batch)
-        for indices, job in jobs:
-            for i, experiment in zip(indices, job.result(), strict=True):
-                wires = wire_orders[i]
-                samples = samples_from_result(experiment, len(wires), self._rng)
-                results[i] = tape_results(batch[i], samples, wires)
-        self._track(batch, jobs, results)
+        if self._session is None and not self._spec.session_id:
+            self._used_sessions.update(dict.fromkeys(p.session_id for p in job.parts if p.session_id))
+        results = [
+            tape_results(tape, samples_from_result(experiment, len(wires), self._rng), wires)
+            for tape, wires, experiment in zip(batch, wire_orders, job.result(), strict=True)
+        ]
+        self._track(batch, job, results)
         return results
 
-    def _track(self, batch: QuantumScriptBatch, jobs: list[Any], results: list[Any]) -> None:
+    def _track(self, batch: QuantumScriptBatch, job: Job, results: list[Any]) -> None:
         if not self.tracker.active:
             return
-        job_ids = [i for _, job in jobs for i in job.ids]
-        self.tracker.update(batches=1, batch_len=len(batch), jobs=len(job_ids), job_ids=job_ids)
+        self.tracker.update(batches=1, batch_len=len(batch), jobs=len(job.ids), job_ids=job.ids)
         self.tracker.record()
         for tape, res in zip(batch, results, strict=True):
             self.tracker.update(

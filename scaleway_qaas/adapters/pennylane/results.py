@@ -10,7 +10,7 @@ from pennylane.measurements import CountsMP, SampleMeasurement
 from pennylane.tape import QuantumScript
 from pennylane.wires import Wires
 
-from ...core.payload import ExperimentResult
+from ...core.results import ExperimentResult
 
 
 def samples_from_result(result: ExperimentResult, n_wires: int, rng: np.random.Generator) -> np.ndarray:
@@ -28,11 +28,27 @@ def samples_from_result(result: ExperimentResult, n_wires: int, rng: np.random.G
         return np.zeros((0, n_wires), dtype=np.int64)
     joined = "".join(bits)
     if len(joined) == n_wires * len(bits) and " " not in joined:  # the usual case: one register, n_wires bits
-        return _bits_array(joined, n_wires)
-    clean = [b.replace(" ", "")[:n_wires] for b in bits]
-    if any(len(b) != n_wires for b in clean):
-        raise DeviceError(f"result bitstrings have {len(clean[0])} bits, expected {n_wires}")
-    return _bits_array("".join(clean), n_wires)
+        samples = _bits_array(joined, n_wires)
+    else:
+        clean = [b.replace(" ", "") for b in bits]
+        width = len(clean[0])
+        if width < n_wires or any(len(b) != width for b in clean):
+            raise DeviceError(f"result bitstrings have {len(clean[0])} bits, expected {n_wires}")
+        samples = _bits_array("".join(clean), width)
+    order = _clbit_columns(result, n_wires)
+    return samples[:, order] if order is not None else samples[:, :n_wires]
+
+
+def _clbit_columns(result: ExperimentResult, n_wires: int) -> list[int] | None:
+    """Where classical bit ``i`` sits in the bitstrings when a platform names one key per bit (``c_0``,
+    ``c_1``..., as Cirq reads OpenQASM), in any order; None: bit ``i`` is character ``i``."""
+    names = [r.name for r in result.registers]
+    if len(names) < n_wires or any(r.size != 1 for r in result.registers):
+        return None
+    wanted = [f"c_{i}" for i in range(n_wires)]
+    if names[:n_wires] == wanted or not set(wanted) <= set(names):
+        return None
+    return [names.index(key) for key in wanted]
 
 
 def _bits_array(joined: str, n_wires: int) -> np.ndarray:
@@ -47,7 +63,7 @@ def _counts(mp: CountsMP, samples: np.ndarray, wire_order: Wires, shot_range: tu
         return None
     columns = wire_order.indices(mp.wires) if len(mp.wires) else list(range(len(wire_order)))
     n = len(columns)
-    rows = samples if shot_range is None else samples[shot_range[0]:shot_range[1]]
+    rows = samples if shot_range is None else samples[shot_range[0] : shot_range[1]]
     if not 0 < n <= 62 or not len(rows):
         return None
     values = rows[:, columns] @ (1 << np.arange(n - 1, -1, -1, dtype=np.int64))

@@ -1,15 +1,17 @@
-"""Validation transforms of the ``scaleway.qaas`` device, raising PennyLane's own error types."""
+"""Transforms of the Scaleway devices, raising PennyLane's own error types."""
 
 from __future__ import annotations
 
-from pennylane.exceptions import DeviceError, WireError
-from pennylane.measurements import MeasurementProcess, SampleMeasurement, Shots
+import warnings
+from collections.abc import Callable
+
+from pennylane.exceptions import DeviceError
+from pennylane.measurements import MeasurementProcess, SampleMeasurement
 from pennylane.tape import QuantumScript, QuantumScriptBatch
 from pennylane.transforms import transform
 from pennylane.typing import PostprocessingFn
-from pennylane.wires import Wires
 
-from ...core import Platform
+from ...core.platform import PlatformDescription
 
 
 def _identity(results):  # type: ignore[no-untyped-def]
@@ -19,21 +21,6 @@ def _identity(results):  # type: ignore[no-untyped-def]
 def check_sample_measurement(mp: MeasurementProcess) -> bool:
     """Measurements a sampling device computes: expval, var, probs, sample, counts."""
     return isinstance(mp, SampleMeasurement)
-
-
-def validate_shots(shots: Shots, platform: Platform) -> None:
-    """Check shots against the platform's ``max_shot_count``."""
-    if shots and platform.max_shot_count and shots.total_shots > platform.max_shot_count:
-        raise DeviceError(
-            f"{shots.total_shots} shots exceed the limit of {platform.name} ({platform.max_shot_count} shots)"
-        )
-
-
-@transform
-def validate_tape_shots(tape: QuantumScript, platform: Platform) -> tuple[QuantumScriptBatch, PostprocessingFn]:
-    """Transform form of :func:`validate_shots`."""
-    validate_shots(tape.shots, platform)
-    return (tape,), _identity
 
 
 @transform
@@ -48,11 +35,18 @@ def require_shots(tape: QuantumScript, name: str = "scaleway.qaas") -> tuple[Qua
 
 
 @transform
-def validate_wire_count(
-    tape: QuantumScript, platform: Platform, device_wires: Wires | None = None
+def cap_shots(
+    tape: QuantumScript, platform: Callable[[], PlatformDescription]
 ) -> tuple[QuantumScriptBatch, PostprocessingFn]:
-    """A circuit cannot use more wires (device wires plus any it added) than the platform has qubits."""
-    n = len(Wires.all_wires([device_wires, tape.wires])) if device_wires is not None else len(tape.wires)
-    if platform.max_qubit_count and n > platform.max_qubit_count:
-        raise WireError(f"the circuit uses {n} wires but {platform.name} has {platform.max_qubit_count} qubits")
-    return (tape,), _identity
+    """Run at most the platform's ``max_shots`` (with a warning), as the official AQT device does."""
+    limit = platform().max_shots
+    if not limit or tape.shots.total_shots is None or tape.shots.total_shots <= limit:
+        return (tape,), _identity
+    if tape.shots.has_partitioned_shots:
+        raise DeviceError(f"the shot vector totals {tape.shots.total_shots} shots; {platform().name} runs {limit}")
+    warnings.warn(
+        f"{tape.shots.total_shots} shots exceed the limit of {platform().name}: running {limit} shots",
+        UserWarning,
+        stacklevel=2,
+    )
+    return (tape.copy(shots=limit),), _identity
