@@ -43,6 +43,7 @@ class FamilyTraits:
     ``program_formats``: what it reads, preferred first. ``strip_barriers``: its QASM reader
     rejects ``barrier``. ``options_in_backend``: run options also travel in the model's
     ``backend.options`` (Aer, QPerfect). ``noise_model``: accepts an Aer noise model.
+    ``seed_option``: the run option it reads a sampling seed from (None: QPUs, no seed).
     """
 
     program_formats: tuple[ProgramFormat, ...]
@@ -51,6 +52,7 @@ class FamilyTraits:
     options_in_backend: bool = False
     noise_model: bool = False
     known_options: frozenset[str] | None = None
+    seed_option: str | None = "seed"
 
 
 _QASM = (ProgramFormat.QASM_V3, ProgramFormat.QASM_V2)
@@ -60,12 +62,12 @@ _QASM_2_FIRST = (ProgramFormat.QASM_V2, ProgramFormat.QASM_V3)
 
 FAMILIES: dict[Family, FamilyTraits] = {
     Family.AER: FamilyTraits(_QASM_2_FIRST, ResultFormat.QISKIT_RESULT_JSON_V1, options_in_backend=True,
-                             noise_model=True),
+                             noise_model=True, seed_option="seed_simulator"),
     Family.QSIM: FamilyTraits((ProgramFormat.CIRQ_CIRCUIT_JSON_V1, ProgramFormat.QASM_V2),
                               ResultFormat.CIRQ_RESULT_JSON_V1, strip_barriers=True),
     Family.CUDAQ: FamilyTraits(_QASM_2_FIRST, ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1),
-    Family.AQT: FamilyTraits(_QASM, ResultFormat.QISKIT_RESULT_JSON_V1),
-    Family.IQM: FamilyTraits(_QASM, ResultFormat.QISKIT_RESULT_JSON_V1),
+    Family.AQT: FamilyTraits(_QASM, ResultFormat.QISKIT_RESULT_JSON_V1, seed_option=None),
+    Family.IQM: FamilyTraits(_QASM, ResultFormat.QISKIT_RESULT_JSON_V1, seed_option=None),
     Family.QPERFECT: FamilyTraits(
         (ProgramFormat.QASM_V2,), ResultFormat.MIMIQ_QCSR_JSON_V1, strip_barriers=True, options_in_backend=True,
         known_options=frozenset(

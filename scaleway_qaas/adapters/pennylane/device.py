@@ -35,15 +35,6 @@ from . import convert
 from .results import samples_from_result, tape_results
 from .transforms import cap_shots, check_sample_measurement, require_shots
 
-#: the run option a family reads its sampling seed from (families without one get no seed)
-_SEED_OPTION = {
-    Family.AER: "seed_simulator",
-    Family.QSIM: "seed",
-    Family.CUDAQ: "seed",
-    Family.QPERFECT: "seed",
-    Family.QUOBLY: "seed",
-}
-
 
 class ScalewayDevice(Device):
     """Runs PennyLane circuits on a Scaleway QaaS platform (or the local emulator), by sampling.
@@ -262,7 +253,7 @@ class ScalewayDevice(Device):
 
     def _run_options(self, platform: PlatformDescription) -> dict[str, Any]:
         options = {"memory": True, **self._options}
-        seed_key = _SEED_OPTION.get(platform.family)
+        seed_key = platform.traits.seed_option
         if self._seeded and seed_key is not None and seed_key not in options:
             options[seed_key] = int(self._rng.integers(2**31 - 1))
         return options
