@@ -25,7 +25,7 @@ from cudaq_kernels import (
 )
 
 from scaleway_qaas.adapters import cudaq as scw
-from scaleway_qaas.core import ProgramFormat, QaaSClient, Session
+from scaleway_qaas.core import Family, ProgramFormat, QaaSClient, Session
 from scaleway_qaas.core.errors import BudgetExceededError, InvalidArgumentError, NotFoundError
 
 SIMULATORS = ["EMU-CUDAQ-H100", "EMU-AER-16C-128M", "EMU-QSIM-16C-128M"]
@@ -209,10 +209,10 @@ def test_every_platform_of_the_catalogue(scw_env: dict[str, str]) -> None:
             continue
         counts = dict(scw.sample(asymmetric, shots_count=100, machine=info.name).items())
         assert sum(counts.values()) == 100, (info.name, counts)
-        if platform.is_simulator:
-            assert counts == {"100": 100}, (info.name, counts)
-        else:
+        if platform.family in (Family.AQT, Family.IQM):  # QPUs and their digital twins: noisy
             assert counts.get("100", 0) >= 80, (info.name, counts)
+        else:
+            assert counts == {"100": 100}, (info.name, counts)
 
 
 def test_injected_client_is_used(scw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
