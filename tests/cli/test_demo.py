@@ -36,10 +36,14 @@ def test_demo_main_with_fake_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(url: str, shots: int) -> dict[str, int]:
         raise ImportError("no", name="fakeframework")
 
-    monkeypatch.setattr(demo, "STEPS", (
-        ("Qiskit", demo.AER, demo.run_qiskit),
-        ("Fake", demo.AER, missing),
-    ))
+    monkeypatch.setattr(
+        demo,
+        "STEPS",
+        (
+            ("Qiskit", demo.AER, demo.run_qiskit),
+            ("Fake", demo.AER, missing),
+        ),
+    )
     buffer = io.StringIO()
     code = demo.main(shots=200, console=Console(file=buffer, width=200))
     out = buffer.getvalue()
