@@ -112,7 +112,7 @@ def test_observe_async_and_identity_only(scw_env: dict[str, str]) -> None:
 
 
 def test_session_options_open_and_reuse_one_session(scw_env: dict[str, str]) -> None:
-    options = dict(deduplication_id="cudaq-python-tests", max_duration="30m", max_idle_duration="5m")
+    options = dict(deduplication_id="cudaq-python-tests", max_duration="30m", max_idle_duration="5min")
     scw.sample(asymmetric, shots_count=5, **options)
     scw.sample(partial, shots_count=5, **options)
     client = QaaSClient()
