@@ -37,7 +37,12 @@ def test_platforms_table(cli: Cli, scw_env: dict[str, str]) -> None:
         assert text in result.out
     garnet = QaaSClient().describe_platform("QPU-GARNET-20PQ").prices
     row = next(line for line in result.out.splitlines() if "QPU-GARNET-20PQ" in line)
-    assert f"{garnet.per_circuit:g}" in row and f"{garnet.per_shot:g}" in row and "unpublished" in row
+    cells = [cell.strip() for cell in row.split("│")[-4:-1]]
+    assert cells == [
+        "unpublished" if price is None else f"{price:g}"
+        for price in (garnet.per_circuit, garnet.per_shot, garnet.per_hour)
+    ]
+    assert garnet.per_circuit and garnet.per_shot  # a priced QPU
 
 
 def test_platforms_never_show_an_unpublished_price_as_zero(cli: Cli, scw_env: dict[str, str]) -> None:
