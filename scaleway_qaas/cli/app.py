@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.qasm", help="OpenQASM 2 or 3 program ('-' reads stdin)")
     p.add_argument("--platform", required=True, metavar="NAME", help="e.g. EMU-AER-16C-128M")
     p.add_argument("--shots", type=int, default=1000, metavar="N", help="number of shots (default 1000)")
-    p.add_argument("--wait", action="store_true", help="show the job and session ids and a spinner while waiting")
+    p.add_argument("--wait", action="store_true", help="print the job and session ids, then the session terminated")
     p.add_argument("--dry-run", action="store_true", help="validate and print the cost estimate; send nothing")
     p.add_argument(
         "--max-cost",

@@ -69,15 +69,12 @@ def _ask_cancel(ctx: Context, job: Job) -> bool:
         return True
 
 
-def _wait(ctx: Context, job: Job, platform: str, live: bool) -> bool:
-    """The core job's wait (Ctrl-C: cancel, or keep waiting); False when the user cancelled."""
+def _wait(ctx: Context, job: Job) -> bool:
+    """The core job's wait (it shows the session's start-up on terminals); Ctrl-C: cancel, or keep waiting.
+    False when the user cancelled."""
     while True:
         try:
-            if live and ctx.err.is_terminal:
-                with ctx.err.status(f"waiting for job {job.job_id} on {platform}", spinner="dots"):
-                    job.wait()
-            else:
-                job.wait()
+            job.wait()
             return True
         except KeyboardInterrupt:
             if _ask_cancel(ctx, job):
@@ -147,7 +144,7 @@ def run(ctx: Context) -> int:
             ctx.err.print(note)
         if a.wait and not ctx.json:
             ctx.err.print(f"job {job.job_id} submitted to {platform.name} (session {session_id})")
-        if not _wait(ctx, job, platform.name, live=a.wait):
+        if not _wait(ctx, job):
             return 130
         status = job.status().value
         results = job.result()
