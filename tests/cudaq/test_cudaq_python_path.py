@@ -230,6 +230,8 @@ def test_session_id_attaches_to_an_open_session(scw_env: dict[str, str]) -> None
         scw.sample(asymmetric, shots_count=5, machine="EMU-AER-16C-128M", session_id=session.id)
         scw.sample(partial, shots_count=5, machine="EMU-AER-16C-128M", session=session)
         assert session.refresh().finished_job_count == 2
+        with pytest.raises(TypeError, match="not both"):
+            scw.sample(asymmetric, shots_count=5, session=session, deduplication_id="other")
 
 
 def _estimate(machine: str, shots: int, circuits: int = 1) -> float:

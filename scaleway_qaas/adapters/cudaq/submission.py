@@ -68,6 +68,8 @@ def where(machine: str | None, options: dict[str, Any]) -> Where:
     platform = _platform(client, machine or DEFAULT_MACHINE)
     spec = SessionSpec.from_options({k: options.get(k) for k in SessionSpec.OPTIONS})
     session = options.get("session") or spec
+    if session is not spec and not spec.is_default:
+        raise TypeError(f"give session= or the session options {', '.join(SessionSpec.OPTIONS)}, not both")
     return Where(client, platform, session, options.get("max_cost"), options.get("run_options"))
 
 
