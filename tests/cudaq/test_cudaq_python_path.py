@@ -271,3 +271,16 @@ def test_run_options_reach_the_platform(scw_env: dict[str, str]) -> None:
     first = counts(11)
     assert counts(11) == first
     assert counts(12) != first
+
+
+def test_qperfect_options_pass_through(scw_env: dict[str, str]) -> None:
+    """QPerfect reads ``nsamples`` (its shot count) and ``seed``; names it does not read are refused before
+    anything is sent."""
+    machine = "EMU-QUANTANIUM-16C-128M"
+    options = {"nsamples": 37, "seed": 3}
+    first = dict(scw.sample(rotation, 1.3, 3, shots_count=100, machine=machine, run_options=options).items())
+    assert sum(first.values()) == 37 and set(first) <= {"000", "100"}
+    again = dict(scw.sample(rotation, 1.3, 3, shots_count=100, machine=machine, run_options=options).items())
+    assert again == first
+    with pytest.raises(InvalidArgumentError, match="not read by EMU-QUANTANIUM-16C-128M"):
+        scw.sample(bell, shots_count=10, machine=machine, run_options={"method": "statevector"})
