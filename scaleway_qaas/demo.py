@@ -1,8 +1,8 @@
 """``scaleway-qaas demo``: one 3-qubit GHZ circuit through CUDA-Q, Qiskit, PennyLane and Cirq.
 
 Starts the local emulator in-process, runs the same circuit through each
-installed framework (CUDA-Q through its native ``scaleway`` target, the
-others through this package's adapters), prints their counts side by side,
+installed framework (CUDA-Q through its native ``scaleway`` target set up by
+this package's ``set_target``, the others through this package's adapters), prints their counts side by side,
 checks that they agree (only ``000`` and ``111``, each about half of the
 shots), terminates every session it opened and checks through the API that
 none is left running. Frameworks that are not installed are reported, not
@@ -40,7 +40,8 @@ Counts = dict[str, int]
 
 
 def sample_cudaq(url: str, shots: int) -> Counts:
-    """CUDA-Q's built-in ``scaleway`` target, pointed at the emulator (run in a child process)."""
+    """CUDA-Q's built-in ``scaleway`` target, configured by the package's ``set_target`` (credentials and
+    durations read by the core), pointed at the emulator (run in a child process)."""
     import cudaq
 
     @cudaq.kernel
@@ -51,7 +52,9 @@ def sample_cudaq(url: str, shots: int) -> Counts:
         x.ctrl(q[1], q[2])  # type: ignore[name-defined]  # noqa: F821
         mz(q)  # type: ignore[name-defined]  # noqa: F821
 
-    cudaq.set_target("scaleway", url=url, machine=CUDAQ, project_id=DEMO_PROJECT_ID, secret_key=DEMO_SECRET_KEY)
+    from .adapters.cudaq import set_target
+
+    set_target(url=url, machine=CUDAQ, project_id=DEMO_PROJECT_ID, secret_key=DEMO_SECRET_KEY, max_idle_duration="5min")
     try:
         result = cudaq.sample(ghz, shots_count=shots)
         return {str(bits): int(n) for bits, n in result.items()}
@@ -191,10 +194,17 @@ def run_step(framework: str, platform: str, fn: Step, url: str, shots: int) -> O
         answer = fn(url, shots)
     except ImportError as exc:
         missing = getattr(exc, "name", None) or _one_line(exc)
-        return Outcome(framework, platform, state="not installed", note=f"missing module {missing}")
+        if not missing.startswith(__package__ or "scaleway_qaas"):
+            return Outcome(framework, platform, state="not installed", note=f"missing module {missing}")
+        return Outcome(framework, platform, state="failed", note=f"{type(exc).__name__}: {_one_line(exc)}")
     except Exception as exc:
-        return Outcome(framework, platform, seconds=time.perf_counter() - started, state="failed",
-                       note=f"{type(exc).__name__}: {_one_line(exc)}")
+        return Outcome(
+            framework,
+            platform,
+            seconds=time.perf_counter() - started,
+            state="failed",
+            note=f"{type(exc).__name__}: {_one_line(exc)}",
+        )
     if isinstance(answer, tuple):  # the step timed itself (CUDA-Q: without the child's start-up)
         return Outcome(framework, platform, answer[0], answer[1])
     return Outcome(framework, platform, answer, time.perf_counter() - started)
@@ -222,7 +232,7 @@ def close_sessions(url: str) -> tuple[int, int, list[str]]:
     from .core.client import QaaSClient
     from .core.session import terminate_implicit_sessions
 
-    closed = len(terminate_implicit_sessions())
+    closed = len(terminate_implicit_sessions(url))
     with QaaSClient(url=url, secret_key=DEMO_SECRET_KEY, project_id=DEMO_PROJECT_ID) as client:
         sessions = client.list_sessions()
         for s in sessions:
@@ -237,8 +247,15 @@ def outcomes_table(outcomes: list[Outcome]) -> Any:
     from rich.table import Table
 
     t = Table(title="GHZ(3) on the local emulator", title_justify="left")
-    for col, justify in (("framework", "left"), ("platform", "left"), ("000", "right"), ("111", "right"),
-                         ("others", "right"), ("wall time", "right"), ("result", "left")):
+    for col, justify in (
+        ("framework", "left"),
+        ("platform", "left"),
+        ("000", "right"),
+        ("111", "right"),
+        ("others", "right"),
+        ("wall time", "right"),
+        ("result", "left"),
+    ):
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
     for o in outcomes:
         if o.counts is None:
@@ -284,8 +301,10 @@ def main(shots: int = 1000, console: Console | None = None) -> int:
     if not ran:
         console.print("verdict: no framework is installed; nothing to compare")
     elif agree:
-        console.print(f"verdict: AGREE - all {len(ran)} installed frameworks measured only 000 and 111, "
-                      f"each within {SIGMAS:g} sigma of {shots // 2}")
+        console.print(
+            f"verdict: AGREE - all {len(ran)} installed frameworks measured only 000 and 111, "
+            f"each within {SIGMAS:g} sigma of {shots // 2}"
+        )
     else:
         bad = ", ".join(o.framework for o in ran if not o.agrees)
         console.print(f"verdict: DISAGREE - {bad} did not produce the expected GHZ distribution")

@@ -17,8 +17,13 @@ from ..__about__ import __version__
 from .context import Context, UsageError
 
 Handler = Callable[[Context], int]
-_COMMON_DEFAULTS: dict[str, Any] = {"url": None, "project_id": None, "secret_key": None, "profile": None,
-                                    "debug": False}
+_COMMON_DEFAULTS: dict[str, Any] = {
+    "url": None,
+    "project_id": None,
+    "secret_key": None,
+    "profile": None,
+    "debug": False,
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +38,9 @@ def _common_options() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     s = argparse.SUPPRESS
     group = common.add_argument_group("connection and output")
-    group.add_argument("--url", default=s, help="API URL (default: $SCW_API_URL, config file, https://api.scaleway.com)")
+    group.add_argument(
+        "--url", default=s, help="API URL (default: $SCW_API_URL, config file, https://api.scaleway.com)"
+    )
     group.add_argument("--project-id", default=s, help="project id (default: $SCW_PROJECT_ID, config file)")
     group.add_argument("--secret-key", default=s, help="secret key (default: $SCW_SECRET_KEY, config file)")
     group.add_argument("--profile", default=s, help="profile of the Scaleway config file (default: $SCW_PROFILE)")
@@ -66,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     def json_flag(p: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="print JSON (for scripts) instead of tables")
 
-    p = add(sub, "platforms", "list the platforms (simulators and QPUs)")
+    p = add(sub, "platforms", "list the platforms (simulators and QPUs) with their limits and published prices")
     p.add_argument("--type", choices=("simulator", "qpu"), help="only this type of platform")
     p.add_argument("--min-qubits", type=int, default=0, metavar="N", help="only platforms with at least N qubits")
     json_flag(p)
@@ -115,7 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.qasm", help="OpenQASM 2 or 3 program ('-' reads stdin)")
     p.add_argument("--platform", required=True, metavar="NAME", help="e.g. EMU-AER-16C-128M")
     p.add_argument("--shots", type=int, default=1000, metavar="N", help="number of shots (default 1000)")
-    p.add_argument("--wait", action="store_true", help="show live status and elapsed time while waiting")
+    p.add_argument("--wait", action="store_true", help="print the job and session ids, then the session terminated")
+    p.add_argument("--dry-run", action="store_true", help="validate and print the cost estimate; send nothing")
+    p.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="EUR",
+        help="refuse, before anything is billed, a run whose estimated cost exceeds EUR",
+    )
     p.add_argument("--top", type=int, default=32, metavar="K", help="show the K most frequent outcomes (default 32)")
     json_flag(p)
     p.set_defaults(**_handler("run:run"))
@@ -206,4 +220,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx is not None:
             ctx.close()
-

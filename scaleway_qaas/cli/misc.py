@@ -18,14 +18,17 @@ def config_show(ctx: Context) -> int:
     values = {"api_url": config.api_url, "project_id": config.project_id, "secret_key": redact(config.secret_key)}
     sources = {key: config.sources.get(key, "-") for key, _ in _SETTINGS}
     if ctx.json:
-        ctx.print_json({
-            "settings": {key: {"value": values[key], "source": sources[key]} for key, _ in _SETTINGS},
-            "config_file": str(config_file_path()),
-        })
+        ctx.print_json(
+            {
+                "settings": {key: {"value": values[key], "source": sources[key]} for key, _ in _SETTINGS},
+                "config_file": str(config_file_path()),
+            }
+        )
         return 0
     rows = [(label, values[key], sources[key]) for key, label in _SETTINGS]
-    ctx.out.print(output.table(None, ("setting", "value", "source"), rows,
-                               caption=f"config file looked at: {config_file_path()}"))
+    ctx.out.print(
+        output.table(None, ("setting", "value", "source"), rows, caption=f"config file looked at: {config_file_path()}")
+    )
     return 0
 
 

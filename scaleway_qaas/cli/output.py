@@ -1,4 +1,4 @@
-"""Formatting helpers: tables, times, durations, money, counts with a histogram."""
+"""Formatting helpers: tables, times, durations, prices, counts with a histogram."""
 
 from __future__ import annotations
 
@@ -9,14 +9,19 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from ..core.payload import ExperimentResult
-    from ..core.resources import Money
+    from ..core.results import ExperimentResult
 
 BAR_WIDTH = 40
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          justify: Mapping[str, str] | None = None, caption: str | None = None) -> Table:
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    justify: Mapping[str, str] | None = None,
+    caption: str | None = None,
+) -> Table:
     """A rich table whose cells are plain text (never interpreted as markup)."""
     from rich.table import Table
     from rich.text import Text
@@ -66,16 +71,9 @@ def human_duration(duration: str | None) -> str:
     return human_seconds(seconds(duration))
 
 
-def money(value: Money | None) -> str:
-    if value is None or (not value.units and not value.nanos and not value.currency_code):
-        return "-"
-    return f"{value.amount:,.2f} {value.currency_code}".strip()
-
-
-def money_json(value: Money | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    return {"currency": value.currency_code, "amount": value.amount}
+def price(amount: float | None) -> str:
+    """A published price in EUR (``0.22``, ``0.0012``), or ``unpublished``: never an invented 0."""
+    return "unpublished" if amount is None else f"{amount:g}"
 
 
 def sorted_counts(counts: Mapping[str, int]) -> list[tuple[str, int]]:
@@ -106,8 +104,13 @@ def counts_table(result: ExperimentResult, title: str, top: int = 32) -> Table:
     caption = bit_order_caption(result)
     if len(items) > len(shown):
         caption += f"; {len(items) - len(shown)} less frequent outcomes not shown"
-    return table(title, ("outcome", "count", "probability", "histogram"), rows,
-                 justify={"count": "right", "probability": "right"}, caption=caption)
+    return table(
+        title,
+        ("outcome", "count", "probability", "histogram"),
+        rows,
+        justify={"count": "right", "probability": "right"},
+        caption=caption,
+    )
 
 
 def result_json(index: int, result: ExperimentResult) -> dict[str, Any]:

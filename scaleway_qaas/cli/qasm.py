@@ -109,13 +109,15 @@ def check(text: str, name: str) -> QasmProgram:
     return QasmProgram(text, version, num_qubits, circuit)
 
 
-def to_qasm2(program: QasmProgram, name: str) -> str:
-    """The program as OpenQASM 2 (needs the parsed circuit)."""
+def convert(program: QasmProgram, name: str, version: int) -> str:
+    """The program in OpenQASM ``version`` (2 or 3), written by Qiskit from the parsed circuit."""
+    if program.version == version:
+        return program.text
     if program.circuit is None:
-        raise UsageError(f"{name} is OpenQASM 3 and cannot be converted to OpenQASM 2 without Qiskit installed")
-    from qiskit import qasm2
+        raise UsageError(f"{name} cannot be converted to OpenQASM {version} without Qiskit installed")
+    from qiskit import qasm2, qasm3
 
     try:
-        return str(qasm2.dumps(program.circuit))
+        return str(qasm2.dumps(program.circuit) if version == 2 else qasm3.dumps(program.circuit))
     except Exception as exc:
-        raise UsageError(f"{name} cannot be expressed in OpenQASM 2: {_message(exc)}") from exc
+        raise UsageError(f"{name} cannot be expressed in OpenQASM {version}: {_message(exc)}") from exc

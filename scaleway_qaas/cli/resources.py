@@ -9,7 +9,8 @@ from . import output
 from .context import Context, UsageError
 
 if TYPE_CHECKING:
-    from ..core.resources import Job, Platform, Session
+    from ..core.platform import PlatformDescription
+    from ..core.records import JobInfo, SessionInfo
 
 
 def missing_subcommand(ctx: Context) -> int:
@@ -19,40 +20,52 @@ def missing_subcommand(ctx: Context) -> int:
 # --- platforms -----------------------------------------------------------------------------------
 
 
-def platform_json(p: Platform) -> dict[str, Any]:
+def platform_json(p: PlatformDescription) -> dict[str, Any]:
+    info = p.info
     return {
         "id": p.id,
         "name": p.name,
-        "provider": p.provider_name,
-        "backend": p.backend_name,
-        "type": p.type.value,
-        "technology": p.technology.value,
-        "max_qubits": p.max_qubit_count,
-        "max_shots": p.max_shot_count,
-        "max_circuits": p.max_circuit_count,
-        "availability": p.availability.value,
-        "price_per_hour": output.money_json(p.price_per_hour),
+        "family": p.family.value,
+        "provider": info.provider_name,
+        "backend": info.backend_name,
+        "type": info.type.value,
+        "technology": info.technology.value,
+        "max_qubits": p.max_qubits,
+        "max_shots": p.max_shots,
+        "max_circuits": p.max_circuits,
+        "availability": info.availability.value,
+        "program_formats": [f.name for f in p.program_formats],
+        "native_gates": list(p.native_gates) if p.native_gates else None,
+        "prices": {
+            "currency": "EUR",
+            "per_circuit": p.prices.per_circuit,
+            "per_shot": p.prices.per_shot,
+            "per_hour": p.prices.per_hour,
+        },
     }
 
 
 def platforms(ctx: Context) -> int:
-    """List platforms, filtered by type and minimum qubit count."""
+    """List platforms (filtered by type and minimum qubit count): family, limits and published prices."""
+    from ..core.platform import describe
+
     a = ctx.args
     if a.min_qubits < 0:
         raise UsageError("--min-qubits must be >= 0")
-    found = [p for p in ctx.client.list_platforms(platform_type=a.type) if p.max_qubit_count >= a.min_qubits]
+    found = [describe(p) for p in ctx.client.list_platforms(platform_type=a.type) if p.max_qubit_count >= a.min_qubits]
     found.sort(key=lambda p: p.name)
     if ctx.json:
         ctx.print_json([platform_json(p) for p in found])
         return 0
     rows = [
-        (p.name, p.provider_name, p.backend_name, p.type.value, p.max_qubit_count, p.max_shot_count,
-         p.availability.value, output.money(p.price_per_hour))
+        (p.name, p.family.value, p.info.type.value, p.max_qubits, p.max_shots, p.info.availability.value,
+         output.price(p.prices.per_circuit), output.price(p.prices.per_shot), output.price(p.prices.per_hour))
         for p in found
-    ]
-    cols = ("name", "provider", "backend", "type", "qubits", "shots", "availability", "price per hour")
-    ctx.out.print(output.table(f"{len(found)} platforms", cols, rows,
-                               justify={"qubits": "right", "shots": "right", "price per hour": "right"}))
+    ]  # fmt: skip
+    cols = ("name", "family", "type", "qubits", "shots", "availability", "per circuit", "per shot", "per hour")
+    right = {c: "right" for c in ("qubits", "shots", "per circuit", "per shot", "per hour")}
+    caption = "prices in EUR as the platforms publish them; 'unpublished': no figure is published"
+    ctx.out.print(output.table(f"{len(found)} platforms", cols, rows, justify=right, caption=caption))
     return 0
 
 
@@ -63,7 +76,7 @@ def _platform_names(ctx: Context) -> dict[str, str]:
     return {p.id: p.name for p in ctx.client.list_platforms()}
 
 
-def session_json(s: Session, platform_name: str | None) -> dict[str, Any]:
+def session_json(s: SessionInfo, platform_name: str | None) -> dict[str, Any]:
     return {
         "id": s.id,
         "name": s.name,
@@ -81,18 +94,25 @@ def session_json(s: Session, platform_name: str | None) -> dict[str, Any]:
     }
 
 
-def _sessions_table(title: str, sessions: list[Session], names: dict[str, str]) -> Any:
+def _sessions_table(title: str, sessions: list[SessionInfo], names: dict[str, str]) -> Any:
     rows = [
-        (s.id, s.name, names.get(s.platform_id, s.platform_id), s.status.value, output.when(s.created_at),
-         f"{s.waiting_job_count}/{s.finished_job_count}", output.human_duration(s.max_duration),
-         output.human_duration(s.max_idle_duration))
+        (
+            s.id,
+            s.name,
+            names.get(s.platform_id, s.platform_id),
+            s.status.value,
+            output.when(s.created_at),
+            f"{s.waiting_job_count}/{s.finished_job_count}",
+            output.human_duration(s.max_duration),
+            output.human_duration(s.max_idle_duration),
+        )
         for s in sessions
     ]
     cols = ("id", "name", "platform", "status", "created", "jobs waiting/done", "max duration", "max idle")
     return output.table(title, cols, rows)
 
 
-def _select_sessions(ctx: Context, platform: str | None) -> list[Session]:
+def _select_sessions(ctx: Context, platform: str | None) -> list[SessionInfo]:
     platform_id = ctx.client.find_platform(platform).id if platform else None
     return ctx.client.list_sessions(platform_id=platform_id)
 
@@ -168,7 +188,7 @@ def sessions_delete(ctx: Context) -> int:
 # --- jobs ----------------------------------------------------------------------------------------
 
 
-def _shots(job: Job) -> int | None:
+def _shots(job: JobInfo) -> int | None:
     try:
         shots = json.loads(job.parameters or "{}").get("shots")
     except (ValueError, AttributeError):
@@ -176,7 +196,7 @@ def _shots(job: Job) -> int | None:
     return shots if isinstance(shots, int) else None
 
 
-def job_json(job: Job) -> dict[str, Any]:
+def job_json(job: JobInfo) -> dict[str, Any]:
     return {
         "id": job.id,
         "name": job.name,
@@ -197,33 +217,49 @@ def jobs_list(ctx: Context) -> int:
     if ctx.json:
         ctx.print_json([job_json(j) for j in found])
         return 0
-    rows = [(j.id, j.name, j.status.value, output.when(j.created_at), _shots(j) or "-",
-             output.human_duration(j.job_duration) if j.status.is_final else "-", j.progress_message or "")
-            for j in found]
+    rows = [
+        (
+            j.id,
+            j.name,
+            j.status.value,
+            output.when(j.created_at),
+            _shots(j) or "-",
+            output.human_duration(j.job_duration) if j.status.is_final else "-",
+            j.progress_message or "",
+        )
+        for j in found
+    ]
     cols = ("id", "name", "status", "created", "shots", "duration", "message")
-    ctx.out.print(output.table(f"{len(found)} jobs in session {ctx.args.session}", cols, rows,
-                               justify={"shots": "right"}))
+    ctx.out.print(
+        output.table(f"{len(found)} jobs in session {ctx.args.session}", cols, rows, justify={"shots": "right"})
+    )
     return 0
 
 
 def _results(ctx: Context, job_id: str) -> list[Any]:
-    from ..core.job import Job as Submission
+    from ..core.job import Job
 
-    return Submission.attach(ctx.client, job_id).result()
+    return Job.attach(ctx.client, job_id).result()
 
 
 def _summary(results: list[Any]) -> list[dict[str, Any]]:
     out = []
     for i, r in enumerate(results):
         top = output.sorted_counts(r.counts)[:3]
-        out.append({"index": i, "shots": sum(r.counts.values()), "distinct_outcomes": len(r.counts),
-                    "most_frequent": dict(top)})
+        out.append(
+            {
+                "index": i,
+                "shots": sum(r.counts.values()),
+                "distinct_outcomes": len(r.counts),
+                "most_frequent": dict(top),
+            }
+        )
     return out
 
 
 def jobs_show(ctx: Context) -> int:
     """Status, progress message, duration and (when completed) a summary of the results."""
-    from ..core.resources import JobStatus
+    from ..core.records import JobStatus
 
     job = ctx.client.get_job(ctx.args.id)
     summary = _summary(_results(ctx, job.id)) if job.status == JobStatus.COMPLETED else None
@@ -232,14 +268,24 @@ def jobs_show(ctx: Context) -> int:
         return 0
     duration = output.human_duration(job.job_duration) if job.status.is_final else "-"
     rows: list[tuple[str, Any]] = [
-        ("id", job.id), ("name", job.name), ("session", job.session_id), ("status", job.status.value),
-        ("progress message", job.progress_message or "-"), ("created", output.when(job.created_at)),
-        ("started", output.when(job.started_at)), ("duration", duration), ("shots", _shots(job) or "-"),
+        ("id", job.id),
+        ("name", job.name),
+        ("session", job.session_id),
+        ("status", job.status.value),
+        ("progress message", job.progress_message or "-"),
+        ("created", output.when(job.created_at)),
+        ("started", output.when(job.started_at)),
+        ("duration", duration),
+        ("shots", _shots(job) or "-"),
     ]
     for item in summary or []:
         top = ", ".join(f"{bits or '-'}: {n}" for bits, n in item["most_frequent"].items())
-        rows.append((f"program {item['index']}",
-                     f"{item['shots']} shots, {item['distinct_outcomes']} outcomes; most frequent {top}"))
+        rows.append(
+            (
+                f"program {item['index']}",
+                f"{item['shots']} shots, {item['distinct_outcomes']} outcomes; most frequent {top}",
+            )
+        )
     ctx.out.print(output.table(None, ("job", job.id), rows[1:]))
     return 0
 

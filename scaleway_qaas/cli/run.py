@@ -1,11 +1,17 @@
-"""``run FILE.qasm``: submit one OpenQASM program, wait, print its counts.
+"""``run FILE.qasm``: submit one OpenQASM program, wait, print its counts (or, with ``--dry-run``, its cost).
 
-The program runs in an implicit session that is always terminated before the
-command returns (also on errors and Ctrl-C).
+The core does the work: the platform description validates and prices the submission,
+:func:`~scaleway_qaas.core.formats.encode_program` picks the program format (the file as
+written, or converted with Qiskit when the platform prefers or needs the other version),
+:func:`~scaleway_qaas.core.submit.run` submits (refusing before anything is billed when
+``--max-cost`` is exceeded), and the core :class:`~scaleway_qaas.core.job.Job` waits.
+The program runs in an implicit session that is terminated before the command returns
+(also on errors and Ctrl-C).
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -15,15 +21,9 @@ from . import output, qasm
 from .context import Context, UsageError
 
 if TYPE_CHECKING:
-    from rich.status import Status
-
     from ..core.job import Job
-    from ..core.payload import ExperimentResult
-    from ..core.session import Session
-
-
-class Interrupted(Exception):
-    """The user pressed Ctrl-C and the job was cancelled."""
+    from ..core.platform import CostEstimate, PlatformDescription
+    from ..core.wire import Program
 
 
 def _read(path: str) -> tuple[str, str]:
@@ -37,10 +37,24 @@ def _read(path: str) -> tuple[str, str]:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def _phase(job_status: str, session_status: str) -> str:
-    if job_status == "waiting" and session_status == "starting":
-        return "session starting"
-    return f"job {job_status}"
+def _program(checked: qasm.QasmProgram, name: str, platform: PlatformDescription) -> Program:
+    """The file as written, or converted to the other OpenQASM version: the core picks by the platform."""
+    from ..core.formats import CannotEncode, encode_program
+    from ..core.wire import ProgramFormat
+
+    def converted(version: int) -> Any:
+        def encode() -> str:
+            try:
+                return qasm.convert(checked, name, version)
+            except UsageError as exc:
+                raise CannotEncode(str(exc)) from None
+
+        return encode
+
+    written = ProgramFormat.QASM_V2 if checked.version == 2 else ProgramFormat.QASM_V3
+    other = ProgramFormat.QASM_V3 if checked.version == 2 else ProgramFormat.QASM_V2
+    encoders = {written: lambda: checked.text, other: converted(5 - checked.version)}
+    return encode_program(platform, encoders, what=name)
 
 
 def _ask_cancel(ctx: Context, job: Job) -> bool:
@@ -55,87 +69,87 @@ def _ask_cancel(ctx: Context, job: Job) -> bool:
         return True
 
 
-def wait(ctx: Context, job: Job, session: Session, live: bool) -> str:
-    """Poll until the job is final, showing status and elapsed time when ``live``; returns the status."""
-    from ..core.resources import JobStatus
-
-    started = time.monotonic()
-    spinner: Status | None = None
-    if live and ctx.err.is_terminal:
-        spinner = ctx.err.status("submitted", spinner="dots")
-        spinner.start()
-    last = ""
-    interval = 0.005
-    try:
-        while True:
-            try:
-                status = job.status()
-                if status.is_final:
-                    return status.value
-                session_status = session.refresh().status.value if status == JobStatus.WAITING else "running"
-                phase = _phase(status.value, session_status)
-                elapsed = time.monotonic() - started
-                if spinner is not None:
-                    spinner.update(f"{phase} on {session.platform.name} [dim]({elapsed:.1f} s)[/dim]")
-                elif live and phase != last:
-                    ctx.err.print(f"{phase} on {session.platform.name} ({elapsed:.1f} s)")
-                last = phase
-                time.sleep(interval)
-                interval = min(interval * 1.5, 0.5)
-            except KeyboardInterrupt:
-                if spinner is not None:
-                    spinner.stop()
-                if _ask_cancel(ctx, job):
-                    job.cancel()
-                    raise Interrupted(f"cancelled job {job.job_id}") from None
-                if spinner is not None:
-                    spinner.start()
-    finally:
-        if spinner is not None:
-            spinner.stop()
+def _wait(ctx: Context, job: Job) -> bool:
+    """The core job's wait (it shows the session's start-up on terminals); Ctrl-C: cancel, or keep waiting.
+    False when the user cancelled."""
+    while True:
+        try:
+            job.wait()
+            return True
+        except KeyboardInterrupt:
+            if _ask_cancel(ctx, job):
+                job.cancel()
+                ctx.err.print(f"interrupted: cancelled job {job.job_id}")
+                return False
 
 
-def _program(ctx: Context, checked: qasm.QasmProgram, name: str, platform: Any) -> Any:
-    from ..core.payload import Program, ProgramFormat
+def estimate_json(estimate: CostEstimate) -> dict[str, Any]:
+    return {
+        "amount": estimate.amount,
+        "currency": estimate.currency,
+        "breakdown": list(estimate.breakdown),
+        "unknown": estimate.unknown,
+    }
 
-    fmt = ProgramFormat.QASM_V2 if checked.version == 2 else ProgramFormat.QASM_V3
-    accepted = platform.program_formats
-    if fmt in accepted:
-        return Program.from_text(checked.text, fmt)
-    if fmt == ProgramFormat.QASM_V3 and ProgramFormat.QASM_V2 in accepted:
-        text = qasm.to_qasm2(checked, name)
-        if not ctx.json:
-            ctx.err.print(f"note: {platform.name} takes OpenQASM 2; converted {name} with Qiskit")
-        return Program.from_text(text, ProgramFormat.QASM_V2)
-    raise UsageError(f"{platform.name} does not accept OpenQASM {checked.version} programs")
+
+def _dry_run(ctx: Context, name: str, checked: qasm.QasmProgram, platform: PlatformDescription) -> int:
+    """Validate, price and encode the submission; send nothing."""
+    a = ctx.args
+    program = _program(checked, name, platform)
+    estimate = platform.estimate_submission({a.shots: 1})
+    platform.check_budget(a.max_cost, {a.shots: 1})
+    if ctx.json:
+        ctx.print_json({
+            "file": name,
+            "openqasm_version": checked.version,
+            "program_format": program.serialization_format.name,
+            "platform": platform.name,
+            "shots": a.shots,
+            "estimate": estimate_json(estimate),
+            "max_cost": a.max_cost,
+            "sent": False,
+        })  # fmt: skip
+        return 0
+    ctx.out.print(f"dry run: {name} ({program.serialization_format.name}), {a.shots} shots on {platform.name}")
+    ctx.out.print(f"estimated cost: {estimate}")
+    if a.max_cost is not None:
+        ctx.out.print(f"within max cost {a.max_cost:g} EUR" if estimate.amount is not None else
+                      f"max cost {a.max_cost:g} EUR cannot be checked: the price is unknown")  # fmt: skip
+    ctx.out.print("nothing was sent")
+    return 0
 
 
 def run(ctx: Context) -> int:
     """Validate, submit, wait, print counts; terminate the implicit session in every case."""
-    from ..core.job import validate_submission
-    from ..core.session import Session, terminate_implicit_sessions
+    from ..core.session import terminate_implicit_sessions
+    from ..core.submit import run as submit
 
     a = ctx.args
+    if a.max_cost is not None and not (math.isfinite(a.max_cost) and a.max_cost >= 0):
+        raise UsageError(f"--max-cost must be a number of EUR >= 0, got {a.max_cost}")
     text, name = _read(a.file)
     checked = qasm.check(text, name)
     client = ctx.client
-    platform = client.find_platform(a.platform)
-    validate_submission(platform, 1, a.shots, checked.num_qubits)
-    program = _program(ctx, checked, name, platform)
+    platform = client.describe_platform(a.platform)
+    platform.validate(1, a.shots, checked.num_qubits)
+    if a.dry_run:
+        return _dry_run(ctx, name, checked, platform)
+    program = _program(checked, name, platform)
     started = time.monotonic()
-    session: Session | None = None
     try:
-        session = Session.implicit(client, platform)
-        job = session.run([program], shots=a.shots, num_qubits=checked.num_qubits)
+        job = submit(client, platform, [program], shots=a.shots, num_qubits=checked.num_qubits, max_cost=a.max_cost)
+        session_id = job.parts[0].session_id
+        if program.serialization_format.name != f"QASM_V{checked.version}" and not ctx.json:
+            note = f"note: {platform.name} takes {program.serialization_format.name}; converted {name} with Qiskit"
+            ctx.err.print(note)
         if a.wait and not ctx.json:
-            ctx.err.print(f"job {job.job_id} submitted to {platform.name} (session {session.id})")
-        status = wait(ctx, job, session, live=a.wait)
-        results: list[ExperimentResult] = job.result()
-    except Interrupted as exc:
-        ctx.err.print(f"interrupted: {exc}")
-        return 130
+            ctx.err.print(f"job {job.job_id} submitted to {platform.name} (session {session_id})")
+        if not _wait(ctx, job):
+            return 130
+        status = job.status().value
+        results = job.result()
     finally:
-        closed = terminate_implicit_sessions()
+        closed = terminate_implicit_sessions(client.config.api_url)
         if a.wait and closed and not ctx.json:
             ctx.err.print(f"terminated session {', '.join(closed)}")
     elapsed = time.monotonic() - started
@@ -143,14 +157,15 @@ def run(ctx: Context) -> int:
         ctx.print_json({
             "file": name,
             "openqasm_version": checked.version,
+            "program_format": program.serialization_format.name,
             "platform": platform.name,
-            "session_id": session.id,
+            "session_id": session_id,
             "job_id": job.job_id,
             "status": status,
             "shots": a.shots,
             "wall_time_seconds": round(elapsed, 3),
             "results": [output.result_json(i, r) for i, r in enumerate(results)],
-        })
+        })  # fmt: skip
         return 0
     ctx.out.print(f"job {job.job_id} on {platform.name}: {status} in {output.human_seconds(elapsed)}")
     output.print_results(ctx.out, results, a.top)

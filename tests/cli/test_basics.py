@@ -26,8 +26,15 @@ def test_no_command_prints_usage_and_exits_1(cli: Cli) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["nosuch"], ["platforms", "--min-qubits", "x"], ["platforms", "--bogus"], ["sessions"], ["jobs", "list"],
-     ["run", "x.qasm"], ["platforms", "--type", "quantum"]],
+    [
+        ["nosuch"],
+        ["platforms", "--min-qubits", "x"],
+        ["platforms", "--bogus"],
+        ["sessions"],
+        ["jobs", "list"],
+        ["run", "x.qasm"],
+        ["platforms", "--type", "quantum"],
+    ],
 )
 def test_usage_errors_exit_1_with_one_line(cli: Cli, argv: list[str]) -> None:
     result = cli(*argv)
@@ -37,9 +44,7 @@ def test_usage_errors_exit_1_with_one_line(cli: Cli, argv: list[str]) -> None:
     assert "Traceback" not in result.err
 
 
-def test_missing_credentials_names_what_was_looked_at(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path
-) -> None:
+def test_missing_credentials_names_what_was_looked_at(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     for key in ("SCW_SECRET_KEY", "SCW_PROJECT_ID", "SCW_DEFAULT_PROJECT_ID", "SCW_API_URL", "SCW_PROFILE"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("SCW_CONFIG_PATH", str(tmp_path / "absent.yaml"))

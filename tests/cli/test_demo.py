@@ -26,6 +26,12 @@ def test_run_step_classifies_outcomes() -> None:
         raise RuntimeError("boom")
 
     assert demo.run_step("PennyLane", "P", missing, "u", 10).state == "not installed"
+
+    def broken_adapter(url: str, shots: int) -> dict[str, int]:
+        raise ImportError("cannot import name 'X'", name="scaleway_qaas.adapters.cirq")
+
+    ours = demo.run_step("Cirq", "P", broken_adapter, "u", 10)
+    assert ours.state == "failed" and "cannot import name" in ours.note  # our bug, not a missing framework
     failed = demo.run_step("X", "P", broken, "u", 10)
     assert failed.state == "failed" and "boom" in failed.note and not failed.agrees
     ok = demo.run_step("Y", "P", lambda u, s: {"000": 5, "111": 5}, "u", 10)
@@ -36,10 +42,14 @@ def test_demo_main_with_fake_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(url: str, shots: int) -> dict[str, int]:
         raise ImportError("no", name="fakeframework")
 
-    monkeypatch.setattr(demo, "STEPS", (
-        ("Qiskit", demo.AER, demo.run_qiskit),
-        ("Fake", demo.AER, missing),
-    ))
+    monkeypatch.setattr(
+        demo,
+        "STEPS",
+        (
+            ("Qiskit", demo.AER, demo.run_qiskit),
+            ("Fake", demo.AER, missing),
+        ),
+    )
     buffer = io.StringIO()
     code = demo.main(shots=200, console=Console(file=buffer, width=200))
     out = buffer.getvalue()

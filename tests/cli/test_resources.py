@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session
+from scaleway_qaas.core.submit import run
 
 from .conftest import GHZ2, Cli
 
@@ -21,8 +22,39 @@ def client(project: dict[str, str]) -> QaaSClient:
 def test_platforms_table(cli: Cli, scw_env: dict[str, str]) -> None:
     result = cli("platforms")
     assert result.code == 0
-    for text in ("EMU-AER-16C-128M", "QPU-GARNET-20PQ", "price per hour", "availability", "iqm", "aer"):
+    for text in (
+        "EMU-AER-16C-128M",
+        "QPU-GARNET-20PQ",
+        "family",
+        "per circuit",
+        "per shot",
+        "per hour",
+        "iqm",
+        "aer",
+        "cudaq",
+        "unpublished",
+    ):
         assert text in result.out
+    garnet = QaaSClient().describe_platform("QPU-GARNET-20PQ").prices
+    row = next(line for line in result.out.splitlines() if "QPU-GARNET-20PQ" in line)
+    cells = [cell.strip() for cell in row.split("│")[-4:-1]]
+    assert cells == [
+        "unpublished" if price is None else f"{price:g}"
+        for price in (garnet.per_circuit, garnet.per_shot, garnet.per_hour)
+    ]
+    assert garnet.per_circuit and garnet.per_shot  # a priced QPU
+
+
+def test_platforms_never_show_an_unpublished_price_as_zero(cli: Cli, scw_env: dict[str, str]) -> None:
+    every = cli("platforms", "--json").json()
+    for platform in every:
+        for key in ("per_circuit", "per_shot", "per_hour"):
+            assert platform["prices"][key] is None or platform["prices"][key] > 0, platform
+    aer = next(p for p in every if p["name"] == AER)
+    assert aer["prices"]["per_shot"] is None and aer["prices"]["per_circuit"] is None
+    table = cli("platforms").out
+    row = next(line for line in table.splitlines() if AER in line)
+    assert row.count("unpublished") >= 2 and " 0 " not in row
 
 
 def test_platforms_json_and_filters(cli: Cli, scw_env: dict[str, str]) -> None:
@@ -30,8 +62,10 @@ def test_platforms_json_and_filters(cli: Cli, scw_env: dict[str, str]) -> None:
     names = {p["name"] for p in every}
     assert {"EMU-AER-16C-128M", "EMU-QSIM-16C-128M", "EMU-CUDAQ-H100", "QPU-GARNET-20PQ", "QPU-IBEX-12PQ"} <= names
     aer = next(p for p in every if p["name"] == AER)
-    assert aer["backend"] == "aer" and aer["type"] == "simulator" and aer["max_qubits"] > 0
-    assert set(aer) >= {"provider", "max_shots", "availability", "price_per_hour"}
+    assert aer["backend"] == "aer" and aer["family"] == "aer" and aer["type"] == "simulator" and aer["max_qubits"] > 0
+    assert set(aer) >= {"provider", "max_shots", "availability", "prices", "program_formats"}
+    garnet = next(p for p in every if p["name"] == "QPU-GARNET-20PQ")
+    assert garnet["family"] == "iqm" and "cz" in garnet["native_gates"]
     qpus = cli("platforms", "--type", "qpu", "--json").json()
     assert qpus and all(p["type"] == "qpu" for p in qpus)
     big = cli("platforms", "--min-qubits", "25", "--json").json()
@@ -82,9 +116,7 @@ def test_sessions_terminate_all_refuses_without_tty_or_yes(cli: Cli, client: Qaa
         session.terminate()
 
 
-def test_sessions_terminate_all_asks_on_a_tty(
-    cli: Cli, client: QaaSClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_sessions_terminate_all_asks_on_a_tty(cli: Cli, client: QaaSClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.prompt import Confirm
 
     from scaleway_qaas.cli.context import Context
@@ -134,7 +166,9 @@ def test_sessions_delete(cli: Cli, client: QaaSClient) -> None:
 @pytest.fixture
 def finished_job(client: QaaSClient) -> tuple[str, str]:
     with Session.open(client, AER) as session:
-        job = session.run([Program.from_text(GHZ2, ProgramFormat.QASM_V2)] * 2, shots=200)
+        job = run(
+            client, session.platform, [Program.from_text(GHZ2, ProgramFormat.QASM_V2)] * 2, shots=200, session=session
+        )
         job.result(timeout=60)
         return session.id, job.job_id
 
@@ -181,7 +215,9 @@ def test_jobs_unknown_id_exit_1(cli: Cli, project: dict[str, str]) -> None:
 
 def test_jobs_cancel(cli: Cli, client: QaaSClient) -> None:
     with Session.open(client, AER) as session:
-        job = session.run([Program.from_text(GHZ2, ProgramFormat.QASM_V2)], shots=200)
+        job = run(
+            client, session.platform, [Program.from_text(GHZ2, ProgramFormat.QASM_V2)], shots=200, session=session
+        )
         result = cli("jobs", "cancel", job.ids[0], "--json")
         assert result.code == 0
         assert result.json()["id"] == job.ids[0]
@@ -195,7 +231,7 @@ def test_jobs_results_of_unfinished_job_is_a_user_error(
 ) -> None:
     import attrs
 
-    from scaleway_qaas.core.resources import JobStatus
+    from scaleway_qaas.core.records import JobStatus
 
     real = QaaSClient.get_job
     monkeypatch.setattr(QaaSClient, "get_job", lambda self, i: attrs.evolve(real(self, i), status=JobStatus.RUNNING))

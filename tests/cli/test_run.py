@@ -38,6 +38,14 @@ def test_run_qasm3_table_and_histogram(cli: Cli, project: dict[str, str], qasm_f
     assert "bit 0 first" in result.out
 
 
+def test_qasm2_file_on_a_qasm3_first_platform_is_converted(
+    cli: Cli, project: dict[str, str], qasm_file: QasmFile
+) -> None:
+    result = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "20")
+    assert result.code == 0, result.err
+    assert "takes QASM_V3" in result.err
+
+
 def test_run_qasm3_on_a_qasm2_only_platform_is_converted(
     cli: Cli, project: dict[str, str], qasm_file: QasmFile
 ) -> None:
@@ -67,14 +75,22 @@ def test_run_wait_reports_status_and_terminates_the_session(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0]\ncx q[0],q[1];\n',
-         "invalid OpenQASM 2 in {name} at line 5, column 1"),
-        ('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nfoo q[0];\n',
-         "invalid OpenQASM 2 in {name} at line 4, column 1"),
-        ('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nh q[0]\ncx q[0], q[1];\n',
-         "invalid OpenQASM 3 in {name} at line 5, column 1: missing ';'"),
-        ('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\n  foo q[0];\n',
-         "invalid OpenQASM 3 in {name} at line 4, column 3"),
+        (
+            'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0]\ncx q[0],q[1];\n',
+            "invalid OpenQASM 2 in {name} at line 5, column 1",
+        ),
+        (
+            'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nfoo q[0];\n',
+            "invalid OpenQASM 2 in {name} at line 4, column 1",
+        ),
+        (
+            'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nh q[0]\ncx q[0], q[1];\n',
+            "invalid OpenQASM 3 in {name} at line 5, column 1: missing ';'",
+        ),
+        (
+            'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\n  foo q[0];\n',
+            "invalid OpenQASM 3 in {name} at line 4, column 3",
+        ),
         ("qreg q[2];\n", "not an OpenQASM program"),
         ("OPENQASM 4.0;\n", "OpenQASM 4 is not supported"),
     ],
@@ -122,17 +138,15 @@ def test_missing_file(cli: Cli, project: dict[str, str], tmp_path: Path) -> None
 def test_ctrl_c_while_waiting_cancels_and_terminates(
     cli: Cli, project: dict[str, str], qasm_file: QasmFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scaleway_qaas.cli import run as run_module
     from scaleway_qaas.core.job import Job
 
-    def interrupt(self: Job) -> str:
+    def interrupt(self: Job, timeout: float | None = None) -> str:
         raise KeyboardInterrupt
 
     cancelled: list[str] = []
     real_cancel = Job.cancel
-    monkeypatch.setattr(Job, "status", interrupt)
+    monkeypatch.setattr(Job, "wait", interrupt)
     monkeypatch.setattr(Job, "cancel", lambda self: cancelled.append(self.job_id) or real_cancel(self))
-    monkeypatch.setattr(run_module.time, "sleep", lambda s: None)
     result = cli("run", str(qasm_file(GHZ2)), "--platform", "EMU-AER-16C-128M", "--shots", "10")
     assert result.code == 130
     assert cancelled and f"cancelled job {cancelled[0]}" in result.err
@@ -147,17 +161,17 @@ def test_ctrl_c_on_a_tty_can_keep_waiting(
     from scaleway_qaas.cli.context import Context
     from scaleway_qaas.core.job import Job
 
-    real_status = Job.status
+    real_wait = Job.wait
     calls = {"n": 0}
 
-    def status_once_interrupted(self: Job) -> object:
+    def wait_once_interrupted(self: Job, timeout: float | None = None) -> object:
         calls["n"] += 1
         if calls["n"] == 1:
             raise KeyboardInterrupt
-        return real_status(self)
+        return real_wait(self, timeout)
 
     questions: list[str] = []
-    monkeypatch.setattr(Job, "status", status_once_interrupted)
+    monkeypatch.setattr(Job, "wait", wait_once_interrupted)
     monkeypatch.setattr(Context, "stdin_is_tty", property(lambda self: True))
     monkeypatch.setattr(Confirm, "ask", classmethod(lambda cls, q, **kw: questions.append(q) or False))
     result = cli("run", str(qasm_file(GHZ2)), "--platform", "EMU-AER-16C-128M", "--shots", "10", "--json")
@@ -165,3 +179,98 @@ def test_ctrl_c_on_a_tty_can_keep_waiting(
     assert questions and questions[0].startswith("Cancel job")
     assert result.json()["status"] == "completed"
     assert _open_sessions() == []
+
+
+# --- cost before billing: --dry-run and --max-cost ---------------------------------------------
+
+#: only rz gates and measurements: runs on every QPU (native or transpiled), always "00"
+PHASES = """OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[2];
+creg c[2];
+rz(0.3) q[0];
+rz(0.7) q[1];
+measure q -> c;
+"""
+PRICED = "QPU-IBEX-12PQ"
+
+
+def _estimate(platform: str, shots: int) -> float:
+    """The core's estimate from the platform record the emulator serves (not a hard-coded figure)."""
+    with QaaSClient() as client:
+        amount = client.describe_platform(platform).estimate(circuits=1, shots=shots).amount
+    assert amount is not None and amount > 0, f"{platform} publishes no price per circuit or shot"
+    return amount
+
+
+def _sessions() -> list[str]:
+    with QaaSClient() as client:
+        return [s.id for s in client.list_sessions()]
+
+
+def test_dry_run_prints_the_estimate_and_sends_nothing(cli: Cli, project: dict[str, str], qasm_file: QasmFile) -> None:
+    expected = _estimate(PRICED, 100)
+    result = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "100", "--dry-run")
+    assert result.code == 0, result.err
+    assert f"estimated cost: {expected:.2f} EUR" in result.out and "nothing was sent" in result.out
+    data = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "100", "--dry-run", "--json").json()
+    assert data["estimate"]["amount"] == pytest.approx(expected) and data["sent"] is False
+    assert data["estimate"]["currency"] == "EUR" and len(data["estimate"]["breakdown"]) == 2
+    assert _sessions() == []  # no session opened, so nothing billed
+
+
+def test_dry_run_without_published_price_says_unknown(cli: Cli, project: dict[str, str], qasm_file: QasmFile) -> None:
+    result = cli("run", str(qasm_file(GHZ2)), "--platform", "EMU-AER-16C-128M", "--shots", "100", "--dry-run")
+    assert result.code == 0, result.err
+    assert "estimated cost: unknown (EMU-AER-16C-128M publishes no price per circuit or shot" in result.out
+    assert "0.00 EUR" not in result.out
+    data = cli("run", str(qasm_file(GHZ2)), "--platform", "EMU-AER-16C-128M", "--dry-run", "--json").json()
+    assert data["estimate"]["amount"] is None and "publishes no price" in data["estimate"]["unknown"]
+    assert _sessions() == []
+
+
+def test_dry_run_still_validates(cli: Cli, project: dict[str, str], qasm_file: QasmFile) -> None:
+    result = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "1000000", "--dry-run")
+    assert result.code == 1 and "exceed the limit" in result.err
+
+
+def test_max_cost_exactly_at_the_estimate_runs(cli: Cli, project: dict[str, str], qasm_file: QasmFile) -> None:
+    budget = _estimate(PRICED, 50)
+    result = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "50", "--max-cost", repr(budget),
+                 "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    counts = result.json()["results"][0]["counts"]
+    assert sum(counts.values()) == 50 and counts.get("00", 0) >= 40
+    assert _open_sessions() == []
+
+
+def test_max_cost_one_cent_under_the_estimate_refuses_before_billing(
+    cli: Cli, project: dict[str, str], qasm_file: QasmFile
+) -> None:
+    estimate = _estimate(PRICED, 50)
+    budget = round(estimate - 0.01, 4)
+    result = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "50", "--max-cost", str(budget))
+    assert result.code == 1
+    assert result.err.startswith("error: estimated cost") and len(result.err.strip().splitlines()) == 1
+    assert f"{estimate:.4f} EUR" in result.err and f"max_cost={budget:g} EUR" in result.err
+    assert "nothing was sent" in result.err
+    assert _sessions() == []  # refused before any session (billing) started
+    dry = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "50", "--max-cost", str(budget),
+              "--dry-run")  # fmt: skip
+    assert dry.code == 1 and "exceeds max_cost" in dry.err
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "cheap"])
+def test_max_cost_must_be_a_non_negative_number(
+    cli: Cli, project: dict[str, str], qasm_file: QasmFile, value: str
+) -> None:
+    result = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--max-cost", value)
+    assert result.code == 1 and "max-cost" in result.err
+
+
+def test_garnet_published_prices(cli: Cli, project: dict[str, str], qasm_file: QasmFile) -> None:
+    """Garnet's published prices (0.22 EUR per circuit + 0.0012 EUR per shot): 1000 shots cost 1.42 EUR."""
+    result = cli("run", str(qasm_file(PHASES)), "--platform", "QPU-GARNET-20PQ", "--shots", "1000", "--dry-run")
+    assert result.code == 0, result.err
+    assert "estimated cost: 1.42 EUR" in result.out
+    assert "0.22 EUR" in result.out and "0.0012 EUR" in result.out

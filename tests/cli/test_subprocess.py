@@ -36,8 +36,19 @@ def test_console_script_platforms_json(child_env: dict[str, str]) -> None:
 def test_python_m_run(child_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "ghz.qasm"
     path.write_text(GHZ2)
-    argv = [sys.executable, "-m", "scaleway_qaas", "run", str(path), "--platform", "EMU-AER-16C-128M",
-            "--shots", "100", "--json", "--wait"]
+    argv = [
+        sys.executable,
+        "-m",
+        "scaleway_qaas",
+        "run",
+        str(path),
+        "--platform",
+        "EMU-AER-16C-128M",
+        "--shots",
+        "100",
+        "--json",
+        "--wait",
+    ]
     proc = _run(argv, child_env)
     assert proc.returncode == 0, proc.stderr
     counts = json.loads(proc.stdout)["results"][0]["counts"]
@@ -58,23 +69,28 @@ def test_unreachable_url_in_a_child(child_env: dict[str, str]) -> None:
 def test_no_credentials_in_a_child(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCW_")}
     env["SCW_CONFIG_PATH"] = str(tmp_path / "none.yaml")
-    proc = subprocess.run([str(SCRIPT), "jobs", "list", "--session", "x"], capture_output=True, text=True,
-                          env=env, timeout=60)
+    proc = subprocess.run(
+        [str(SCRIPT), "jobs", "list", "--session", "x"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert proc.returncode == 1
     assert "SCW_SECRET_KEY" in proc.stderr and "SCW_PROJECT_ID" in proc.stderr
 
 
 def test_emulator_subcommand_serves(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SCW_CONFIG_PATH": str(tmp_path / "none.yaml")}
-    proc = subprocess.Popen([str(SCRIPT), "emulator", "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [str(SCRIPT), "emulator", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         url = next((w for w in line.split() if w.startswith("http://")), "")
         assert url, line
-        creds = {"SCW_API_URL": url, "SCW_SECRET_KEY": "emulator-subcommand-key",
-                 "SCW_PROJECT_ID": "22222222-3333-4444-5555-666666666666"}
+        creds = {
+            "SCW_API_URL": url,
+            "SCW_SECRET_KEY": "emulator-subcommand-key",
+            "SCW_PROJECT_ID": "22222222-3333-4444-5555-666666666666",
+        }
         listed = _run([str(SCRIPT), "platforms", "--type", "qpu", "--json"], {**env, **creds})
         assert listed.returncode == 0, listed.stderr
         assert {p["type"] for p in json.loads(listed.stdout)} == {"qpu"}
@@ -95,8 +111,7 @@ def test_demo_agrees_and_leaves_no_session(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCW_")}
     env["SCW_CONFIG_PATH"] = str(tmp_path / "none.yaml")
     env["COLUMNS"] = "200"
-    proc = subprocess.run([str(SCRIPT), "demo", "--shots", "400"], capture_output=True, text=True, env=env,
-                          timeout=800)
+    proc = subprocess.run([str(SCRIPT), "demo", "--shots", "400"], capture_output=True, text=True, env=env, timeout=800)
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
     rows = {}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # cudaq_kernels (kernels must live in a .py file)
 
 import cudaq
+
+from scaleway_qaas.emulator import run_emulator_process
 
 TEST_SECRET = "test-secret-key-0123456789"
 TEST_PROJECT = "11111111-2222-3333-4444-555555555555"
@@ -25,19 +25,8 @@ def process_emulator_url() -> Iterator[str]:
     CUDA-Q's native target holds the GIL while its C++ code polls a job, so it cannot
     talk to the in-process emulator of ``emulator_url`` (whose HTTP thread needs the GIL).
     """
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scaleway_qaas.emulator", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        url = next((w for w in line.split() if w.startswith("http://")), "")
-        assert url, f"emulator did not start: {line!r}"
+    with run_emulator_process() as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture

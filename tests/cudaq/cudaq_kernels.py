@@ -112,4 +112,3 @@ def flip_captured():
     if FLIP == 1:
         x(q[0])
     mz(q)
-

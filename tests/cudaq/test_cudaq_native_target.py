@@ -14,6 +14,7 @@ from cudaq import spin
 from cudaq_helpers import assert_same_distribution, local_counts
 from cudaq_kernels import ansatz, asymmetric, bell, builder_kernel, partial, pauli_exp
 
+from scaleway_qaas.adapters import cudaq as scw
 from scaleway_qaas.core import QaaSClient
 
 MACHINE = "EMU-CUDAQ-H100"
@@ -31,8 +32,13 @@ def test_set_target_with_every_option(native_env: dict[str, str], monkeypatch: p
     for key in native_env:
         monkeypatch.delenv(key)
     cudaq.set_target(
-        "scaleway", url=native_env["SCW_API_URL"], machine=MACHINE, project_id=native_env["SCW_PROJECT_ID"],
-        secret_key=native_env["SCW_SECRET_KEY"], deduplication_id="cudaq-native-tests", max_duration="30m",
+        "scaleway",
+        url=native_env["SCW_API_URL"],
+        machine=MACHINE,
+        project_id=native_env["SCW_PROJECT_ID"],
+        secret_key=native_env["SCW_SECRET_KEY"],
+        deduplication_id="cudaq-native-tests",
+        max_duration="30m",
         max_idle_duration="5m",
     )
     try:
@@ -40,12 +46,29 @@ def test_set_target_with_every_option(native_env: dict[str, str], monkeypatch: p
     finally:
         cudaq.reset_target()
     assert dict(result.items()) == {"100": 100}  # qubit 0 leftmost, as CUDA-Q's local simulator
-    client = QaaSClient(url=native_env["SCW_API_URL"], secret_key=native_env["SCW_SECRET_KEY"],
-                        project_id=native_env["SCW_PROJECT_ID"])
+    client = QaaSClient(
+        url=native_env["SCW_API_URL"], secret_key=native_env["SCW_SECRET_KEY"], project_id=native_env["SCW_PROJECT_ID"]
+    )
     sessions = [s for s in client.list_sessions() if s.deduplication_id == "cudaq-native-tests"]
     assert sessions, "the native target's session carries the deduplication id"
     assert client.get_platform(sessions[0].platform_id).name == MACHINE
     assert (sessions[0].max_duration, sessions[0].max_idle_duration) == ("1800s", "300s")
+
+
+def test_scw_set_target_sends_durations_in_the_api_form(native_env: dict[str, str]) -> None:
+    """The page's ``max_duration="30m"``, ``max_idle_duration="5min"`` reach the session as "1800s", "300s"."""
+    scw.set_target(
+        machine=MACHINE, deduplication_id="cudaq-scw-set-target", max_duration="30m", max_idle_duration="5min"
+    )
+    try:
+        assert dict(cudaq.sample(asymmetric, shots_count=20).items()) == {"100": 20}
+    finally:
+        cudaq.reset_target()
+    client = QaaSClient()
+    sessions = [s for s in client.list_sessions() if s.deduplication_id == "cudaq-scw-set-target"]
+    assert len(sessions) == 1
+    assert (sessions[0].max_duration, sessions[0].max_idle_duration) == ("1800s", "300s")
+    client.terminate_session(sessions[0].id)
 
 
 def test_sample_default_shots_matches_local(native: dict[str, str]) -> None:

@@ -25,8 +25,8 @@ from cudaq_kernels import (
 )
 
 from scaleway_qaas.adapters import cudaq as scw
-from scaleway_qaas.core import QaaSClient
-from scaleway_qaas.errors import InvalidArgumentError, NotFoundError
+from scaleway_qaas.core import Family, ProgramFormat, QaaSClient, Session
+from scaleway_qaas.core.errors import BudgetExceededError, InvalidArgumentError, NotFoundError
 
 SIMULATORS = ["EMU-CUDAQ-H100", "EMU-AER-16C-128M", "EMU-QSIM-16C-128M"]
 
@@ -37,8 +37,9 @@ SIMULATORS = ["EMU-CUDAQ-H100", "EMU-AER-16C-128M", "EMU-QSIM-16C-128M"]
     [(asymmetric, {"100": 64}), (partial, {"10": 64}), (reversed_measure, {"10": 64})],
     ids=["no-mz", "mz-subset", "mz-reversed"],
 )
-def test_bit_order_is_cudaq_order_on_every_backend(scw_env: dict[str, str], machine: str, kernel: object,
-                                                  expected: dict[str, int]) -> None:
+def test_bit_order_is_cudaq_order_on_every_backend(
+    scw_env: dict[str, str], machine: str, kernel: object, expected: dict[str, int]
+) -> None:
     result = scw.sample(kernel, shots_count=64, machine=machine)
     assert isinstance(result, cudaq.SampleResult)
     assert dict(result.items()) == expected == local_counts(kernel, shots=64)
@@ -111,7 +112,7 @@ def test_observe_async_and_identity_only(scw_env: dict[str, str]) -> None:
 
 
 def test_session_options_open_and_reuse_one_session(scw_env: dict[str, str]) -> None:
-    options = dict(deduplication_id="cudaq-python-tests", max_duration="30m", max_idle_duration="5m")
+    options = dict(deduplication_id="cudaq-python-tests", max_duration="30m", max_idle_duration="5min")
     scw.sample(asymmetric, shots_count=5, **options)
     scw.sample(partial, shots_count=5, **options)
     client = QaaSClient()
@@ -137,8 +138,11 @@ def test_untranslatable_kernels(scw_env: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(
     ("args", "match"),
-    [((0.5,), r"takes 2 argument\(s\) \(theta: float, n: int\), got 1"), (("a", 2), "do not match"),
-     ((0.5, 2, 3), "got 3")],
+    [
+        ((0.5,), r"takes 2 argument\(s\) \(theta: float, n: int\), got 1"),
+        (("a", 2), "do not match"),
+        ((0.5, 2, 3), "got 3"),
+    ],
 )
 def test_arguments_not_matching_the_signature(scw_env: dict[str, str], args: tuple, match: str) -> None:
     with pytest.raises(scw.KernelArgumentError, match=match) as info:
@@ -153,9 +157,13 @@ def test_not_a_kernel_and_unknown_options(scw_env: dict[str, str]) -> None:
         scw.sample(bell, shots=10)
 
 
-@pytest.mark.parametrize(("machine", "shots", "match"), [
-    ("EMU-CUDAQ-H100", 0, "positive"), ("QPU-IBEX-12PQ", 5000, "exceed the limit of QPU-IBEX-12PQ"),
-])
+@pytest.mark.parametrize(
+    ("machine", "shots", "match"),
+    [
+        ("EMU-CUDAQ-H100", 0, "positive"),
+        ("QPU-IBEX-12PQ", 5000, "exceed the limit of QPU-IBEX-12PQ"),
+    ],
+)
 def test_shots_outside_the_platform_limits(scw_env: dict[str, str], machine: str, shots: int, match: str) -> None:
     with pytest.raises(InvalidArgumentError, match=match):
         scw.sample(phases, shots_count=shots, machine=machine)
@@ -172,14 +180,107 @@ def test_import_scaleway_qaas_does_not_import_cudaq() -> None:
     assert out.strip() == "False"
 
 
-@pytest.mark.parametrize("machine", ["QPU-IBEX-12PQ", "QPU-GARNET-20PQ"])
-def test_qpu_refuses_non_native_gates_before_submission(scw_env: dict[str, str], machine: str) -> None:
-    with pytest.raises(InvalidArgumentError, match=r"runs only its native gates .* uses cx, h"):
-        scw.sample(bell, shots_count=100, machine=machine)
-    with pytest.raises(InvalidArgumentError, match="native gates"):
-        scw.observe(ansatz, spin.x(0), 0.1, machine=machine)
+# --- QPUs, every family, injected clients, budgets, run options ----------------------------
 
 
-def test_qpu_runs_kernels_of_native_gates(scw_env: dict[str, str]) -> None:
-    counts = dict(scw.sample(phases, shots_count=500, machine="QPU-IBEX-12PQ").items())
-    assert sum(counts.values()) == 500 and counts.get("00", 0) >= 450  # noisy QPU emulation: ~1% readout error
+@pytest.mark.parametrize("machine", ["QPU-GARNET-20PQ", "QPU-IBEX-12PQ"])
+def test_qpus_run_ordinary_kernels_transpiled_server_side(scw_env: dict[str, str], machine: str) -> None:
+    """h / x.ctrl / mz as CUDA-Q writes them: no local gate check, the service transpiles (noisy emulation)."""
+    counts = dict(scw.sample(bell, shots_count=500, machine=machine).items())
+    assert sum(counts.values()) == 500
+    assert counts.get("00", 0) + counts.get("11", 0) >= 425, counts  # ~1-2% readout error per qubit
+    assert min(counts.get("00", 0), counts.get("11", 0)) >= 150, counts
+    future = scw.sample_async(asymmetric, shots_count=200, machine=machine)
+    counts = dict(future.get(timeout=120).items())
+    assert counts.get("100", 0) >= 170, counts  # qubit 0 leftmost, as CUDA-Q's local simulator
+    energy = scw.observe(ansatz, spin.x(0), 0.1, shots_count=400, machine=machine).expectation()
+    assert abs(energy) < 0.3  # <X0> of |1>|.> is 0
+
+
+def test_every_platform_of_the_catalogue(scw_env: dict[str, str]) -> None:
+    """The asymmetric kernel on every platform that reads OpenQASM 2 (bit order and each family's result
+    format); the others refuse it with a clear error, before anything is sent."""
+    client = QaaSClient()
+    for info in client.list_platforms():
+        platform = client.describe_platform(info.name)
+        if ProgramFormat.QASM_V2 not in platform.program_formats:
+            with pytest.raises(InvalidArgumentError, match=f"cannot be sent to {info.name}.*QASM_V2"):
+                scw.sample(asymmetric, shots_count=10, machine=info.name)
+            continue
+        counts = dict(scw.sample(asymmetric, shots_count=100, machine=info.name).items())
+        assert sum(counts.values()) == 100, (info.name, counts)
+        if platform.family in (Family.AQT, Family.IQM):  # QPUs and their digital twins: noisy
+            assert counts.get("100", 0) >= 80, (info.name, counts)
+        else:
+            assert counts == {"100": 100}, (info.name, counts)
+
+
+def test_injected_client_is_used(scw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    client = QaaSClient(
+        url=scw_env["SCW_API_URL"], secret_key=scw_env["SCW_SECRET_KEY"], project_id=scw_env["SCW_PROJECT_ID"]
+    )
+    monkeypatch.setenv("SCW_API_URL", "http://127.0.0.1:9")  # the environment is not read when a client is given
+    assert dict(scw.sample(asymmetric, shots_count=7, client=client).items()) == {"100": 7}
+    assert scw.observe(ansatz, spin.z(1), 0.0, shots_count=50, client=client).expectation() == pytest.approx(1.0)
+
+
+def test_session_id_attaches_to_an_open_session(scw_env: dict[str, str]) -> None:
+    client = QaaSClient()
+    with Session.open(client, "EMU-AER-16C-128M") as session:
+        scw.sample(asymmetric, shots_count=5, machine="EMU-AER-16C-128M", session_id=session.id)
+        scw.sample(partial, shots_count=5, machine="EMU-AER-16C-128M", session=session)
+        assert session.refresh().finished_job_count == 2
+        with pytest.raises(TypeError, match="not both"):
+            scw.sample(asymmetric, shots_count=5, session=session, deduplication_id="other")
+
+
+def _estimate(machine: str, shots: int, circuits: int = 1) -> float:
+    """The estimate the core computes from the platform record the emulator serves."""
+    amount = QaaSClient().describe_platform(machine).estimate(circuits=circuits, shots=shots).amount
+    assert amount is not None and amount > 0, f"{machine} publishes no price per circuit or shot"
+    return amount
+
+
+def test_max_cost_at_the_budget_runs_one_cent_over_refuses(scw_env: dict[str, str]) -> None:
+    machine = "QPU-IBEX-12PQ"
+    budget = _estimate(machine, 100)
+    counts = dict(scw.sample(phases, shots_count=100, machine=machine, max_cost=budget).items())
+    assert sum(counts.values()) == 100
+    client = QaaSClient()
+    jobs_before = sum(s.waiting_job_count + s.finished_job_count for s in client.list_sessions())
+    with pytest.raises(BudgetExceededError) as refused:
+        scw.sample(phases, shots_count=100, machine=machine, max_cost=budget - 0.01)
+    assert f"{budget:.4f} EUR" in str(refused.value) and f"max_cost={budget - 0.01:g} EUR" in str(refused.value)
+    assert sum(s.waiting_job_count + s.finished_job_count for s in client.list_sessions()) == jobs_before
+    terms = 2.0 * spin.z(0) + spin.z(1)  # two programs: twice the price per circuit
+    with pytest.raises(BudgetExceededError):
+        scw.observe(phases, terms, shots_count=100, machine=machine, max_cost=budget)
+    result = scw.observe(phases, terms, shots_count=100, machine=machine, max_cost=_estimate(machine, 100, 2))
+    assert result.expectation() > 2.5  # phases leaves |00>: <2 Z0 + Z1> = 3, less the readout errors
+
+
+def test_run_options_reach_the_platform(scw_env: dict[str, str]) -> None:
+    """A seed in ``run_options`` makes Aer's counts repeat exactly; another seed changes them."""
+
+    def counts(seed: int) -> dict[str, int]:
+        options = {"seed_simulator": seed}
+        return dict(
+            scw.sample(rotation, 1.3, 4, shots_count=500, machine="EMU-AER-16C-128M", run_options=options).items()
+        )
+
+    first = counts(11)
+    assert counts(11) == first
+    assert counts(12) != first
+
+
+def test_qperfect_options_pass_through(scw_env: dict[str, str]) -> None:
+    """QPerfect reads ``nsamples`` (its shot count) and ``seed``; names it does not read are refused before
+    anything is sent."""
+    machine = "EMU-QUANTANIUM-16C-128M"
+    options = {"nsamples": 37, "seed": 3}
+    first = dict(scw.sample(rotation, 1.3, 3, shots_count=100, machine=machine, run_options=options).items())
+    assert sum(first.values()) == 37 and set(first) <= {"000", "100"}
+    again = dict(scw.sample(rotation, 1.3, 3, shots_count=100, machine=machine, run_options=options).items())
+    assert again == first
+    with pytest.raises(InvalidArgumentError, match="not read by EMU-QUANTANIUM-16C-128M"):
+        scw.sample(bell, shots_count=10, machine=machine, run_options={"method": "statevector"})

@@ -28,7 +28,7 @@ def test_native_target_from_config_file_only(
     native_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _config_file_only(monkeypatch, tmp_path, native_env)
-    config = scw.set_target(machine="EMU-CUDAQ-H100", max_duration="20m", max_idle_duration=120)
+    config = scw.set_target(machine="EMU-CUDAQ-H100", max_duration="20m", max_idle_duration="5min")
     assert config.api_url == native_env["SCW_API_URL"] and "config file" in config.sources["secret_key"]
     assert native_env["SCW_SECRET_KEY"] not in repr(config)
     assert dict(cudaq.sample(asymmetric, shots_count=50).items()) == {"100": 50}
@@ -41,9 +41,7 @@ def test_python_path_from_config_file_only(
     assert dict(scw.sample(asymmetric, shots_count=50).items()) == {"100": 50}
 
 
-def test_missing_credentials_say_where_they_were_looked_for(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_missing_credentials_say_where_they_were_looked_for(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in ("SCW_SECRET_KEY", "SCW_PROJECT_ID", "SCW_DEFAULT_PROJECT_ID", "SCW_API_URL"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("SCW_CONFIG_PATH", str(tmp_path / "none.yaml"))
@@ -51,11 +49,26 @@ def test_missing_credentials_say_where_they_were_looked_for(
         scw.set_target()
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("5min", "300s"), ("30m", "1800s"), ("1h30m", "5400s"), (300, "300s"), ("2.5s", "2.5s"), ("59m", "3540s")],
+)
+def test_durations_by_the_core_grammar(value: object, expected: str) -> None:
+    assert native_options(max_duration=value, max_idle_duration=value) == {
+        "max_duration": expected,
+        "max_idle_duration": expected,
+    }
+
+
 def test_session_options_as_the_cpp_target_reads_them() -> None:
-    assert native_options(max_duration="1h30m", max_idle_duration=300, deduplication_id="w", name=None) == {
-        "max_duration": "5400s", "max_idle_duration": "300s", "deduplication_id": "w",
+    assert native_options(max_duration="1h30m", max_idle_duration=300, deduplication_id="w") == {
+        "max_duration": "5400s",
+        "max_idle_duration": "300s",
+        "deduplication_id": "w",
     }
     with pytest.raises(InvalidArgumentError, match="duration"):
         native_options(max_duration="soon")
     with pytest.raises(InvalidArgumentError, match="unknown session option"):
         native_options(max_durations="5m")
+    with pytest.raises(InvalidArgumentError, match="name"):  # the C++ target names its sessions itself
+        native_options(name="mine")

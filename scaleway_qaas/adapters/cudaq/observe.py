@@ -7,10 +7,13 @@ from typing import Any
 
 import cudaq
 
-from ...core.payload import ExperimentResult
-from ...errors import InvalidArgumentError
-from .backend import ScalewayFuture, check_native_gates, run_async, session_for, split_options
-from .convert import basis_rotations, parity_expectation, to_circuit, to_sample_result
+from ...core.errors import InvalidArgumentError
+from ...core.job import ResultFuture
+from ...core.results import ExperimentResult
+from .cache import to_circuit
+from .qasm import basis_rotations
+from .results import parity_expectation, to_sample_result
+from .submission import check_options, program, submit, where
 
 
 class ScalewayObserveResult(cudaq.ObserveResult):
@@ -68,13 +71,15 @@ def _is_identity(term: Any) -> bool:
 
 def observe_async(
     kernel: Any, spin_op: Any, *args: Any, shots_count: int = 1000, machine: str | None = None, **options: Any
-) -> ScalewayFuture[ScalewayObserveResult]:
-    """Submit one measurement circuit per non-identity term (all in one core run); ``.get()`` the result."""
-    split_options(options)
+) -> ResultFuture[ScalewayObserveResult]:
+    """Submit one measurement circuit per non-identity term (all in one core submission); ``.get()`` the result.
+
+    Options: see :func:`~.sample.sample_async`."""
+    check_options(options)
     circuit = to_circuit(kernel, args)
     constant = 0.0
-    measured: list[tuple[str, float, list[int], set[str]]] = []  # (term id, coefficient, qubits, rotation gates)
-    programs = []
+    measured: list[tuple[str, float]] = []  # (term id, coefficient)
+    rotated: list[tuple[list[str], list[int]]] = []  # (basis rotations, measured qubits)
     for term in _terms_of(spin_op):
         coefficient = complex(term.evaluate_coefficient())
         if abs(coefficient.imag) > 1e-12:
@@ -88,38 +93,35 @@ def observe_async(
                 f"term {term.term_id} acts on qubit {qubits[-1]} but the kernel has {circuit.num_qubits} qubits"
             )
         word = term.get_pauli_word(circuit.num_qubits)
-        measured.append((str(term.term_id), coefficient.real, qubits, _rotation_gates(word)))
-        programs.append(circuit.program(basis_rotations(circuit, word), measured=qubits))
+        measured.append((str(term.term_id), coefficient.real))
+        rotated.append((basis_rotations(circuit, word), qubits))
 
     def convert(results: Sequence[ExperimentResult]) -> ScalewayObserveResult:
         terms: dict[str, tuple[float, cudaq.SampleResult]] = {}
         energy = constant
-        for (term_id, coefficient, _, _), result in zip(measured, results, strict=True):
+        for (term_id, coefficient), result in zip(measured, results, strict=True):
             value = parity_expectation(result.counts)
             terms[term_id] = (value, to_sample_result(result))
             energy += coefficient * value
         return ScalewayObserveResult(energy, spin_op, terms)
 
-    if not programs:  # only an identity: nothing to run
+    if not measured:  # only an identity: nothing to run
         return _ready(convert([]))
-    session = session_for(machine, **options)
-    check_native_gates(session.platform, [circuit], sorted(set().union(*(m[3] for m in measured))))
-    return run_async(session, programs, shots_count, circuit.num_qubits, convert)
+    target = where(machine, options)
+    programs = [program(target.platform, circuit, rotations, qubits) for rotations, qubits in rotated]
+    return submit(target, programs, shots_count, circuit.num_qubits, convert)
 
 
-def _rotation_gates(word: str) -> set[str]:
-    return ({"h"} if "X" in word else set()) | ({"rx"} if "Y" in word else set())
-
-
-def _ready(value: ScalewayObserveResult) -> ScalewayFuture[ScalewayObserveResult]:
+def _ready(value: ScalewayObserveResult) -> ResultFuture[ScalewayObserveResult]:
     from concurrent.futures import Future
 
     done: Future[list[ExperimentResult]] = Future()
     done.set_result([])
-    return ScalewayFuture(done, lambda _: value, lambda: None)
+    return ResultFuture(done, lambda _: value, lambda: None)
 
 
-def observe(kernel: Any, spin_op: Any, *args: Any, shots_count: int = 1000, machine: str | None = None,
-            **options: Any) -> ScalewayObserveResult:
+def observe(
+    kernel: Any, spin_op: Any, *args: Any, shots_count: int = 1000, machine: str | None = None, **options: Any
+) -> ScalewayObserveResult:
     """``<kernel(*args)| spin_op |kernel(*args)>`` estimated from ``shots_count`` shots per term."""
     return observe_async(kernel, spin_op, *args, shots_count=shots_count, machine=machine, **options).get()
