@@ -1,8 +1,8 @@
 """The package's exceptions (defined in :mod:`scaleway_qaas.core.errors`)."""
 
 from .core.errors import (
-    BudgetExceededError,
     AuthenticationError,
+    BudgetExceededError,
     ConfigurationError,
     ConnectionFailedError,
     InvalidArgumentError,

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from .durations import format_duration
-from .errors import JobTimeoutError, NotFoundError, QaaSError, SessionClosedError
+from .errors import BudgetExceededError, JobTimeoutError, NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
-from .platform import PlatformDescription, describe
+from .platform import CostEstimate, PlatformDescription, describe
 from .records import SessionInfo, SessionStatus
 
 if TYPE_CHECKING:
@@ -81,13 +81,34 @@ class Session:
     """A session on one platform. ``with Session.open(...) as s:`` terminates it at the end."""
 
     def __init__(
-        self, client: QaaSClient, platform: PlatformDescription, info: SessionInfo, *, managed: bool = False
+        self,
+        client: QaaSClient,
+        platform: PlatformDescription,
+        info: SessionInfo,
+        *,
+        managed: bool = False,
+        max_cost: float | None = None,
     ) -> None:
         self.client = client
         self.platform = platform
         self.info = info
         #: opened by the package (implicit, or from session options): reopened when found closed
         self.is_managed = managed
+        #: budget (EUR) for everything submitted through this handle; ``spent`` is the estimate so far
+        self.max_cost = max_cost
+        self.spent = 0.0
+
+    def charge(self, estimate: CostEstimate) -> None:
+        """Count a submission's estimated cost against the session's ``max_cost``; refuse it, before
+        anything is sent, if the total would exceed the budget (unknown prices are not counted)."""
+        if estimate.amount is None:
+            return
+        if self.max_cost is not None and self.spent + estimate.amount > self.max_cost + 1e-9:
+            raise BudgetExceededError(
+                f"session {self.id}: {self.spent:.4f} EUR already estimated + {estimate.amount:.4f} EUR "
+                f"would exceed its max_cost={self.max_cost:g} EUR; nothing was sent"
+            )
+        self.spent += estimate.amount
 
     def __repr__(self) -> str:
         return f"Session({self.id!r}, platform={self.platform.name!r}, status={self.info.status.value!r})"
@@ -115,8 +136,11 @@ class Session:
         max_idle_duration: str | int | None = None,
         booking_demand: dict[str, Any] | None = None,
         tags: Sequence[str] | None = None,
+        max_cost: float | None = None,
     ) -> Session:
-        """Open a session (or join the live one with the same ``deduplication_id``)."""
+        """Open a session (or join the live one with the same ``deduplication_id``).
+
+        ``max_cost`` (EUR) bounds the estimated cost of everything submitted to it through this handle."""
         plat = await client.aio.describe_platform(platform) if isinstance(platform, str) else platform
         info = await client.aio.create_session(
             plat.id,
@@ -127,7 +151,7 @@ class Session:
             booking_demand=booking_demand,
             tags=tags,
         )
-        return cls(client, plat, info)
+        return cls(client, plat, info, max_cost=max_cost)
 
     open = classmethod(blocking(open_async.__func__))  # type: ignore[attr-defined]
 

@@ -1,7 +1,8 @@
 """The one submission flow every adapter uses: validate, choose the session, group, batch, create, return a handle.
 
 1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
-   options and the ``max_cost`` budget, before anything is sent or billed;
+   options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
+   ``max_cost`` over everything submitted to it), before anything is sent or billed;
 2. choose the session by the one policy (:func:`.session.session_for`);
 3. group programs by shots (a job has one shot count), split each group into as few
    jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
@@ -16,11 +17,12 @@ Run options go to the job parameters; families that read them in the model too (
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import QaaSError
+from .errors import ConfigurationError, QaaSError
 from .job import Job, JobPart, ResultFuture
 from .loop import blocking, on_core, submit
 from .platform import PlatformDescription
@@ -34,6 +36,23 @@ if TYPE_CHECKING:
     from .client import QaaSClient
 
 T = TypeVar("T")
+
+
+MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
+
+
+def default_max_cost() -> float | None:
+    """The budget of every submission without ``max_cost=``: ``$SCW_QAAS_MAX_COST`` in EUR (unset: none)."""
+    raw = os.environ.get(MAX_COST_VARIABLE, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} is not a number of euros") from None
+    if not value >= 0:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} must be a non-negative number of euros")
+    return value
 
 
 def _chunks(indices: list[int], per_job: int) -> list[list[int]]:
@@ -67,8 +86,14 @@ async def run_async(
     for count, indices in groups.items():
         platform.validate(len(indices), count, num_qubits)
     platform.check_options(options)
-    platform.check_budget(max_cost, {count: len(indices) for count, indices in groups.items()})
+    budget = max_cost if max_cost is not None else default_max_cost()
+    estimate = platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
     chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
+    chosen.charge(
+        estimate
+        if estimate is not None
+        else platform.estimate_submission({count: len(indices) for count, indices in groups.items()})
+    )
     backend = BackendData(
         name=platform.name,
         version=platform.info.version or None,

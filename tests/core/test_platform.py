@@ -100,3 +100,49 @@ def test_limits_and_known_options():
         quobly.validate(1, 1001)
     with pytest.raises(InvalidArgumentError, match="17 qubits"):
         quobly.validate(1, 10, 17)
+
+
+def test_budget_from_the_environment_and_per_session(monkeypatch):
+    """``$SCW_QAAS_MAX_COST`` bounds submissions without ``max_cost=``; a session's ``max_cost`` bounds the total
+    estimated over all its submissions (here through mock transports: nothing is sent when refused)."""
+    import httpx
+
+    from scaleway_qaas.core.client import QaaSClient
+    from scaleway_qaas.core.config import Config
+    from scaleway_qaas.core.session import Session
+    from scaleway_qaas.core.submit import run
+    from scaleway_qaas.core.wire import Program
+    from scaleway_qaas.errors import ConfigurationError
+
+    posts = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        posts.append(request.url.path)
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"id": "m-1"})
+        return httpx.Response(200, json={"id": f"j-{len(posts)}", "session_id": "s-1", "status": "waiting"})
+
+    client = QaaSClient(Config("k", "p", "http://127.0.0.1:9"), transport=httpx.MockTransport(handler))
+    ibex = describe(
+        platform("QPU-IBEX-12PQ", "aqt", price_per_circuit=eur(0.30), price_per_shot=eur(0.021), max_shot_count=2000)
+    )
+    program = Program.from_text("OPENQASM 2.0;", ProgramFormat.QASM_V2)
+    session = Session(client, ibex, from_api_session("s-1"), max_cost=5.0)
+    monkeypatch.setenv("SCW_QAAS_MAX_COST", "2.39")
+    with pytest.raises(BudgetExceededError, match="max_cost=2.39"):
+        run(client, ibex, [program], shots=100, session=session)  # 2.40 EUR
+    assert posts == []
+    monkeypatch.setenv("SCW_QAAS_MAX_COST", "2.40")
+    run(client, ibex, [program], shots=100, session=session)
+    run(client, ibex, [program], shots=100, session=session)  # 4.80 EUR so far, within the session's 5
+    with pytest.raises(BudgetExceededError, match=r"4\.8000 EUR already .* max_cost=5"):
+        run(client, ibex, [program], shots=10, session=session)
+    monkeypatch.setenv("SCW_QAAS_MAX_COST", "lots")
+    with pytest.raises(ConfigurationError, match="SCW_QAAS_MAX_COST"):
+        run(client, ibex, [program], shots=10, session=session)
+
+
+def from_api_session(session_id: str):
+    from scaleway_qaas.core.records import SessionInfo, SessionStatus
+
+    return SessionInfo(id=session_id, platform_id="id-QPU-IBEX-12PQ", status=SessionStatus.RUNNING)

@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 from recorder import SHOTS, Recorder, recorded_client
+from scaleway_qaas.core.resources import JobStatus, Platform, PlatformType, Session, SessionStatus
 
 from scaleway_qaas.core import errors
 from scaleway_qaas.core.client import QaaSClient
 from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, Program, ProgramFormat
-from scaleway_qaas.core.resources import JobStatus, Platform, PlatformType, Session, SessionStatus
 
 pytestmark = pytest.mark.live
 
