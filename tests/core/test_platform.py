@@ -129,7 +129,7 @@ def test_budget_from_the_environment_and_per_session(monkeypatch):
     program = Program.from_text("OPENQASM 2.0;", ProgramFormat.QASM_V2)
     session = Session(client, ibex, from_api_session("s-1"), max_cost=5.0)
     monkeypatch.setenv("SCW_QAAS_MAX_COST", "2.39")
-    with pytest.raises(BudgetExceededError, match="max_cost=2.39"):
+    with pytest.raises(BudgetExceededError, match=r"max_cost=2\.39"):
         run(client, ibex, [program], shots=100, session=session)  # 2.40 EUR
     assert posts == []
     monkeypatch.setenv("SCW_QAAS_MAX_COST", "2.40")
