@@ -15,7 +15,8 @@ from qiskit import QuantumCircuit
 from qiskit.circuit.library import TwoLocal
 from qiskit.quantum_info import SparsePauliOp
 
-from scaleway_qaas.adapters.qiskit import ScalewayProvider
+from scaleway_qaas.adapters.qiskit import MoveGate, ScalewayBackend, ScalewayBackendNotFoundError, ScalewayProvider
+from scaleway_qaas.adapters.qiskit import backends as official_backends
 from scaleway_qaas.adapters.qiskit.primitives import Estimator, Sampler
 
 from ..conftest import TEST_PROJECT, TEST_SECRET
@@ -126,3 +127,23 @@ def test_run_sampler_and_estimator(official_env) -> None:
         assert len(backend.client.list_jobs(session_id=session_id)) >= len(calls)
     finally:
         backend.stop_session(session_id)
+
+
+def test_official_backend_class_names_are_our_backend() -> None:
+    names = ("BaseBackend", "AerBackend", "AqtBackend", "IqmBackend", "QsimBackend", "CudaqBackend",
+             "QperfectBackend", "QuoblyBackend")  # fmt: skip
+    assert all(getattr(official_backends, n) is ScalewayBackend for n in names)
+    assert sorted(official_backends.__all__) == sorted((*names, "BaseJob"))
+
+
+def test_get_backend_by_filters_alone(provider: ScalewayProvider) -> None:
+    sirius = provider.get_backend(provider_name="iqm", min_num_qubits=16, max_qubit_count=16)
+    assert sirius.name == "QPU-SIRIUS-24PQ" and isinstance(sirius, official_backends.IqmBackend)
+    assert "move" in sirius.target.operation_names
+    assert isinstance(sirius.target.operation_from_name("move"), MoveGate)
+    with pytest.raises(ScalewayBackendNotFoundError, match=r"more than one backend matches provider_name='iqm': "):
+        provider.get_backend(provider_name="iqm")
+    with pytest.raises(ScalewayBackendNotFoundError, match=r"no backend matches name='EMU-AER-16C', min_num_qubits=2"):
+        provider.get_backend("EMU-AER-16C", min_num_qubits=2)
+    with pytest.raises(ScalewayBackendNotFoundError, match="more than one backend matches no criteria"):
+        provider.get_backend()

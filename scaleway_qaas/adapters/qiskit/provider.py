@@ -96,13 +96,17 @@ class ScalewayProvider:
             out.append(backend)
         return out
 
-    def get_backend(self, name: str, **filters: Any) -> ScalewayBackend:
-        """The one backend called ``name``; a clear error listing the available names otherwise."""
+    def get_backend(self, name: str | None = None, **filters: Any) -> ScalewayBackend:
+        """The one backend matching ``name`` and ``filters`` (as in :meth:`backends`); a clear error otherwise.
+
+        Without ``name``, the filters alone must select exactly one backend, as in the official plugin.
+        """
         found = self.backends(name=name, **filters)
         if len(found) == 1:
             return found[0]
+        criteria = ", ".join(f"{k}={v!r}" for k, v in {"name": name, **filters}.items() if v is not None)
         if found:
             names = ", ".join(b.name for b in found)
-            raise ScalewayBackendNotFoundError(f"more than one backend matches {name!r}: {names}")
+            raise ScalewayBackendNotFoundError(f"more than one backend matches {criteria or 'no criteria'}: {names}")
         available = ", ".join(sorted(p.name for p in self.client.list_platforms()))
-        raise ScalewayBackendNotFoundError(f"no backend named {name!r}; available: {available}")
+        raise ScalewayBackendNotFoundError(f"no backend matches {criteria}; available: {available}")
