@@ -108,18 +108,23 @@ class Api:
 
     # -- auth --------------------------------------------------------------------------------------------
 
-    def project(self, request: Request, claimed: str | None = None) -> str:
-        """The caller's project; ``claimed`` is a project id the request names (body or query)."""
+    def authenticate(self, request: Request) -> str:
+        """The caller's secret key, checked before anything else of the request is read."""
         token = request.headers.get("x-auth-token", "").strip()
         if not token:
             raise unauthenticated("invalid_argument")
+        if self.settings.tokens is not None and token not in self.settings.tokens:
+            raise unauthenticated("not_found")
+        return token
+
+    def project(self, request: Request, claimed: str | None = None) -> str:
+        """The caller's project; ``claimed`` is a project id the request names (body or query)."""
+        token = self.authenticate(request)
         if claimed:
             claimed = v.uuid_arg(claimed, "project_id")
         tokens = self.settings.tokens
         if tokens is not None:
-            project = tokens.get(token)
-            if project is None:
-                raise unauthenticated("not_found")
+            project = tokens[token]
         else:
             project = self.store.bound_project(token, claimed) or _token_project(token)
         if claimed and claimed != project:
@@ -446,11 +451,12 @@ Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Any, Any], Awaitable[None]]
 
 
-def _guard(handler: Handler) -> Handler:
-    """Turn ApiError into its body and any other exception into a JSON 500, never a traceback."""
+def _guard(handler: Handler, authenticate: Callable[[Request], object]) -> Handler:
+    """Authenticate first; turn ApiError into its body and any other exception into a JSON 500, never a traceback."""
 
     async def guarded(request: Request) -> Response:
         try:
+            authenticate(request)
             return await handler(request)
         except ApiError as exc:
             return exc.response()
@@ -531,6 +537,6 @@ def build_app(store: Store, pool: WorkerPool, settings: Settings, storage: Resul
         (f"{p}/processes/{{process_id}}/cancel", proc.cancel, ["POST"]),
         (f"{p}/processes/{{process_id}}/results", proc.results, ["GET"]),
     ]
-    routes = [Route(path, _guard(handler), methods=methods) for path, handler, methods in table]
+    routes = [Route(path, _guard(handler, api.authenticate), methods=methods) for path, handler, methods in table]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
     return RequestIds(app)
