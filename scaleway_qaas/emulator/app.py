@@ -36,6 +36,7 @@ from . import validation as v
 from .errors import ApiError, forbidden, invalid, not_found, precondition, unauthenticated
 from .platforms import BY_ID, CATALOGUE, PlatformSpec
 from .processes import Processes
+from .sessions import Sessions, listing
 from .storage import ResultStorage
 from .store import Row, Store, dumps_tags, new_id
 from .worker import WorkerPool
@@ -53,19 +54,12 @@ _PLATFORM_ORDER = {
 }
 _PLATFORM_TYPES = ("unknown_type", "simulator", "qpu")
 _TECHNOLOGIES = ("unknown_technology", "photonic", "general_purpose", "trapped_ion", "superconducting", "neutral_atom")
-_SESSION_ORDER = {
-    "name_asc": "name ASC", "name_desc": "name DESC", "started_at_asc": "started_at ASC",
-    "started_at_desc": "started_at DESC", "status_asc": "status ASC", "status_desc": "status DESC",
-    "created_at_asc": "created_at ASC", "created_at_desc": "created_at DESC",
-}  # fmt: skip
 _JOB_ORDER = {
     "created_at_desc": "seq DESC", "created_at_asc": "seq ASC", "status_asc": "status ASC",
     "status_desc": "status DESC", "name_asc": "name ASC", "name_desc": "name DESC",
     "platform_name_asc": "seq DESC", "platform_name_desc": "seq DESC",
     "session_name_asc": "session_id ASC", "session_name_desc": "session_id DESC",
 }  # fmt: skip
-_CREATED_ORDER = {"created_at_desc": "created_at DESC", "created_at_asc": "created_at ASC"}
-_BOOKING_ORDER = {**_CREATED_ORDER, "started_at_desc": "started_at DESC", "started_at_asc": "started_at ASC"}
 
 
 @attrs.frozen
@@ -77,10 +71,6 @@ class Settings:
     inline_result_bytes: int = 1_000_000
     default_max_duration: float = 1800.0
     default_max_idle_duration: float = 600.0
-
-
-def _listing(name: str, total: int, items: list[Any]) -> JSONResponse:
-    return JSONResponse({"total_count": total, name: items})
 
 
 def _json(body: bytes) -> Response:
@@ -158,7 +148,7 @@ class Api:
         ]
         found.sort(key=lambda p: p.record[key], reverse=desc)
         items = [p.record for p in found[(page - 1) * size : page * size]]
-        return _listing("platforms", len(found), items)
+        return listing("platforms", len(found), items)
 
     async def get_platform(self, request: Request) -> Response:
         self.project(request)
@@ -170,124 +160,6 @@ class Api:
         if spec is None:
             raise not_found("platform", key)
         return spec
-
-    # -- sessions ---------------------------------------------------------------------------------------
-
-    def _session_json(self, row: Row) -> dict[str, Any]:
-        return render.session(row, *self.store.job_counts(row["id"]))
-
-    async def create_session(self, request: Request) -> Response:
-        body = await v.json_body(request)
-        project = self.project(request, v.opt_str(body, "project_id", 64))
-        if not body.get("platform_id"):
-            raise invalid("platform_id", "required: the id of a platform from GET /platforms", reason="required")
-        spec = self.platform(body["platform_id"])
-        now = time.time()
-        max_duration = v.duration(body, "max_duration", self.settings.default_max_duration) or 0.0
-        max_idle = v.duration(body, "max_idle_duration", self.settings.default_max_idle_duration)
-        session_id = new_id()
-        booking = self._booking(body.get("booking_demand"), spec, project, session_id, now, max_duration)
-        model_id = v.opt_uuid(body, "model_id") or ""
-        if model_id:
-            self.owned("models", "model", model_id, project, "id, project_id")
-        row = {
-            "id": session_id,
-            "project_id": project,
-            "platform_id": spec.id,
-            "name": v.opt_str(body, "name") or f"qs-{session_id[:8]}",
-            "status": "starting",
-            "created_at": now,
-            "start_at": now + self.settings.session_start_delay,
-            "started_at": None,
-            "updated_at": now,
-            "terminated_at": None,
-            "max_idle": max_idle,
-            "max_duration": max_duration,
-            "tags": dumps_tags(v.opt_tags(body)),
-            "deduplication_id": v.opt_str(body, "deduplication_id") or "",
-            "progress_message": "",
-            "booking_id": booking["id"] if booking else "",
-            "model_id": model_id,
-            "parameters": v.opt_str(body, "parameters", v.MAX_PARAMETERS) or "",
-            "last_activity": now,
-        }
-        row, _created = self.store.create_session(row, booking)
-        return JSONResponse(self._session_json(row))
-
-    def _booking(
-        self, demand: Any, spec: PlatformSpec, project: str, session_id: str, now: float, length: float
-    ) -> Row | None:
-        if demand is None:
-            return None
-        if not isinstance(demand, dict):
-            raise invalid("booking_demand", "must be an object")
-        if not spec.is_bookable:
-            raise invalid("booking_demand", f"platform {spec.name} is not bookable")
-        started, finished = demand.get("started_at"), demand.get("finished_at")
-        start = v.timestamp(started, "booking_demand.started_at") if started else now
-        end = v.timestamp(finished, "booking_demand.finished_at") if finished else start + length
-        if end <= start:
-            raise invalid("booking_demand.finished_at", "must be after booking_demand.started_at")
-        return {
-            "id": new_id(),
-            "project_id": project,
-            "platform_id": spec.id,
-            "session_id": session_id,
-            "status": "validated",
-            "description": v.opt_str(demand, "description") or "",
-            "time_zone": v.opt_str(demand, "time_zone", 64) or "UTC",
-            "progress_message": "",
-            "created_at": now,
-            "started_at": start,
-            "finished_at": end,
-            "updated_at": now,
-        }
-
-    async def get_session(self, request: Request) -> Response:
-        row = self.owned("sessions", "session", request.path_params["session_id"], self.project(request))
-        return JSONResponse(self._session_json(row))
-
-    async def list_sessions(self, request: Request) -> Response:
-        project = self.project(request, request.query_params.get("project_id"))
-        page, size, order = v.paging(request, _SESSION_ORDER, "name_asc")
-        where: dict[str, Any] = {"project_id": project}
-        if request.query_params.get("platform_id"):
-            where["platform_id"] = self.platform(request.query_params["platform_id"]).id
-        tags = v.query_tags(request)
-        self.store.advance(time.time())
-        total, rows = self.store.page("sessions", where, order, page, size, tags)
-        return _listing("sessions", total, [self._session_json(r) for r in rows])
-
-    async def update_session(self, request: Request) -> Response:
-        body = await v.json_body(request)
-        row = self.owned("sessions", "session", request.path_params["session_id"], self.project(request))
-        fields: dict[str, Any] = {"updated_at": time.time()}
-        if (name := v.opt_str(body, "name")) is not None:
-            fields["name"] = name
-        if (tags := v.opt_tags(body)) is not None:
-            fields["tags"] = dumps_tags(tags)
-        for key, column in (("max_duration", "max_duration"), ("max_idle_duration", "max_idle")):
-            if (value := v.duration(body, key, None)) is not None:
-                fields[column] = value
-        self.store.update("sessions", row["id"], fields)
-        return JSONResponse(self._session_json({**row, **fields}))
-
-    async def terminate_session(self, request: Request) -> Response:
-        row = self.owned("sessions", "session", request.path_params["session_id"], self.project(request))
-        if row["status"] in ("starting", "running"):
-            self.store.terminate_session(row["id"], "terminated by the user", time.time())
-        return JSONResponse(self._session_json(self.store.get("sessions", row["id"]) or row))
-
-    async def delete_session(self, request: Request) -> Response:
-        row = self.owned("sessions", "session", request.path_params["session_id"], self.project(request))
-        self.store.delete_session(row["id"])
-        return Response(status_code=204)
-
-    async def session_acls(self, request: Request) -> Response:
-        self.owned("sessions", "session", request.path_params["session_id"], self.project(request))
-        page = v.query_int(request, "page", 1, 1, v.MAX_PAGE)
-        v.query_int(request, "page_size", 20, 1, v.MAX_PAGE_SIZE)
-        return _listing("acls", 1, ["full"] if page == 1 else [])
 
     # -- models -------------------------------------------------------------------------------------------
 
@@ -319,9 +191,9 @@ class Api:
 
     async def list_models(self, request: Request) -> Response:
         project = self.project(request, request.query_params.get("project_id"))
-        page, size, order = v.paging(request, _CREATED_ORDER, "created_at_desc")
+        page, size, order = v.paging(request, v.CREATED_ORDER, "created_at_desc")
         total, rows = self.store.page("models", {"project_id": project}, order, page, size)
-        return _listing("models", total, [render.model(r) for r in rows])
+        return listing("models", total, [render.model(r) for r in rows])
 
     # -- jobs -----------------------------------------------------------------------------------------------
 
@@ -411,39 +283,14 @@ class Api:
 
     async def job_results(self, request: Request) -> Response:
         row = self.owned("jobs", "job", request.path_params["job_id"], self.project(request))
-        page, size, _ = v.paging(request, _CREATED_ORDER, "created_at_desc")  # results keep program order
+        page, size, _ = v.paging(request, v.CREATED_ORDER, "created_at_desc")  # results keep program order
         rows = self.store.results(row["id"])
         limit, now = self.settings.inline_result_bytes, time.time()
         items = [
             render.job_result(r, self.storage.url(r["token"], now) if len(r["result"]) > limit else "")
             for r in rows[(page - 1) * size : page * size]
         ]
-        return _listing("job_results", len(rows), items)
-
-    # -- bookings -------------------------------------------------------------------------------------------
-
-    async def list_bookings(self, request: Request) -> Response:
-        q = request.query_params
-        project = self.project(request, q.get("project_id"))
-        page, size, order = v.paging(request, _BOOKING_ORDER, "created_at_desc")
-        where: dict[str, Any] = {"project_id": project}
-        if q.get("platform_id"):
-            where["platform_id"] = self.platform(q["platform_id"]).id
-        total, rows = self.store.page("bookings", where, order, page, size)
-        return _listing("bookings", total, [render.booking(r) for r in rows])
-
-    async def get_booking(self, request: Request) -> Response:
-        row = self.owned("bookings", "booking", request.path_params["booking_id"], self.project(request))
-        return JSONResponse(render.booking(row))
-
-    async def update_booking(self, request: Request) -> Response:
-        body = await v.json_body(request)
-        row = self.owned("bookings", "booking", request.path_params["booking_id"], self.project(request))
-        fields: dict[str, Any] = {"updated_at": time.time()}
-        if (description := v.opt_str(body, "description")) is not None:
-            fields["description"] = description
-        self.store.update("bookings", row["id"], fields)
-        return JSONResponse(render.booking({**row, **fields}))
+        return listing("job_results", len(rows), items)
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -501,6 +348,7 @@ def build_app(store: Store, pool: WorkerPool, settings: Settings, storage: Resul
     """The ASGI application of the API."""
     api = Api(store, pool, settings, storage)
     proc = Processes(api)
+    sess = Sessions(api)
     p = PREFIX
     # the routes a running job's client calls come first: Starlette tries them in order
     table: list[tuple[str, Handler, list[str]]] = [
@@ -511,22 +359,22 @@ def build_app(store: Store, pool: WorkerPool, settings: Settings, storage: Resul
         (f"{p}/jobs/{{job_id}}/results", api.job_results, ["GET"]),
         (f"{p}/platforms", api.list_platforms, ["GET"]),
         (f"{p}/platforms/{{platform_id}}", api.get_platform, ["GET"]),
-        (f"{p}/sessions", api.list_sessions, ["GET"]),
-        (f"{p}/sessions", api.create_session, ["POST"]),
-        (f"{p}/sessions/{{session_id}}", api.get_session, ["GET"]),
-        (f"{p}/sessions/{{session_id}}", api.update_session, ["PATCH"]),
-        (f"{p}/sessions/{{session_id}}", api.delete_session, ["DELETE"]),
-        (f"{p}/sessions/{{session_id}}/terminate", api.terminate_session, ["POST"]),
-        (f"{p}/sessions/{{session_id}}/acls", api.session_acls, ["GET"]),
+        (f"{p}/sessions", sess.list_sessions, ["GET"]),
+        (f"{p}/sessions", sess.create_session, ["POST"]),
+        (f"{p}/sessions/{{session_id}}", sess.get_session, ["GET"]),
+        (f"{p}/sessions/{{session_id}}", sess.update_session, ["PATCH"]),
+        (f"{p}/sessions/{{session_id}}", sess.delete_session, ["DELETE"]),
+        (f"{p}/sessions/{{session_id}}/terminate", sess.terminate_session, ["POST"]),
+        (f"{p}/sessions/{{session_id}}/acls", sess.session_acls, ["GET"]),
         (f"{p}/models", api.list_models, ["GET"]),
         (f"{p}/models/{{model_id}}", api.get_model, ["GET"]),
         (f"{p}/jobs/{{job_id}}", api.update_job, ["PATCH"]),
         (f"{p}/jobs/{{job_id}}", api.delete_job, ["DELETE"]),
         (f"{p}/jobs/{{job_id}}/cancel", api.cancel_job, ["POST"]),
         (f"{p}/jobs/{{job_id}}/circuit", api.job_circuit, ["GET"]),
-        (f"{p}/bookings", api.list_bookings, ["GET"]),
-        (f"{p}/bookings/{{booking_id}}", api.get_booking, ["GET"]),
-        (f"{p}/bookings/{{booking_id}}", api.update_booking, ["PATCH"]),
+        (f"{p}/bookings", sess.list_bookings, ["GET"]),
+        (f"{p}/bookings/{{booking_id}}", sess.get_booking, ["GET"]),
+        (f"{p}/bookings/{{booking_id}}", sess.update_booking, ["PATCH"]),
         (f"{p}/applications", proc.list_applications, ["GET"]),
         (f"{p}/applications/{{application_id}}", proc.get_application, ["GET"]),
         (f"{p}/processes", proc.list, ["GET"]),

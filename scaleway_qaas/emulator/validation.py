@@ -32,6 +32,7 @@ MAX_SECONDS = 315_576_000_000  # google.protobuf.Duration's range: 10,000 years
 MAX_SEED = 2**32 - 1
 _MAX_INT = 2**63  # JSON integers beyond int64 are refused
 _MIN_TS, _MAX_TS = 0.0, datetime(9999, 12, 30, tzinfo=UTC).timestamp()
+CREATED_ORDER = {"created_at_desc": "created_at DESC", "created_at_asc": "created_at ASC"}
 _DURATION = re.compile(r"[0-9]{1,12}(\.[0-9]{1,9})?s")
 
 
