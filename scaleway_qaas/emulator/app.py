@@ -33,7 +33,7 @@ from ..core.errors import PayloadError
 from ..core.payload import ComputationModel
 from . import render
 from . import validation as v
-from .errors import ApiError, forbidden, invalid, not_found, precondition, unauthenticated
+from .errors import ApiError, forbidden, invalid, not_found, precondition, transient_state, unauthenticated
 from .platforms import BY_ID, CATALOGUE, PlatformSpec
 from .processes import Processes
 from .sessions import Sessions, listing
@@ -273,6 +273,8 @@ class Api:
 
     async def delete_job(self, request: Request) -> Response:
         row = self.owned("jobs", "job", request.path_params["job_id"], self.project(request))
+        if row["status"] == "cancelling":  # its simulation is still running: retry once it is cancelled
+            raise transient_state("job", row["id"], row["status"])
         self.store.delete_job(row["id"])
         return Response(status_code=204)
 

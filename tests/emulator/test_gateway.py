@@ -261,3 +261,33 @@ def test_process_crud(api: Api) -> None:
     assert no_app.status_code == 404 and no_app.json()["resource"] == "application"
     qpu = api.http.post(f"{P}/processes", json={**body, "platform_id": api.platform("QPU-GARNET-20PQ")["id"]})
     assert qpu.status_code == 400 and "does not run on" in help_message(qpu)
+
+
+SLOW = (  # a mid-circuit measurement: Aer samples every shot separately (about a second for 20,000 shots)
+    'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[12];\ncreg c[2];\n'
+    + "".join(f"h q[{i}];\ncx q[{i}],q[{i + 1}];\n" for i in range(11))
+    + "measure q[0] -> c[0];\nh q[0];\nmeasure q[1] -> c[1];\n"
+)
+
+
+def test_deleting_a_job_still_cancelling_is_a_transient_state(api: Api) -> None:
+    session = api.session()
+    job = api.ok(api.submit(session["id"], api.model(SLOW), shots=20_000))
+    deadline = time.monotonic() + 30
+    while api.ok(api.http.get(f"{P}/jobs/{job['id']}"))["status"] == "waiting":
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    cancelling = api.ok(api.http.post(f"{P}/jobs/{job['id']}/cancel", json={}))
+    if cancelling["status"] != "cancelling":
+        pytest.fail(f"the job finished before it could be cancelled: {cancelling['status']}")
+    refused = api.http.delete(f"{P}/jobs/{job['id']}")
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "type": "transient_state",
+        "message": "resource is in a transient state",
+        "resource": "job",
+        "resource_id": job["id"],
+        "current_state": "cancelling",
+    }
+    assert api.wait(job["id"])["status"] == "cancelled"
+    assert api.http.delete(f"{P}/jobs/{job['id']}").status_code == 204

@@ -78,6 +78,11 @@ ERRORS: dict[str, dict[str, Any]] = {
         {"details": {"type": "array", "items": {"type": "object", "required": ["resource", "action"]}}},
     ),
     "404": _error("not_found", "resource is not found", {"resource": _TEXT, "resource_id": _TEXT}),
+    "409": _error(
+        "transient_state",
+        "resource is in a transient state",
+        {"resource": _TEXT, "resource_id": _TEXT, "current_state": _TEXT},
+    ),
     "412": _error(
         "precondition_failed",
         "precondition is not respected",
@@ -110,6 +115,8 @@ def gateway_spec(path: Path) -> Path:
                 codes.append("403")
             if (method, route) == ("post", f"{API}/jobs"):
                 codes.append("412")  # a stopped session refuses jobs
+            if (method, route) == ("delete", f"{API}/jobs/{{job_id}}"):
+                codes.append("409")  # a job still cancelling
             for code in codes:
                 content = {"application/json": {"schema": ERRORS[code]}}
                 operation["responses"][code] = {"description": "gateway error", "content": content}
