@@ -77,6 +77,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     )
     url = emulator.start()
     print(f"Scaleway QaaS emulator listening on {url}  (SCW_API_URL={url}; Ctrl-C to stop)", flush=True)
+    print(f"Large results are served by presigned URLs from {emulator.storage.base_url}", flush=True)
     emulator.serve_forever()
     return 0
 

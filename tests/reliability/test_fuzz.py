@@ -234,7 +234,9 @@ def test_schemathesis_as_owner_and_as_intruder(fuzz_emulator, owned, tmp_path):
 
 @pytest.mark.stress
 def test_schemathesis_stress(fuzz_emulator, owned, tmp_path):
-    generated = _fuzz_both_roles(fuzz_emulator, owned, tmp_path, "--max-examples", "150")
+    generated = _fuzz_both_roles(
+        fuzz_emulator, owned, tmp_path, "--max-examples", os.environ.get("QAAS_STRESS_EXAMPLES", "200")
+    )
     print(f"schemathesis stress: {generated} generated cases, 0 failures")
     assert generated >= 20_000, generated
 
