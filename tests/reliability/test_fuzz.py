@@ -5,7 +5,8 @@ Schemathesis runs as its CLI would (``schemathesis run``: phases examples, cover
 the checks not_a_server_error, response_schema_conformance, status_code_conformance and ignored_auth. The official
 spec documents only the 2xx answers; the gateway's error answers (REAL-SERVICE.md, "Answers") are added to each
 operation before the run, so an error answer conforms only if its status is one the operation may give and its
-body has the gateway's shape. The default suite runs a short budget; ``-m stress`` runs >= 20,000 cases.
+body has the gateway's shape. The default suite runs a short budget (5 examples per operation and phase);
+``-m stress`` runs >= 20,000 cases.
 """
 
 from __future__ import annotations
@@ -234,9 +235,9 @@ def test_schemathesis_as_owner_and_as_intruder(fuzz_emulator, owned, tmp_path):
 
 @pytest.mark.stress
 def test_schemathesis_stress(fuzz_emulator, owned, tmp_path):
-    generated = _fuzz_both_roles(
-        fuzz_emulator, owned, tmp_path, "--max-examples", os.environ.get("QAAS_STRESS_EXAMPLES", "200")
-    )
+    """Each role fuzzes for QAAS_STRESS_SECONDS (default 200 s): fuzzing and stateful phases repeat until then."""
+    budget = ("--max-examples", "1000", "--max-time", os.environ.get("QAAS_STRESS_SECONDS", "200"))
+    generated = _fuzz_both_roles(fuzz_emulator, owned, tmp_path, *budget)
     print(f"schemathesis stress: {generated} generated cases, 0 failures")
     assert generated >= 20_000, generated
 
