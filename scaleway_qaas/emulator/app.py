@@ -170,7 +170,10 @@ class Api:
         if not isinstance(payload, str) or not payload:
             raise invalid("payload", "required: the computation model as a JSON string", reason="required")
         v.text(payload, "payload", MAX_PAYLOAD)
-        v.strict_json(payload, "payload")
+        parsed = v.strict_json(payload, "payload")
+        for key in ("backend", "client", "noise_model"):
+            if isinstance(parsed, dict) and parsed.get(key) is not None and not isinstance(parsed[key], dict):
+                raise invalid("payload", f"the model's {key!r} must be a JSON object")
         try:
             model = ComputationModel.from_json(payload)
         except PayloadError as exc:

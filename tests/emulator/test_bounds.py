@@ -214,3 +214,10 @@ def test_job_names_and_tags_are_bounded(api: Api) -> None:
     _refused(api.http.patch(f"{P}/jobs/{job['id']}", json={"name": "n" * 256}), "name", "255")
     _refused(api.http.patch(f"{P}/jobs/{job['id']}", json={"tags": "not-a-list"}), "tags")
     _refused(api.http.patch(f"{P}/sessions/{session['id']}", json={"max_idle_duration": 600}), "max_idle_duration")
+
+
+@pytest.mark.parametrize("key", ["backend", "client", "noise_model"])
+def test_model_parts_are_objects(api: Api, key: str) -> None:
+    program = {"serialization_format": 2, "compression_format": 1, "serialization": BELL_QASM2}
+    payload = json.dumps({"programs": [program], key: 3})
+    _refused(api.http.post(f"{P}/models", json={"project_id": api.project, "payload": payload}), "payload", key)
