@@ -158,7 +158,7 @@ def _env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fuzz_emulator() -> Iterator[Emulator]:
     tokens = {TOKEN: PROJECT, INTRUDER: INTRUDER_PROJECT}
-    with Emulator(tokens=tokens, seed=5, session_start_delay=0.01, inline_result_bytes=2_000) as emulator:
+    with Emulator(tokens=tokens, seed=5, session_start_delay=0.01) as emulator:
         yield emulator
 
 
