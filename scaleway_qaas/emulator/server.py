@@ -82,7 +82,11 @@ class Emulator:
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""
         self.pool.start()
-        self.storage.start(timeout)
+        try:
+            self.storage.start(timeout)
+        except RuntimeError:
+            self.pool.stop()
+            raise
         self._thread = threading.Thread(target=self._server.run, name="qaas-emulator-http", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
