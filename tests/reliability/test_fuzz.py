@@ -234,9 +234,10 @@ def test_schemathesis_as_owner_and_as_intruder(fuzz_emulator, owned, tmp_path):
 
 
 @pytest.mark.stress
+@pytest.mark.timeout(1200)
 def test_schemathesis_stress(fuzz_emulator, owned, tmp_path):
-    """Each role fuzzes for QAAS_STRESS_SECONDS (default 200 s): fuzzing and stateful phases repeat until then."""
-    budget = ("--max-examples", "1000", "--max-time", os.environ.get("QAAS_STRESS_SECONDS", "200"))
+    """Each role fuzzes for QAAS_STRESS_SECONDS (default 180 s): fuzzing and stateful phases repeat until then."""
+    budget = ("--max-examples", "1000", "--max-time", os.environ.get("QAAS_STRESS_SECONDS", "180"))
     generated = _fuzz_both_roles(fuzz_emulator, owned, tmp_path, *budget)
     print(f"schemathesis stress: {generated} generated cases, 0 failures")
     assert generated >= 20_000, generated
