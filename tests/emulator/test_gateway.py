@@ -263,16 +263,16 @@ def test_process_crud(api: Api) -> None:
     assert qpu.status_code == 400 and "does not run on" in help_message(qpu)
 
 
-SLOW = (  # a mid-circuit measurement: Aer samples every shot separately (about a second for 20,000 shots)
-    'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[12];\ncreg c[2];\n'
-    + "".join(f"h q[{i}];\ncx q[{i}],q[{i + 1}];\n" for i in range(11))
+SLOW = (  # a mid-circuit measurement: Aer samples every shot separately (seconds for 40,000 shots)
+    'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[14];\ncreg c[2];\n'
+    + "".join(f"h q[{i}];\ncx q[{i}],q[{i + 1}];\n" for i in range(13))
     + "measure q[0] -> c[0];\nh q[0];\nmeasure q[1] -> c[1];\n"
 )
 
 
 def test_deleting_a_job_still_cancelling_is_a_transient_state(api: Api) -> None:
     session = api.session()
-    job = api.ok(api.submit(session["id"], api.model(SLOW), shots=20_000))
+    job = api.ok(api.submit(session["id"], api.model(SLOW), shots=40_000))
     deadline = time.monotonic() + 30
     while api.ok(api.http.get(f"{P}/jobs/{job['id']}"))["status"] == "waiting":
         assert time.monotonic() < deadline
