@@ -23,6 +23,7 @@ import uvicorn
 
 from .app import Settings, build_app
 from .faults import FaultConfig, FaultInjector
+from .storage import ResultStorage
 from .store import Store
 from .worker import WorkerPool
 
@@ -33,7 +34,8 @@ class Emulator:
     ``tokens`` maps secret keys to project ids (``None``: open mode, see :mod:`.app`).
     ``faults`` is a :class:`FaultConfig` or a fault rate (all modes, seeded by ``seed``).
     ``seed`` also seeds simulations of jobs that set no seed of their own.
-    Results larger than ``inline_result_bytes`` are served through a download ``url``.
+    Results larger than ``inline_result_bytes`` are served through a presigned ``url`` of a separate
+    result storage endpoint (:mod:`.storage`, on ``storage_port``, default any free port of ``host``).
     """
 
     def __init__(
@@ -48,6 +50,7 @@ class Emulator:
         seed: int | None = None,
         workers: int | None = None,
         inline_result_bytes: int = 1_000_000,
+        storage_port: int = 0,
         log_level: str = "warning",
     ) -> None:
         if isinstance(faults, (int, float)):
@@ -60,7 +63,8 @@ class Emulator:
             session_start_delay=session_start_delay,
             inline_result_bytes=inline_result_bytes,
         )
-        app: Any = build_app(self.store, self.pool, settings)
+        self.storage = ResultStorage(self.store, host, storage_port)
+        app: Any = build_app(self.store, self.pool, settings, self.storage)
         self.faults = FaultInjector(app, faults) if faults is not None and faults.rate > 0 else None
         config = uvicorn.Config(
             self.faults or app,
@@ -78,12 +82,18 @@ class Emulator:
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""
         self.pool.start()
+        try:
+            self.storage.start(timeout)
+        except RuntimeError:
+            self.pool.stop()
+            raise
         self._thread = threading.Thread(target=self._server.run, name="qaas-emulator-http", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.pool.stop()
+                self.storage.stop()
                 raise RuntimeError(f"the emulator could not listen on {self.host}:{self._server.config.port}")
             time.sleep(0.005)
         port = self._server.servers[0].sockets[0].getsockname()[1]
@@ -100,6 +110,7 @@ class Emulator:
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=30)
+        self.storage.stop()
         self.pool.stop()
         self.store.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import cirq
+import httpx
 import pytest
 from qiskit import QuantumCircuit, qasm3
 from qiskit_aer.noise import NoiseModel as AerNoise
@@ -19,7 +20,7 @@ from scaleway_qaas.core.payload import (
     ResultFormat,
 )
 
-from .conftest import BELL_QASM2, Api, P, decode, within
+from .conftest import BELL_QASM2, Api, P, decode, help_message, within
 
 X0_QASM2 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nx q[0];\nmeasure q -> c;\n'
 FORMATS = {
@@ -148,7 +149,7 @@ def test_limits(api: Api) -> None:
     qsim = api.session("EMU-QSIM-16C-128M")
     two = api.model(BELL_QASM2, BELL_QASM2)
     too_many_programs = api.submit(qsim["id"], two)
-    assert too_many_programs.status_code == 400 and "at most 1 per job" in too_many_programs.json()["message"]
+    assert too_many_programs.status_code == 400 and "at most 1 per job" in help_message(too_many_programs)
     wide = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[13];\ncreg c[13];\nmeasure q -> c;\n'
     job = api.wait(api.ok(api.submit(session["id"], api.model(wide), shots=10))["id"])
     assert job["status"] == "error" and "13 qubits" in job["progress_message"]
@@ -174,5 +175,6 @@ def test_large_result_is_served_by_url(api: Api) -> None:
     assert job["status"] == "completed", job["progress_message"]
     (item,) = api.ok(api.http.get(f"{P}/jobs/{job['id']}/results"))["job_results"]
     assert item["result"] == "" and item["url"].startswith(api.http.base_url.scheme)
+    assert httpx.URL(item["url"]).port != api.http.base_url.port  # the separate storage endpoint
     (exp,) = decode(api.results(job["id"]))
     assert exp.shots == 20000 and len(exp.memory or ()) == 20000
