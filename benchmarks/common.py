@@ -55,7 +55,6 @@ class Context:
             self._sessions[platform] = session
         return self._sessions[platform]
 
-
     def process_emulator(self) -> Context:
         """A context on an emulator in a child process, started on first use.
 
@@ -65,7 +64,9 @@ class Context:
         if self._child_ctx is None:
             self._child = subprocess.Popen(
                 [sys.executable, "-m", "scaleway_qaas.emulator", "--port", "0", "--seed", "1"],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
             assert self._child.stdout is not None
@@ -74,8 +75,7 @@ class Context:
             if not url:
                 self.close()
                 raise RuntimeError(f"the child emulator did not start: {line!r}")
-            self._child_ctx = Context(url=url, project_id=self.project_id, secret_key=self.secret_key,
-                                      quick=self.quick)
+            self._child_ctx = Context(url=url, project_id=self.project_id, secret_key=self.secret_key, quick=self.quick)
         return self._child_ctx
 
     def close(self) -> None:
@@ -179,8 +179,9 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
         if note:
             print(note)
         return
-    table = Table(title=escape(title), title_justify="left", caption=escape(note) if note else None,
-                  caption_justify="left")
+    table = Table(
+        title=escape(title), title_justify="left", caption=escape(note) if note else None, caption_justify="left"
+    )
     for i, col in enumerate(columns):  # text in [brackets] is ours, not rich markup
         table.add_column(escape(col), justify="left" if i == 0 else "right", overflow="fold")
     for row in cells:

@@ -40,8 +40,14 @@ async def _burst(session: Any, program: Any, jobs: int, concurrency: int) -> tup
 
 
 def _figures(wall: float, latencies: list[float]) -> dict[str, Any]:
-    return {"jobs": len(latencies), "wall_s": wall, "jobs_per_s": len(latencies) / wall,
-            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), **stats(latencies)}
+    return {
+        "jobs": len(latencies),
+        "wall_s": wall,
+        "jobs_per_s": len(latencies) / wall,
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+        **stats(latencies),
+    }
 
 
 def _measure(ctx: Context) -> dict[str, Any]:
@@ -87,21 +93,52 @@ def run(ctx: Context) -> dict[str, Any]:
     rows = []
     for where, res in out["emulators"].items():
         base = res["baseline"]
-        entries = [("sequential (baseline)", base), *((f"run_async, {k} in flight", v)
-                                                     for k, v in res["levels"].items())]
+        entries = [
+            ("sequential (baseline)", base),
+            *((f"run_async, {k} in flight", v) for k, v in res["levels"].items()),
+        ]
         for label, fig in entries:
             rate = fig["jobs_per_s"]
             mark = goal(rate >= TARGET, f"{rate:.0f}/s vs {TARGET:.0f}/s") if where == judged else "informative"
             if fig is base:
                 mark = "baseline"
-            rows.append([f"{label} [{where}]", f"{rate:.1f}", ms(fig["wall_s"]), ms(fig["p50"]), ms(fig["p99"]),
-                         f"{rate / base['jobs_per_s']:.2f}x", mark])
-        rows.append([f"no drop as concurrency grows [{where}]", "", "", "", "", "",
-                     goal(res["no_drop"], f"each level >= {DROP_TOLERANCE:.0%} of the previous")
-                     if where == judged else ("yes" if res["no_drop"] else "drops")])
-    print_table(f"3. concurrency: {JOBS} Bell jobs (1,000 shots) through Session.run_async",
-                ["mode [emulator]", "jobs/s", "wall", "p50 latency", "p99 latency", "vs sequential",
-                 f"goal: >= {TARGET:.0f} jobs/s"], rows,
-                "goal judged on the child-process emulator (the cloud is not in the client's process); "
-                "in-process, client and emulator share one GIL")
+            rows.append(
+                [
+                    f"{label} [{where}]",
+                    f"{rate:.1f}",
+                    ms(fig["wall_s"]),
+                    ms(fig["p50"]),
+                    ms(fig["p99"]),
+                    f"{rate / base['jobs_per_s']:.2f}x",
+                    mark,
+                ]
+            )
+        rows.append(
+            [
+                f"no drop as concurrency grows [{where}]",
+                "",
+                "",
+                "",
+                "",
+                "",
+                goal(res["no_drop"], f"each level >= {DROP_TOLERANCE:.0%} of the previous")
+                if where == judged
+                else ("yes" if res["no_drop"] else "drops"),
+            ]
+        )
+    print_table(
+        f"3. concurrency: {JOBS} Bell jobs (1,000 shots) through Session.run_async",
+        [
+            "mode [emulator]",
+            "jobs/s",
+            "wall",
+            "p50 latency",
+            "p99 latency",
+            "vs sequential",
+            f"goal: >= {TARGET:.0f} jobs/s",
+        ],
+        rows,
+        "goal judged on the child-process emulator (the cloud is not in the client's process); "
+        "in-process, client and emulator share one GIL",
+    )
     return out

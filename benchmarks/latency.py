@@ -27,7 +27,8 @@ def run(ctx: Context) -> dict[str, Any]:
     where = {IN_PROCESS: lambda: ctx, CHILD: ctx.process_emulator}
     for platform, emulator in sorted({(p, w) for _, p, w, _ in PATHS}):
         out["baseline"][f"{platform} {emulator}"] = measure(
-            lambda p=platform, w=emulator: paths.BareHTTP(where[w](), p).run, n)
+            lambda p=platform, w=emulator: paths.BareHTTP(where[w](), p).run, n
+        )
     for name, platform, emulator, factory in PATHS:
         result = measure(lambda f=factory, w=emulator: f(where[w]()), n)
         result["baseline"] = f"{platform} {emulator}"
@@ -37,8 +38,15 @@ def run(ctx: Context) -> dict[str, Any]:
 
     rows = []
     for key, base in out["baseline"].items():
-        rows.append([f"bare HTTP (httpx) [{key}]", ms(base.get("median")), ms(base.get("p90")), "1.00x",
-                     "baseline" if base["status"] == "ok" else base["status"]])
+        rows.append(
+            [
+                f"bare HTTP (httpx) [{key}]",
+                ms(base.get("median")),
+                ms(base.get("p90")),
+                "1.00x",
+                "baseline" if base["status"] == "ok" else base["status"],
+            ]
+        )
     for name, res in out["paths"].items():
         if res["status"] != "ok":
             rows.append([name, "-", "-", "-", res["status"]])
@@ -46,10 +54,19 @@ def run(ctx: Context) -> dict[str, Any]:
         base_median = out["baseline"][res["baseline"]].get("median")
         res["ratio"] = res["median"] / base_median if base_median else None
         ok = res["median"] < 0.030 and (res["ratio"] or 99) <= 2.0
-        rows.append([f"{name} [{res['baseline']}]", ms(res["median"]), ms(res["p90"]),
-                     ratio(res["median"], base_median),
-                     goal(ok, f"{res['median'] * 1e3:.1f} ms vs 30 ms; {res['ratio']:.2f}x vs 2x")])
+        rows.append(
+            [
+                f"{name} [{res['baseline']}]",
+                ms(res["median"]),
+                ms(res["p90"]),
+                ratio(res["median"], base_median),
+                goal(ok, f"{res['median'] * 1e3:.1f} ms vs 30 ms; {res['ratio']:.2f}x vs 2x"),
+            ]
+        )
     rows += official.rows(out["official"], out["baseline"])  # their rows: how many times faster ours is (goal >= 50x)
-    print_table(f"1. latency: Bell, 1,000 shots, {n} runs each after 1 warm-up (session pre-created)",
-                ["path [baseline]", "median", "p90", "vs bare HTTP", "goal: < 30 ms and <= 2x bare HTTP"], rows)
+    print_table(
+        f"1. latency: Bell, 1,000 shots, {n} runs each after 1 warm-up (session pre-created)",
+        ["path [baseline]", "median", "p90", "vs bare HTTP", "goal: < 30 ms and <= 2x bare HTTP"],
+        rows,
+    )
     return out

@@ -30,8 +30,13 @@ def _python311_httpstatus() -> None:
     """
     if sys.version_info >= (3, 12):
         return
-    for name, (lo, hi) in {"is_informational": (100, 199), "is_success": (200, 299), "is_redirection": (300, 399),
-                           "is_client_error": (400, 499), "is_server_error": (500, 599)}.items():
+    for name, (lo, hi) in {
+        "is_informational": (100, 199),
+        "is_success": (200, 299),
+        "is_redirection": (300, 399),
+        "is_client_error": (400, 499),
+        "is_server_error": (500, 599),
+    }.items():
         if not hasattr(http.HTTPStatus, name):
             setattr(http.HTTPStatus, name, property(lambda self, lo=lo, hi=hi: lo <= self.value <= hi))
 
@@ -131,6 +136,13 @@ def rows(results: dict[str, Any], baselines: dict[str, Any]) -> list[list[str]]:
         text = f"ours {speedup:.3g}x faster, goal {GOAL:.0f}x; {slept}" if speedup is not None else ""
         verdict = goal(speedup >= GOAL, text) if speedup is not None else "-"
         base = f"{res['platform']} in-process"
-        table.append([f"{name} [{base}]", ms(res["median"]), ms(res["p90"]),
-                      ratio(res["median"], baselines.get(base, {}).get("median")), verdict])
+        table.append(
+            [
+                f"{name} [{base}]",
+                ms(res["median"]),
+                ms(res["p90"]),
+                ratio(res["median"], baselines.get(base, {}).get("median")),
+                verdict,
+            ]
+        )
     return table

@@ -49,18 +49,41 @@ def run(ctx: Context) -> dict[str, Any]:
     base = measure(lambda: direct, n)
     same = measure(lambda: worker_call, n)
     res = measure(lambda: lambda: session.run([program], shots=SHOTS, options={"seed": 1}).result(), n)
-    out = {"qubits": QUBITS, "gates": GATES, "shots": SHOTS, "repetitions": n, "baseline": base,
-           "aer_execute_circuits_job": same, "emulator": res}
-    rows = [["AerSimulator.run() in-process (baseline)", ms(base.get("median")), ms(base.get("p90")), "1.00x",
-             "baseline"],
-            ["AerSimulator._execute_circuits_job (emulator's call)", ms(same.get("median")), ms(same.get("p90")),
-             ratio(same.get("median"), base.get("median")), "informative"]]
+    out = {
+        "qubits": QUBITS,
+        "gates": GATES,
+        "shots": SHOTS,
+        "repetitions": n,
+        "baseline": base,
+        "aer_execute_circuits_job": same,
+        "emulator": res,
+    }
+    rows = [
+        ["AerSimulator.run() in-process (baseline)", ms(base.get("median")), ms(base.get("p90")), "1.00x", "baseline"],
+        [
+            "AerSimulator._execute_circuits_job (emulator's call)",
+            ms(same.get("median")),
+            ms(same.get("p90")),
+            ratio(same.get("median"), base.get("median")),
+            "informative",
+        ],
+    ]
     if res["status"] == "ok" and base["status"] == "ok":
         res["ratio"] = res["median"] / base["median"]
-        rows.append(["core Session.run().result() via emulator", ms(res["median"]), ms(res["p90"]),
-                     ratio(res["median"], base["median"]), goal(res["ratio"] <= 1.15, f"{res['ratio']:.2f}x vs 1.15x")])
+        rows.append(
+            [
+                "core Session.run().result() via emulator",
+                ms(res["median"]),
+                ms(res["p90"]),
+                ratio(res["median"], base["median"]),
+                goal(res["ratio"] <= 1.15, f"{res['ratio']:.2f}x vs 1.15x"),
+            ]
+        )
     else:
         rows.append(["core Session.run().result() via emulator", "-", "-", "-", res["status"] + " / " + base["status"]])
-    print_table(f"5. emulator overhead: {QUBITS} qubits, {GATES} random gates, {SHOTS:,} shots, {n} runs each",
-                ["path", "median", "p90", "vs direct", "goal: <= 1.15x"], rows)
+    print_table(
+        f"5. emulator overhead: {QUBITS} qubits, {GATES} random gates, {SHOTS:,} shots, {n} runs each",
+        ["path", "median", "p90", "vs direct", "goal: <= 1.15x"],
+        rows,
+    )
     return out

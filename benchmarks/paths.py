@@ -33,8 +33,12 @@ class BareHTTP:
         payload = json.dumps({"programs": [program], "backend": None, "client": None, "noise_model": None})
         model = self.http.post("/models", json={"project_id": self.project_id, "payload": payload})
         model.raise_for_status()
-        body = {"name": uuid.uuid4().hex, "session_id": self.session_id, "model_id": model.json()["id"],
-                "parameters": json.dumps({"shots": shots, "options": None})}
+        body = {
+            "name": uuid.uuid4().hex,
+            "session_id": self.session_id,
+            "model_id": model.json()["id"],
+            "parameters": json.dumps({"shots": shots, "options": None}),
+        }
         job = self.http.post("/jobs", json=body)
         job.raise_for_status()
         job_id = job.json()["id"]

@@ -56,8 +56,16 @@ def run(ctx: Context) -> dict[str, Any]:
         ys = [v["median"] for v in out[key].values() if v["status"] == "ok"]
         for size, res in out[key].items():
             per = f"{res['median'] / float(size) * 1e6:.1f} us" if res["status"] == "ok" else res["status"]
-            rows.append([label if size == next(iter(out[key])) else "", f"{int(size):,}", ms(res.get("median")),
-                         ms(res.get("p90")), per, ""])
+            rows.append(
+                [
+                    label if size == next(iter(out[key])) else "",
+                    f"{int(size):,}",
+                    ms(res.get("median")),
+                    ms(res.get("p90")),
+                    per,
+                    "",
+                ]
+            )
         if len(xs) >= 2:
             series[label] = (xs, ys)
             out[f"{key}_slope"] = s = slope(xs, ys)
@@ -65,6 +73,10 @@ def run(ctx: Context) -> dict[str, Any]:
     if len(series) == 2:
         plot(series, PNG)
         out["png"] = str(PNG)
-    print_table(f"6. scaling: one job, median of {n} after 1 warm-up", ["dimension", "size", "median", "p90",
-                "per unit", "goal: linear"], rows, f"plot: {PNG}")
+    print_table(
+        f"6. scaling: one job, median of {n} after 1 warm-up",
+        ["dimension", "size", "median", "p90", "per unit", "goal: linear"],
+        rows,
+        f"plot: {PNG}",
+    )
     return out

@@ -11,8 +11,9 @@ from .common import AER, CUDAQ, QSIM, Context, goal, measure, ms, print_table, r
 POINTS = 100
 SHOTS = 1000
 ANGLES = [math.pi * i / (POINTS - 1) for i in range(POINTS)]
-SWEEP_QASM = ('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\n'
-              "rx({t}) q[0];\ncx q[0],q[1];\nmeasure q -> c;\n")
+SWEEP_QASM = (
+    'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nrx({t}) q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
+)
 
 
 def core_sequential(ctx: Context, platform: str) -> Callable[[], Any]:
@@ -98,10 +99,18 @@ def run(ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {"points": POINTS, "shots": SHOTS, "repetitions": n, "baseline": {}, "paths": {}}
     rows = []
     for platform in dict.fromkeys(p for _, p, _ in PATHS):
-        base = out["baseline"][platform] = measure(lambda p=platform: core_sequential(ctx, p), ctx.reps(1, 3),
-                                                   warmup=ctx.reps(0, 1))
-        rows.append([f"100 sequential core jobs [{platform}]", ms(base.get("median")), ms(base.get("p90")),
-                     "1.00x", "baseline" if base["status"] == "ok" else base["status"]])
+        base = out["baseline"][platform] = measure(
+            lambda p=platform: core_sequential(ctx, p), ctx.reps(1, 3), warmup=ctx.reps(0, 1)
+        )
+        rows.append(
+            [
+                f"100 sequential core jobs [{platform}]",
+                ms(base.get("median")),
+                ms(base.get("p90")),
+                "1.00x",
+                "baseline" if base["status"] == "ok" else base["status"],
+            ]
+        )
     for name, platform, factory in PATHS:
         res = out["paths"][name] = measure(lambda f=factory: f(ctx), n)
         res["baseline"] = platform
@@ -110,9 +119,19 @@ def run(ctx: Context) -> dict[str, Any]:
             continue
         base_median = out["baseline"][platform].get("median")
         res["ratio"] = res["median"] / base_median if base_median else None
-        rows.append([f"{name} [{platform}]", ms(res["median"]), ms(res["p90"]), ratio(res["median"], base_median),
-                     goal(res["median"] < 1.0, f"{res['median']:.2f} s vs 1 s")])
-    print_table(f"2. sweep: {POINTS} points x {SHOTS} shots, {n} runs each after 1 warm-up",
-                ["path [baseline]", "median", "p90", "vs sequential", "goal: < 1 s"], rows,
-                "baseline: the same 100 programs as 100 sequential single-program jobs through the core")
+        rows.append(
+            [
+                f"{name} [{platform}]",
+                ms(res["median"]),
+                ms(res["p90"]),
+                ratio(res["median"], base_median),
+                goal(res["median"] < 1.0, f"{res['median']:.2f} s vs 1 s"),
+            ]
+        )
+    print_table(
+        f"2. sweep: {POINTS} points x {SHOTS} shots, {n} runs each after 1 warm-up",
+        ["path [baseline]", "median", "p90", "vs sequential", "goal: < 1 s"],
+        rows,
+        "baseline: the same 100 programs as 100 sequential single-program jobs through the core",
+    )
     return out

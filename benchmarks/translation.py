@@ -41,8 +41,12 @@ def cirq_circuit() -> Any:
     import cirq
 
     q = cirq.LineQubit.range(QUBITS)
-    ops = {"h": lambda a, *t: cirq.H(*t), "x": lambda a, *t: cirq.X(*t), "rz": lambda a, *t: cirq.rz(a).on(*t),
-           "cx": lambda a, *t: cirq.CNOT(*t)}
+    ops = {
+        "h": lambda a, *t: cirq.H(*t),
+        "x": lambda a, *t: cirq.X(*t),
+        "rz": lambda a, *t: cirq.rz(a).on(*t),
+        "cx": lambda a, *t: cirq.CNOT(*t),
+    }
     circuit = cirq.Circuit(ops[k](a, *(q[i] for i in qs)) for k, qs, a in random_gates())
     circuit.append(cirq.measure(*q, key="m"))
     return circuit
@@ -52,10 +56,15 @@ def cirq_circuit() -> Any:
 def pennylane_tape() -> Any:
     import pennylane as qml
 
-    ops = {"h": lambda a, w: qml.Hadamard(w), "x": lambda a, w: qml.PauliX(w), "rz": lambda a, w: qml.RZ(a, w),
-           "cx": lambda a, w: qml.CNOT(w)}
-    return qml.tape.QuantumScript([ops[k](a, list(qs)) for k, qs, a in random_gates()],
-                                  [qml.counts(wires=range(QUBITS))], shots=1000)
+    ops = {
+        "h": lambda a, w: qml.Hadamard(w),
+        "x": lambda a, w: qml.PauliX(w),
+        "rz": lambda a, w: qml.RZ(a, w),
+        "cx": lambda a, w: qml.CNOT(w),
+    }
+    return qml.tape.QuantumScript(
+        [ops[k](a, list(qs)) for k, qs, a in random_gates()], [qml.counts(wires=range(QUBITS))], shots=1000
+    )
 
 
 @functools.cache
@@ -109,8 +118,13 @@ def ours() -> list[tuple[str, Callable[[], Callable[[], Any]]]]:
         kernel = cudaq_kernel()
         return lambda: Program.from_text(cudaq.translate(kernel, format="openqasm2"), ProgramFormat.QASM_V2)
 
-    return [("qiskit -> QASM 2", qasm2), ("qiskit -> QASM 3", qasm3), ("cirq -> Cirq JSON", cirq_json),
-            ("pennylane tape -> QASM 2 (adapter)", pennylane_qasm), ("cudaq kernel -> QASM 2", cudaq_qasm)]
+    return [
+        ("qiskit -> QASM 2", qasm2),
+        ("qiskit -> QASM 3", qasm3),
+        ("cirq -> Cirq JSON", cirq_json),
+        ("pennylane tape -> QASM 2 (adapter)", pennylane_qasm),
+        ("cudaq kernel -> QASM 2", cudaq_qasm),
+    ]
 
 
 def reference() -> dict[str, Callable[[], Callable[[], Any]]]:
@@ -125,6 +139,7 @@ def reference() -> dict[str, Callable[[], Callable[[], Any]]]:
             dest = getattr(QuantumProgramSerializationFormat, fmt)
             none = QuantumProgramCompressionFormat.NONE
             return lambda: QuantumProgram.from_qiskit_circuit(qc, dest, none)
+
         return build
 
     def qio_cirq() -> Callable[[], Any]:
@@ -147,24 +162,32 @@ def reference() -> dict[str, Callable[[], Callable[[], Any]]]:
         tape = pennylane_tape()
         return lambda: qml.to_openqasm(tape)
 
-    return {"pennylane tape -> QASM 2 (adapter)": pennylane_own,
-            "qiskit -> QASM 2": qio_qiskit("QASM_V2"), "qiskit -> QASM 3": qio_qiskit("QASM_V3"),
-            "cirq -> Cirq JSON": qio_cirq, "cudaq kernel -> QASM 2": qio_cudaq}
+    return {
+        "pennylane tape -> QASM 2 (adapter)": pennylane_own,
+        "qiskit -> QASM 2": qio_qiskit("QASM_V2"),
+        "qiskit -> QASM 3": qio_qiskit("QASM_V3"),
+        "cirq -> Cirq JSON": qio_cirq,
+        "cudaq kernel -> QASM 2": qio_cudaq,
+    }
 
 
 @functools.cache
 def result_texts() -> dict[str, str]:
     """Job-result payloads of 10^6 two-bit shots with per-shot memory, Qiskit and Cirq formats."""
     from scaleway_qaas.core import ExperimentResult, ProgramResult, Register, ResultFormat
-    from scaleway_qaas.core.payload import cirq_result_document, qiskit_result_document
+    from scaleway_qaas.core.codecs import cirq as cirq_codec
+    from scaleway_qaas.core.codecs import qiskit as qiskit_codec
 
     rng = random.Random(3)
     memory = tuple(rng.choice(("00", "11")) for _ in range(SHOTS))
-    exp = ExperimentResult(counts={"00": memory.count("00"), "11": memory.count("11")},
-                           registers=(Register("m", 2),), memory=memory)
-    qiskit_doc = qiskit_result_document([exp], backend_name="aer_simulator")
-    return {"qiskit": ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, qiskit_doc).to_json(),
-            "cirq": ProgramResult.encode(ResultFormat.CIRQ_RESULT_JSON_V1, cirq_result_document(exp)).to_json()}
+    exp = ExperimentResult(
+        counts={"00": memory.count("00"), "11": memory.count("11")}, registers=(Register("m", 2),), memory=memory
+    )
+    qiskit_doc = qiskit_codec.encode([exp], backend_name="aer_simulator")
+    return {
+        "qiskit": ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, qiskit_doc).to_json(),
+        "cirq": ProgramResult.encode(ResultFormat.CIRQ_RESULT_JSON_V1, cirq_codec.encode(exp)).to_json(),
+    }
 
 
 def decoders() -> tuple[list[tuple[str, Callable[[], Callable[[], Any]]]], dict[str, Callable[[], Any]]]:
@@ -177,6 +200,7 @@ def decoders() -> tuple[list[tuple[str, Callable[[], Callable[[], Any]]]], dict[
 
             payload = text(fmt)
             return lambda: ProgramResult.from_json(payload).decode()[0].counts
+
         return build
 
     def qio(fmt: str) -> Callable[[], Callable[[], Any]]:
@@ -185,6 +209,7 @@ def decoders() -> tuple[list[tuple[str, Callable[[], Callable[[], Any]]]], dict[
 
             payload = text(fmt)
             return lambda: QuantumProgramResult.from_json_str(payload).to_qiskit_result().get_counts()
+
         return build
 
     names = {"qiskit": "decode 10^6 shots, Qiskit result", "cirq": "decode 10^6 shots, Cirq result"}
@@ -239,12 +264,15 @@ def run(ctx: Context) -> dict[str, Any]:
         mark = "-" if is_decode else goal(res["median"] < 0.050, f"{res['median'] * 1e3:.1f} ms vs 50 ms")
         ref_cell = ms(ref["median"]) if ref["status"] == "ok" else ref["status"][:40]
         mem = f"{res['peak_bytes'] / 2**20:.1f} MiB" if res.get("peak_bytes") else "-"
-        rows.append([name, ms(res["median"]), ms(res["p90"]), mem, ref_cell, ratio(res["median"], ref.get("median")),
-                     mark])
-    print_table(f"4. translation: {QUBITS} qubits x {GATES:,} gates to the shared format; decoding results",
-                ["conversion", "median", "p90", "peak memory", "reference", "vs reference",
-                 "goal: < 50 ms per framework"], rows,
-                "reference: qio (QuantumProgram.from_*, QuantumProgramResult.to_qiskit_result), PennyLane's own "
-                "qml.to_openqasm for PennyLane.\npeak memory: tracemalloc peak of the (untimed) warm-up call. "
-                "Decoding: JSON payload -> counts (ours also decodes every shot's memory).")
+        rows.append(
+            [name, ms(res["median"]), ms(res["p90"]), mem, ref_cell, ratio(res["median"], ref.get("median")), mark]
+        )
+    print_table(
+        f"4. translation: {QUBITS} qubits x {GATES:,} gates to the shared format; decoding results",
+        ["conversion", "median", "p90", "peak memory", "reference", "vs reference", "goal: < 50 ms per framework"],
+        rows,
+        "reference: qio (QuantumProgram.from_*, QuantumProgramResult.to_qiskit_result), PennyLane's own "
+        "qml.to_openqasm for PennyLane.\npeak memory: tracemalloc peak of the (untimed) warm-up call. "
+        "Decoding: JSON payload -> counts (ours also decodes every shot's memory).",
+    )
     return out

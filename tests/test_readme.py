@@ -24,8 +24,9 @@ def test_readme_block_runs(index, scw_env, tmp_path):
     script = tmp_path / f"block_{index}.py"  # a file: CUDA-Q kernels need inspectable source
     script.write_text(BLOCKS[index])
     env = {**os.environ, **scw_env, "PYTHONPATH": str(README.parent)}
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=240,
-                          cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=240, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
 
@@ -43,8 +44,13 @@ def test_the_two_commands_are_the_ones_dev_sh_and_ci_run():
 def test_install_block_resolves(tmp_path):
     (block,) = [b for b in SHELL_BLOCKS if "pip install" in b]
     command = shlex.split(block.strip())
-    done = subprocess.run([sys.executable, "-m", *command, "--dry-run", "--quiet"], capture_output=True,
-                          text=True, cwd=README.parent, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", *command, "--dry-run", "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=README.parent,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -62,8 +68,9 @@ def test_emulator_block_serves_the_cli(tmp_path):
         env = dict(os.environ)
         env.update(dict(pair.split("=", 1) for pair in export.split()[1:]))
         env["SCW_API_URL"] = url
-        listed = subprocess.run([str(scripts / "scaleway-qaas"), "platforms", "--json"], capture_output=True,
-                                text=True, env=env, timeout=60)
+        listed = subprocess.run(
+            [str(scripts / "scaleway-qaas"), "platforms", "--json"], capture_output=True, text=True, env=env, timeout=60
+        )
         assert listed.returncode == 0, listed.stderr
         assert "EMU-AER-16C-128M" in listed.stdout
     finally:

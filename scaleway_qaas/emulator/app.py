@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..core.errors import PayloadError
-from ..core.payload import ComputationModel
+from ..core.wire import ComputationModel
 from . import render
 from . import validation as v
 from .errors import ApiError, forbidden, invalid, not_found, precondition, transient_state, unauthenticated

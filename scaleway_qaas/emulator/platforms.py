@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from ..core.payload import ProgramFormat, ResultFormat
+from ..core.wire import ProgramFormat, ResultFormat
 
 _NAMESPACE = uuid.UUID("5c0a1e7a-9a8e-4f0b-8f43-3c1b2d0e7a11")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ..core.payload import ComputationModel, ComputationParameters
+from ..core.wire import ComputationModel, ComputationParameters
 from . import families
 from .families import ExecutionError
 from .platforms import PlatformSpec

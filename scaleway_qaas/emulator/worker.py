@@ -14,7 +14,7 @@ import threading
 import time
 
 from ..core.errors import PayloadError
-from ..core.payload import ComputationModel, ComputationParameters
+from ..core.wire import ComputationModel, ComputationParameters
 from .platforms import BY_ID
 from .simulators import ExecutionError, execute, warm_up
 from .store import Store

@@ -10,14 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from scaleway_qaas.core.payload import (
-    ComputationModel,
-    ComputationParameters,
-    ExperimentResult,
-    Program,
-    ProgramFormat,
-    ProgramResult,
-)
+from scaleway_qaas.core.results import ExperimentResult
+from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
 from scaleway_qaas.emulator import Emulator
 
 P = "/qaas/v1alpha1"

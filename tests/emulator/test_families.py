@@ -8,11 +8,11 @@ import json
 import pytest
 
 from scaleway_qaas.core.codecs import mimiq
-from scaleway_qaas.core.payload import (
+from scaleway_qaas.core.results import ExperimentResult
+from scaleway_qaas.core.wire import (
     BackendData,
     ComputationModel,
     ComputationParameters,
-    ExperimentResult,
     Program,
     ProgramFormat,
     ProgramResult,

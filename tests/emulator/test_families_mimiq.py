@@ -8,14 +8,13 @@ import pytest
 
 from scaleway_qaas.core.codecs import mimiq
 from scaleway_qaas.core.errors import PayloadError
-from scaleway_qaas.core.payload import (
+from scaleway_qaas.core.results import ExperimentResult, Register
+from scaleway_qaas.core.wire import (
     ComputationModel,
     ComputationParameters,
-    ExperimentResult,
     Program,
     ProgramFormat,
     ProgramResult,
-    Register,
     ResultFormat,
 )
 from scaleway_qaas.emulator.families import ExecutionError

@@ -8,7 +8,7 @@ import json
 import pytest
 from qiskit import QuantumCircuit, qasm2, qasm3, transpile
 
-from scaleway_qaas.core.payload import Program, ProgramFormat
+from scaleway_qaas.core.wire import Program, ProgramFormat
 from scaleway_qaas.emulator.families.programs import to_qiskit
 from scaleway_qaas.emulator.families.qpu import to_native
 from scaleway_qaas.emulator.platforms import BY_NAME
@@ -140,7 +140,7 @@ def test_ibex_takes_at_most_2000_shots(api: Api) -> None:
 @pytest.mark.parametrize("name", ["QPU-GARNET-20PQ", "QPU-EMERALD-54PQ"])
 def test_results_report_the_programs_width_not_the_devices(name: str) -> None:
     """CUDA-Q's helper widens hex keys to ``header.n_qubits`` bits: a 20- or 54-bit key would be wrong."""
-    from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, ProgramResult
+    from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, ProgramResult
     from scaleway_qaas.emulator.simulators import _execute
 
     text = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nx q[0];\nmeasure q -> c;\n'

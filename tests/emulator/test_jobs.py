@@ -11,14 +11,7 @@ from qiskit import QuantumCircuit, qasm3
 from qiskit_aer.noise import NoiseModel as AerNoise
 from qiskit_aer.noise import depolarizing_error
 
-from scaleway_qaas.core.payload import (
-    Compression,
-    NoiseModel,
-    NoiseModelFormat,
-    Program,
-    ProgramFormat,
-    ResultFormat,
-)
+from scaleway_qaas.core.wire import Compression, NoiseModel, NoiseModelFormat, Program, ProgramFormat, ResultFormat
 
 from .conftest import BELL_QASM2, Api, P, decode, help_message, within
 

@@ -8,7 +8,7 @@ import cirq
 import pytest
 import qsimcirq
 
-from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
+from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
 from scaleway_qaas.emulator import simulators
 from scaleway_qaas.emulator.families import qsim
 from scaleway_qaas.emulator.platforms import BY_NAME

@@ -24,7 +24,7 @@ from scaleway_qaas.core.resources import JobStatus, Platform, PlatformType, Sess
 
 from scaleway_qaas.core import errors
 from scaleway_qaas.core.client import QaaSClient
-from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, Program, ProgramFormat
+from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, Program, ProgramFormat
 
 pytestmark = pytest.mark.live
 

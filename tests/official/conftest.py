@@ -44,5 +44,8 @@ QSIM = "EMU-QSIM-16C-128M"
 @pytest.fixture
 def creds(scw_env: dict[str, str]) -> dict[str, str]:
     """Keyword arguments every official client and plugin takes: the emulator's URL and credentials."""
-    return {"project_id": scw_env["SCW_PROJECT_ID"], "secret_key": scw_env["SCW_SECRET_KEY"],
-            "url": scw_env["SCW_API_URL"]}
+    return {
+        "project_id": scw_env["SCW_PROJECT_ID"],
+        "secret_key": scw_env["SCW_SECRET_KEY"],
+        "url": scw_env["SCW_API_URL"],
+    }

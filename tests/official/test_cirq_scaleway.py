@@ -60,8 +60,9 @@ def test_dict_parameter_on_aer(service: ScalewayQuantumService) -> None:
     assert result.histogram(key="m") == {3: 100}
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="cirq-scaleway 0.1.16 JSON-encodes the sweep object itself as job options")
+@pytest.mark.xfail(
+    strict=True, raises=TypeError, reason="cirq-scaleway 0.1.16 JSON-encodes the sweep object itself as job options"
+)
 def test_sweep_fails_in_the_plugin(service: ScalewayQuantumService) -> None:
     q = cirq.LineQubit(0)
     theta = sympy.Symbol("theta")

@@ -29,8 +29,10 @@ from scaleway_qaas_client.v1alpha1 import QaaSClient
 from .conftest import AER, QSIM
 
 BELL_QASM2 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
-X_QASM3 = ('OPENQASM 3.0;\ninclude "stdgates.inc";\nbit[2] c;\nqubit[2] q;\nx q[1];\n'
-           "c[0] = measure q[0];\nc[1] = measure q[1];\n")
+X_QASM3 = (
+    'OPENQASM 3.0;\ninclude "stdgates.inc";\nbit[2] c;\nqubit[2] q;\nx q[1];\n'
+    "c[0] = measure q[0];\nc[1] = measure q[1];\n"
+)
 
 
 @pytest.fixture
@@ -47,13 +49,17 @@ def session(client: QaaSClient) -> Any:
 
 
 def program(text: str, fmt: QuantumProgramSerializationFormat) -> QuantumProgram:
-    return QuantumProgram(compression_format=QuantumProgramCompressionFormat.ZLIB_BASE64_V1,
-                          serialization_format=fmt, serialization=str_to_zlib(text))
+    return QuantumProgram(
+        compression_format=QuantumProgramCompressionFormat.ZLIB_BASE64_V1,
+        serialization_format=fmt,
+        serialization=str_to_zlib(text),
+    )
 
 
 def model_payload(*programs: QuantumProgram, platform: str = AER) -> str:
-    return QuantumComputationModel(programs=list(programs), backend=BackendData(name=platform),
-                                   client=ClientData(user_agent="tests/official")).to_json_str()
+    return QuantumComputationModel(
+        programs=list(programs), backend=BackendData(name=platform), client=ClientData(user_agent="tests/official")
+    ).to_json_str()
 
 
 def wait(client: QaaSClient, job_id: str, timeout: float = 60) -> Any:
@@ -71,7 +77,11 @@ def test_list_and_get_platforms(client: QaaSClient) -> None:
     assert {AER, QSIM, "EMU-CUDAQ-H100", "QPU-GARNET-20PQ", "QPU-IBEX-12PQ"} <= set(platforms)
     aer = platforms[AER]
     assert (aer.provider_name, aer.backend_name, aer.type_, aer.availability) == (
-        "scaleway", "aer", "simulator", "available")
+        "scaleway",
+        "aer",
+        "simulator",
+        "available",
+    )
     assert aer.max_qubit_count > 0 and aer.max_shot_count > 0
     assert [p.name for p in client.list_platforms(name=QSIM)] == [QSIM]
     assert {p.name for p in client.list_platforms(provider_name="iqm")} == {"QPU-GARNET-20PQ"}
@@ -104,11 +114,15 @@ def test_bell_job_end_to_end(client: QaaSClient, session: Any) -> None:
 
 def test_two_programs_in_one_model(client: QaaSClient, session: Any) -> None:
     """qiskit-scaleway's multi-circuit runs: one model with N programs, one job, one result of N experiments."""
-    model = client.create_model(payload=model_payload(
-        program(BELL_QASM2, QuantumProgramSerializationFormat.QASM_V2),
-        program(X_QASM3, QuantumProgramSerializationFormat.QASM_V3)))
-    job = client.create_job(session_id=session.id, model_id=model.id,
-                            parameters=QuantumComputationParameters(shots=100).to_json_str())
+    model = client.create_model(
+        payload=model_payload(
+            program(BELL_QASM2, QuantumProgramSerializationFormat.QASM_V2),
+            program(X_QASM3, QuantumProgramSerializationFormat.QASM_V3),
+        )
+    )
+    job = client.create_job(
+        session_id=session.id, model_id=model.id, parameters=QuantumComputationParameters(shots=100).to_json_str()
+    )
     assert wait(client, job.id).status == "completed"
     (result,) = client.list_job_results(job.id)
     bell, x = QuantumProgramResult.from_json_str(result.result).to_qiskit_result().get_counts()
@@ -125,8 +139,9 @@ def test_cirq_json_program_on_qsim(client: QaaSClient) -> None:
         circuit = cirq.Circuit(cirq.H(q[0]), cirq.CNOT(q[0], q[1]), cirq.measure(*q, key="m"))
         prog = QuantumProgram.from_cirq_circuit(circuit)  # CIRQ_CIRCUIT_JSON_V1, zlib
         model = client.create_model(payload=model_payload(prog, platform=QSIM))
-        job = client.create_job(session_id=session.id, model_id=model.id,
-                                parameters=QuantumComputationParameters(shots=200).to_json_str())
+        job = client.create_job(
+            session_id=session.id, model_id=model.id, parameters=QuantumComputationParameters(shots=200).to_json_str()
+        )
         assert wait(client, job.id).status == "completed"
         (result,) = client.list_job_results(job.id)
         histogram = QuantumProgramResult.from_json_str(result.result).to_cirq_result().histogram(key="m")
@@ -137,8 +152,9 @@ def test_cirq_json_program_on_qsim(client: QaaSClient) -> None:
 
 def test_cancel_terminate_delete(client: QaaSClient, session: Any) -> None:
     model = client.create_model(payload=model_payload(program(BELL_QASM2, QuantumProgramSerializationFormat.QASM_V2)))
-    job = client.create_job(session_id=session.id, model_id=model.id,
-                            parameters=QuantumComputationParameters(shots=10).to_json_str())
+    job = client.create_job(
+        session_id=session.id, model_id=model.id, parameters=QuantumComputationParameters(shots=10).to_json_str()
+    )
     client.cancel_job(job.id)
     assert wait(client, job.id).status in ("cancelled", "completed")  # it may finish before the cancel lands
 

@@ -31,8 +31,13 @@ def bell() -> QuantumCircuit:
 
 def test_backends(provider: ScalewayProvider) -> None:
     backends = {b.name: type(b).__name__ for b in provider.backends()}
-    assert backends == {AER: "AerBackend", QSIM: "QsimBackend", "EMU-CUDAQ-H100": "CudaqBackend",
-                        "QPU-GARNET-20PQ": "IqmBackend", "QPU-IBEX-12PQ": "AqtBackend"}
+    assert backends == {
+        AER: "AerBackend",
+        QSIM: "QsimBackend",
+        "EMU-CUDAQ-H100": "CudaqBackend",
+        "QPU-GARNET-20PQ": "IqmBackend",
+        "QPU-IBEX-12PQ": "AqtBackend",
+    }
     garnet = provider.get_backend("QPU-GARNET-20PQ")
     assert {"r", "cz", "measure"} <= set(garnet.target.operation_names)
     assert provider.get_backend(AER).num_qubits > 2

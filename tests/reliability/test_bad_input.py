@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from scaleway_qaas.core import QaaSClient, Session
-from scaleway_qaas.core.payload import ProgramResult
+from scaleway_qaas.core.wire import ProgramResult
 from scaleway_qaas.errors import (
     AuthenticationError,
     InvalidArgumentError,
@@ -428,7 +428,7 @@ ROWS = [
 
 
 def _model(c: Ctx) -> str:
-    from scaleway_qaas.core.payload import ComputationModel
+    from scaleway_qaas.core.wire import ComputationModel
 
     return c.client.create_model(ComputationModel((qasm(BELL),))).id
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.payload import ComputationModel, ComputationParameters
+from ...core.wire import ComputationModel, ComputationParameters
 from ..platforms import PlatformSpec
 
 

@@ -14,15 +14,10 @@ import threading
 from functools import cache
 from typing import Any
 
-from ...core.payload import (
-    ComputationModel,
-    ComputationParameters,
-    ExperimentResult,
-    NoiseModel,
-    ProgramResult,
-    ResultFormat,
-    cudaq_result_document,
-)
+from ...core.codecs import aer_noise
+from ...core.codecs import cudaq as cudaq_codec
+from ...core.results import ExperimentResult
+from ...core.wire import ComputationModel, ComputationParameters, NoiseModel, ProgramResult, ResultFormat
 from ..platforms import Noise, PlatformSpec
 from . import ExecutionError
 from .programs import circuits, seed_of
@@ -180,29 +175,14 @@ def user_noise(noise: NoiseModel) -> Any:
     from qiskit_aer.noise import NoiseModel as AerNoise
 
     try:
-        return AerNoise.from_dict(_revive(json.loads(noise.text())))
+        return AerNoise.from_dict(aer_noise.decode(noise))
     except Exception as exc:
         raise ExecutionError(f"invalid noise model: {type(exc).__name__}: {exc}") from exc
 
 
-def _revive(obj: Any) -> Any:
-    """Undo qio's JSON encoding of numpy arrays and complex numbers in noise models."""
-    if isinstance(obj, dict):
-        if obj.get("__ndarray__"):
-            import numpy as np
-
-            return np.array(_revive(obj["data"]), dtype=obj.get("dtype")).reshape(obj["shape"])
-        if obj.get("__complex__"):
-            return complex(obj["real"], obj["imag"])
-        return {k: _revive(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_revive(v) for v in obj]
-    return obj
-
-
 def _cudaq_payload(exp: ExperimentResult) -> str:
     """CUDA-Q's global register: the measured bits, classical bit 0 leftmost."""
-    return ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_result_document(exp)).to_json()
+    return ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_codec.encode(exp)).to_json()
 
 
 def jsonable(doc: dict[str, Any]) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from ...core.codecs import mimiq
-from ...core.payload import ComputationModel, ComputationParameters, ProgramResult, ResultFormat
+from ...core.wire import ComputationModel, ComputationParameters, ProgramResult, ResultFormat
 from ..platforms import PlatformSpec
 from . import ExecutionError
 from .aer import for_aer, jsonable, simulate

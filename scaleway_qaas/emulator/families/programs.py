@@ -11,7 +11,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ...core.payload import Program, ProgramFormat
+from ...core.wire import Program, ProgramFormat
 from ..platforms import PlatformSpec
 from . import ExecutionError
 

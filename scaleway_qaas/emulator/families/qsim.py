@@ -12,7 +12,7 @@ import re
 from functools import cache
 from typing import Any
 
-from ...core.payload import (
+from ...core.wire import (
     Compression,
     ComputationModel,
     ComputationParameters,
