@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from recorder import SHOTS, Recorder, recorded_client
-from scaleway_qaas.core.resources import JobStatus, Platform, PlatformType, Session, SessionStatus
+from scaleway_qaas.core.records import JobStatus, PlatformInfo, PlatformType, SessionInfo, SessionStatus
 
 from scaleway_qaas.core import errors
 from scaleway_qaas.core.client import QaaSClient
@@ -50,7 +50,7 @@ def assert_bell(counts: dict[str, int], shots: int = SHOTS) -> None:
     assert abs(counts.get("00", 0) - shots / 2) <= bound, counts
 
 
-def cheapest_simulator(platforms: list[Platform]) -> Platform:
+def cheapest_simulator(platforms: list[PlatformInfo]) -> PlatformInfo:
     """The Aer simulator with the lowest hourly price (unpublished prices last; CPU before GPU sizes)."""
     candidates = [
         p
@@ -62,7 +62,7 @@ def cheapest_simulator(platforms: list[Platform]) -> Platform:
     ]
     assert candidates, f"no available Aer simulator among {[p.name for p in platforms]}"
 
-    def cost(p: Platform) -> tuple[float, int, str]:
+    def cost(p: PlatformInfo) -> tuple[float, int, str]:
         hourly = p.price_per_hour.amount if p.price_per_hour and p.price_per_hour.amount else math.inf
         return hourly, 0 if "C-" in p.name else 1, p.name
 
@@ -76,7 +76,7 @@ def client(recorder: Recorder, live_credentials: dict[str, str]) -> Any:
 
 
 @pytest.fixture(scope="module")
-def platform(client: QaaSClient) -> Platform:
+def platform(client: QaaSClient) -> PlatformInfo:
     platforms = client.list_platforms()
     chosen = os.environ.get("SCW_LIVE_PLATFORM")
     if chosen:
@@ -85,11 +85,11 @@ def platform(client: QaaSClient) -> Platform:
 
 
 @pytest.fixture(scope="module")
-def session(client: QaaSClient, platform: Platform, dedup_id: str) -> Session:
+def session(client: QaaSClient, platform: PlatformInfo, dedup_id: str) -> SessionInfo:
     return client.create_session(platform.id, name="scaleway-qaas-live", deduplication_id=dedup_id, **SESSION_OPTIONS)
 
 
-def jobs_in(client: QaaSClient, session: Session) -> int:
+def jobs_in(client: QaaSClient, session: SessionInfo) -> int:
     return len(client.list_jobs(session_id=session.id))
 
 
@@ -103,14 +103,14 @@ def wait_job(client: QaaSClient, job_id: str) -> JobStatus:
         time.sleep(2.0)
 
 
-def test_platforms_and_the_cheapest_simulator(client: QaaSClient, platform: Platform) -> None:
+def test_platforms_and_the_cheapest_simulator(client: QaaSClient, platform: PlatformInfo) -> None:
     assert platform.type == PlatformType.SIMULATOR and platform.max_qubit_count >= 2
     assert client.get_platform(platform.id).name == platform.name
     assert [p.id for p in client.list_platforms(name=platform.name)] == [platform.id]
 
 
 def test_session_reuse_through_deduplication_id(
-    client: QaaSClient, platform: Platform, session: Session, dedup_id: str
+    client: QaaSClient, platform: PlatformInfo, session: SessionInfo, dedup_id: str
 ) -> None:
     again = client.create_session(platform.id, name="scaleway-qaas-live", deduplication_id=dedup_id, **SESSION_OPTIONS)
     assert again.id == session.id
@@ -120,7 +120,7 @@ def test_session_reuse_through_deduplication_id(
     assert session.id in {s.id for s in client.list_sessions(platform_id=platform.id)}
 
 
-def test_core_bell_job(client: QaaSClient, platform: Platform, session: Session, recorder: Recorder) -> None:
+def test_core_bell_job(client: QaaSClient, platform: PlatformInfo, session: SessionInfo, recorder: Recorder) -> None:
     model = client.create_model(ComputationModel(programs=(Program.from_text(BELL_QASM2, ProgramFormat.QASM_V2),)))
     job = client.create_job(session.id, model.id, ComputationParameters(shots=SHOTS), name=f"live-{uuid.uuid4().hex}")
     assert job.session_id == session.id and job.model_id == model.id
@@ -156,7 +156,7 @@ def test_error_answers(client: QaaSClient, recorder: Recorder, live_credentials:
 # --- one Bell job per adapter, all in the session of the deduplication id -----------------------
 
 
-def run_qiskit(platform: Platform, dedup_id: str) -> dict[str, int]:
+def run_qiskit(platform: PlatformInfo, dedup_id: str) -> dict[str, int]:
     from qiskit import QuantumCircuit
 
     from scaleway_qaas.adapters.qiskit import ScalewayProvider
@@ -170,7 +170,7 @@ def run_qiskit(platform: Platform, dedup_id: str) -> dict[str, int]:
     return {k.replace(" ", ""): v for k, v in result.get_counts().items()}
 
 
-def run_cirq(platform: Platform, dedup_id: str) -> dict[str, int]:
+def run_cirq(platform: PlatformInfo, dedup_id: str) -> dict[str, int]:
     import cirq
 
     from scaleway_qaas.adapters.cirq import ScalewaySampler
@@ -182,7 +182,7 @@ def run_cirq(platform: Platform, dedup_id: str) -> dict[str, int]:
     return {format(value, "02b"): n for value, n in histogram.items()}
 
 
-def run_pennylane(platform: Platform, dedup_id: str) -> dict[str, int]:
+def run_pennylane(platform: PlatformInfo, dedup_id: str) -> dict[str, int]:
     import pennylane as qml
 
     device = qml.device(
@@ -198,7 +198,7 @@ def run_pennylane(platform: Platform, dedup_id: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in bell().items()}
 
 
-def run_cudaq(platform: Platform, dedup_id: str) -> dict[str, int]:
+def run_cudaq(platform: PlatformInfo, dedup_id: str) -> dict[str, int]:
     from cudaq_kernels import bell
 
     from scaleway_qaas.adapters import cudaq as scw
@@ -208,7 +208,7 @@ def run_cudaq(platform: Platform, dedup_id: str) -> dict[str, int]:
     )
 
 
-def run_cudaq_native(platform: Platform, dedup_id: str) -> dict[str, int]:
+def run_cudaq_native(platform: PlatformInfo, dedup_id: str) -> dict[str, int]:
     import cudaq
     from cudaq_kernels import bell
 
@@ -232,7 +232,7 @@ ADAPTERS = {
 
 @pytest.mark.parametrize("adapter", list(ADAPTERS))
 def test_one_bell_job_per_adapter(
-    adapter: str, client: QaaSClient, platform: Platform, session: Session, dedup_id: str
+    adapter: str, client: QaaSClient, platform: PlatformInfo, session: SessionInfo, dedup_id: str
 ) -> None:
     before = jobs_in(client, session)
     counts = ADAPTERS[adapter](platform, dedup_id)
@@ -244,7 +244,7 @@ def test_one_bell_job_per_adapter(
 
 
 def test_termination_and_no_session_left_running(
-    client: QaaSClient, platform: Platform, session: Session, started_at: datetime, dedup_id: str
+    client: QaaSClient, platform: PlatformInfo, session: SessionInfo, started_at: datetime, dedup_id: str
 ) -> None:
     from scaleway_qaas.core.session import terminate_implicit_sessions
 
