@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 from recorder import SHOTS, Recorder, recorded_client
-from scaleway_qaas.core.records import JobStatus, PlatformInfo, PlatformType, SessionInfo, SessionStatus
 
 from scaleway_qaas.core import errors
 from scaleway_qaas.core.client import QaaSClient
+from scaleway_qaas.core.records import JobStatus, PlatformInfo, PlatformType, SessionInfo, SessionStatus
 from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, Program, ProgramFormat
 
 pytestmark = pytest.mark.live
