@@ -12,9 +12,9 @@ import time
 import uuid
 
 import pytest
-from scaleway_qaas.core.resources import JobStatus
+from scaleway_qaas.core.records import JobStatus
 
-from scaleway_qaas.core import QaaSClient, Session
+from scaleway_qaas.core import QaaSClient, Session, run
 from scaleway_qaas.core.job import Job
 from scaleway_qaas.errors import QaaSError
 
@@ -34,14 +34,14 @@ def _crash_and_restart(emulator_process, n: int) -> None:
     emu = emulator_process("--workers", "1", "--seed", "5")
     emu.start()
     client = QaaSClient(secret_key=SECRET, project_id=PROJECT, url=emu.url)
-    platform = client.find_platform("EMU-AER-16C-128M")
+    platform = client.describe_platform("EMU-AER-16C-128M")
     session = Session.open(client, platform, deduplication_id=uuid.uuid4().hex, max_idle_duration="10m")
 
     # finished before the crash: their results must survive it unchanged
-    done = [session.run([qasm(BELL)], shots=100) for _ in range(3)]
+    done = [run(client, platform, [qasm(BELL)], shots=100, session=session) for _ in range(3)]
     done_counts = [job.result(timeout=60)[0].counts for job in done]
 
-    jobs = [session.run([qasm(SLOW_BELL)], shots=SLOW_SHOTS) for _ in range(n)]
+    jobs = [run(client, platform, [qasm(SLOW_BELL)], shots=SLOW_SHOTS, session=session) for _ in range(n)]
     waiter_outcome: dict[str, object] = {}
 
     def wait_last() -> None:
