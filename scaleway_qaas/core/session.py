@@ -30,16 +30,22 @@ from .durations import format_duration
 from .errors import BudgetExceededError, JobTimeoutError, NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
 from .platform import CostEstimate, PlatformDescription, describe
-from .records import SessionInfo, SessionStatus
+from .records import PlatformInfo, SessionInfo, SessionStatus
 
 if TYPE_CHECKING:
     from .client import AsyncQaaSClient, QaaSClient
+    from .job import Job
+    from .wire import Program
 
 log = logging.getLogger("scaleway_qaas.session")
 
 IMPLICIT_MAX_DURATION = "59m"
 IMPLICIT_MAX_IDLE_DURATION = "10m"
 _OPEN = (SessionStatus.STARTING, SessionStatus.RUNNING)
+
+
+def _described(platform: PlatformDescription | PlatformInfo) -> PlatformDescription:
+    return describe(platform) if isinstance(platform, PlatformInfo) else platform
 
 
 def _duration(value: str | int | float | None) -> str | None:
@@ -128,7 +134,7 @@ class Session:
     async def open_async(
         cls,
         client: QaaSClient,
-        platform: PlatformDescription | str,
+        platform: PlatformDescription | PlatformInfo | str,
         *,
         name: str | None = None,
         deduplication_id: str | None = None,
@@ -141,7 +147,7 @@ class Session:
         """Open a session (or join the live one with the same ``deduplication_id``).
 
         ``max_cost`` (EUR) bounds the estimated cost of everything submitted to it through this handle."""
-        plat = await client.aio.describe_platform(platform) if isinstance(platform, str) else platform
+        plat = await client.aio.describe_platform(platform) if isinstance(platform, str) else _described(platform)
         info = await client.aio.create_session(
             plat.id,
             name=name,
@@ -163,6 +169,22 @@ class Session:
         return cls(client, describe(await client.aio.get_platform(info.platform_id)), info)
 
     attach = classmethod(blocking(attach_async.__func__))  # type: ignore[attr-defined]
+
+    @classmethod
+    def implicit(cls, client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> Session:
+        """The process's implicit session on ``platform`` (the one runs without session options use)."""
+        return run_sync(session_for(client, _described(platform)))
+
+    # --- running -------------------------------------------------------------------
+
+    @on_core
+    async def run_async(self, programs: Sequence[Program], **kwargs: Any) -> Job:
+        """Submit programs to this session: :func:`scaleway_qaas.core.submit.run_async` with ``session=self``."""
+        from .submit import run_async
+
+        return await run_async(self.client, self.platform, programs, session=self, **kwargs)
+
+    run = blocking(run_async)
 
     # --- state -------------------------------------------------------------------
 
@@ -250,7 +272,9 @@ async def ensure_open(session: Session) -> bool:
             return False  # the session is fine: the refusal was about the job
     if not session.is_managed:
         state = info.status.value if info is not None else "deleted"
-        raise SessionClosedError(f"session {session.id} is {state}; open a new one (or run without session_id)")
+        raise SessionClosedError(
+            f"session {session.id} is {state}: it accepts no more jobs; open a new one (or run without session_id)"
+        )
     await _registry.reopen(session)
     return True
 

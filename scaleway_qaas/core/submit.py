@@ -75,7 +75,7 @@ async def run_async(
     poll: PollPolicy | None = None,
 ) -> Job:
     """Submit ``programs`` (``shots`` for all, or one count per program) and return once the jobs exist."""
-    per_program = [shots] * len(programs) if isinstance(shots, int) else list(shots)
+    per_program = list(shots) if isinstance(shots, Sequence) else [shots] * len(programs)
     if len(per_program) != len(programs):
         raise ValueError(f"{len(per_program)} shot counts for {len(programs)} programs")
     options = {k: v for k, v in (options or {}).items() if v is not None}

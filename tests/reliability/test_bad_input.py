@@ -138,27 +138,6 @@ ROWS = [
         excerpt="cannot parse",
     ),
     Row(
-        "unsupported-gate-qpu",
-        "`h` on QPU-GARNET-20PQ (native r, cz)",
-        lambda c: c.run(H + "qreg q[2]; creg c[2]; h q[0]; measure q -> c;", c.garnet),
-        JobFailedError,
-        excerpt="not native",
-    ),
-    Row(
-        "uncoupled-qubits-qpu",
-        "`cz` on uncoupled qubits of QPU-GARNET-20PQ",
-        lambda c: c.run(H + "qreg q[20]; creg c[2]; cz q[0],q[19]; measure q[0] -> c[0];", c.garnet),
-        JobFailedError,
-        excerpt="not coupled",
-    ),
-    Row(
-        "too-many-qubits-declared",
-        "num_qubits=40 on a 32-qubit platform (checked before sending)",
-        lambda c: c.run(BELL, num_qubits=40),
-        InvalidArgumentError,
-        excerpt="40 qubits",
-    ),
-    Row(
         "too-many-qubits-program",
         "a 40-qubit QASM program without num_qubits",
         lambda c: c.run(H + "qreg q[40]; creg c[1]; x q[39]; measure q[39] -> c[0];"),
