@@ -12,10 +12,10 @@ import time
 import uuid
 
 import pytest
-from scaleway_qaas.core.records import JobStatus
 
 from scaleway_qaas.core import QaaSClient, Session, run
 from scaleway_qaas.core.job import Job
+from scaleway_qaas.core.records import JobStatus
 from scaleway_qaas.errors import QaaSError
 
 from .conftest import BELL, PROJECT, SECRET, assert_bell, qasm
