@@ -12,7 +12,6 @@ import functools
 import json
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -41,17 +40,15 @@ class ExecutionError(Exception):
     """A job-level failure: bad program, unsupported gate, platform limit..."""
 
 
-#: All simulation work of the process (imports, parsing, runs) happens on ONE long-lived thread, one job
-#: at a time. Qiskit 2.6's native code crashes (SIGSEGV) when several threads import it or build and run
-#: circuits, even one at a time; each simulator still parallelises a job internally.
-_ENGINE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qaas-emulator-engine")
-
-
 def execute(
     platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None
 ) -> list[str]:
-    """Run every program (on the engine thread); return the JSON texts of the job results."""
-    return _ENGINE.submit(_execute, platform, model, params, seed).result()
+    """Run every program in this process; return the JSON texts of the job results.
+
+    The server calls it in its engine processes only (:mod:`.engine`), on their main thread: qiskit's
+    native code crashes when several threads of a process use it (commit 82ea6c9).
+    """
+    return _execute(platform, model, params, seed)
 
 
 def _execute(
@@ -67,20 +64,27 @@ def _execute(
         raise ExecutionError(str(exc)) from exc
 
 
-def warm_up() -> None:
-    """Import and initialise the simulators once, on the engine thread (the server calls it at start)."""
-    _ENGINE.submit(_warm_up).result()
+def warm_up(engine: str) -> None:
+    """Import and initialise the simulators of one platform family (a ``PlatformSpec.engine``), and only
+    those: a Qiskit user never waits for Cirq, nor a Cirq user for Qiskit."""
+    _WARM_UPS.get(engine, _warm_up_aer)()
 
 
-def _warm_up() -> None:
-    import qsimcirq  # noqa: F401
-    from cirq.contrib.qasm_import import circuit_from_qasm  # noqa: F401
-    from qiskit import qasm3  # noqa: F401
+def _warm_up_aer() -> None:
+    from qiskit import qasm2  # noqa: F401
 
     _qasm2_instructions()
     _aer_instructions()
     _simulator(None)
+
+
+def _warm_up_qsim() -> None:
+    from cirq.contrib.qasm_import import circuit_from_qasm  # noqa: F401
+
     _qsim_simulator()
+
+
+_WARM_UPS = {"aer": _warm_up_aer, "qsim": _warm_up_qsim}
 
 
 def _seed(options: dict[str, Any], default: int | None) -> int | None:
