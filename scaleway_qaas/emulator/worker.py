@@ -203,7 +203,8 @@ class WorkerPool:
             seed = None if self.seed is None else self.seed + int(job["seq"])
             try:
                 outcome, value = engine.call("run", platform.id, model["payload"], job["parameters"], seed)
-                self._loaded(engine, platform.engine)
+                if outcome == "ok":  # the family is loaded there now (a refused job may have loaded nothing)
+                    self._loaded(engine, platform.engine)
             except EngineDied as exc:
                 outcome, value = "error", str(exc)
                 if self._stopped.is_set():
