@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .common import Context, failed
+from .summary import print_summary
 
-BENCHMARKS = ["imports", "latency", "sweep", "concurrency", "translation", "overhead", "scaling"]
+BENCHMARKS = ["imports", "latency", "sweep", "concurrency", "translation", "overhead", "scaling", "firstresult",
+              "throughput"]
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -57,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 report["benchmarks"][name]["elapsed_s"] = time.perf_counter() - began
         finally:
             ctx.close()
+    print_summary(report["benchmarks"])
     report["elapsed_s"] = time.perf_counter() - start
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, default=str))

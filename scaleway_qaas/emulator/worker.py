@@ -7,10 +7,11 @@ message, and an engine process that dies (SIGKILL, out of memory) ends its job i
 message saying so; the thread then starts a fresh engine. The first job of a platform family makes
 its engine load that family; once loaded there, the idle engines load it too, in the background.
 
-Long-poll: :meth:`WorkerPool.wait_for_change` lets a status read of a job that an engine is about
-to finish wait for it, up to :data:`LONG_POLL` seconds, so that clients which sleep a second or more
-between status polls (CUDA-Q's built-in target, the official plugins) find a small job finished at
-their first poll. It changes no state.
+Long-poll: :meth:`WorkerPool.wait_for_change` lets a status read of a job that an engine runs, or will
+start next (queued behind fewer jobs than there are engines), wait for it to finish, up to
+:data:`LONG_POLL` seconds, so that clients which sleep a second or more between status polls (CUDA-Q's
+built-in target, the official plugins) find a small job finished at their first poll. A job deeper in
+the queue is answered at once. It changes no state.
 
 The housekeeper advances session lifecycles (start, max duration, idle timeout, stopping ->
 stopped). It sleeps until the store's next session deadline, or until a job is submitted or
@@ -54,7 +55,6 @@ class WorkerPool:
         self._ready = threading.Condition(self._lock)  # a job was queued, a family loaded, or stop
         self._pending: set[str] = set()  # queued or running, not yet recorded
         self._running: set[str] = set()  # claimed by a thread
-        self._idle = 0  # threads waiting for a job
         self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
         self._families: set[str] = set()  # platform families some engine has loaded
         limit = memory_limit or machine_memory()
@@ -93,12 +93,13 @@ class WorkerPool:
     # -- long-poll -------------------------------------------------------------------------------
 
     async def wait_for_change(self, job_id: str, timeout: float = LONG_POLL) -> bool:
-        """Wait up to ``timeout`` for a job an engine runs, or is about to run, to be recorded as
+        """Wait up to ``timeout`` for a job an engine runs, or will start next, to be recorded as
         finished; True if it was (re-read it), False at once for any other job."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         with self._lock:
-            soon = job_id in self._running or (job_id in self._pending and self._idle > 0)
+            # running, or queued behind fewer jobs than there are engines: it starts within a job's time
+            soon = job_id in self._running or (job_id in self._pending and len(self._queue) <= len(self.engines))
             if not soon:
                 return False
             self._waiters.setdefault(job_id, []).append((loop, future))
@@ -145,10 +146,8 @@ class WorkerPool:
     def _work(self, engine: Engine) -> None:
         while True:
             with self._lock:
-                self._idle += 1
                 while not (self._queue or self._stopped.is_set() or self._families - engine.families):
                     self._ready.wait()
-                self._idle -= 1
                 if self._stopped.is_set():
                     return
                 job_id = self._queue.popleft() if self._queue else None
@@ -174,6 +173,14 @@ class WorkerPool:
             engine.restart()
         engine.families.add(family)  # loaded, or failed: its jobs will say why
 
+    def _preload(self, engine: Engine, job_id: str) -> None:
+        """While a job waits for its session to start, load its family into the engine that will run it."""
+        job = self.store.get("jobs", job_id, "session_id")
+        session = self.store.get("sessions", job["session_id"]) if job else None
+        family = BY_ID[session["platform_id"]].engine if session else None
+        if family is not None and family not in engine.families:
+            self._load(engine, family)
+
     def _loaded(self, engine: Engine, family: str) -> None:
         engine.families.add(family)
         if family not in self._families:
@@ -188,6 +195,7 @@ class WorkerPool:
                 break
             with self._lock:
                 self._running.add(job_id)
+            self._preload(engine, job_id)
             if self._stopped.wait(max(0.0, min(claimed - time.time(), 0.05))):
                 return  # session still starting; the job stays waiting for the next start
         if claimed is None:

@@ -1,0 +1,74 @@
+"""8. Throughput of CPU-bound jobs with 1 and 2 engine processes (``--workers``).
+
+60 jobs of one 12-qubit, 3,000-gate random circuit at 10,000 shots (Aer runs circuits under 14 qubits
+single-threaded) are submitted at once, through ``Session.run_async``, to an emulator in a child process
+started with ``--workers 1``, then to one started with ``--workers 2``; the figure is the wall time from
+the first submission to the last result, and the ratio of the two rates (goal >= 1.6x on 2 cores).
+Each emulator first runs a few jobs, so that every engine has loaded Aer before the timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from typing import Any
+
+from .common import AER, Context, goal, ms, print_table
+
+JOBS, QUBITS, GATES, SHOTS = 60, 12, 3000, 10_000
+GOAL = 1.6
+
+
+def circuit_qasm(seed: int = 5) -> str:
+    rng = random.Random(seed)
+    lines = ['OPENQASM 2.0;', 'include "qelib1.inc";', f"qreg q[{QUBITS}];", f"creg c[{QUBITS}];"]
+    for _ in range(GATES):
+        kind = rng.choice(("h", "x", "rz", "cx", "cx"))
+        if kind == "cx":
+            a, b = rng.sample(range(QUBITS), 2)
+            lines.append(f"cx q[{a}],q[{b}];")
+        elif kind == "rz":
+            lines.append(f"rz({rng.uniform(0, 6.28):.6f}) q[{rng.randrange(QUBITS)}];")
+        else:
+            lines.append(f"{kind} q[{rng.randrange(QUBITS)}];")
+    lines.append("measure q -> c;")
+    return "\n".join(lines) + "\n"
+
+
+async def _batch(session: Any, program: Any, jobs: int) -> float:
+    start = time.perf_counter()
+    submitted = await asyncio.gather(*(session.run_async([program], shots=SHOTS) for _ in range(jobs)))
+    results = await asyncio.gather(*(job.result_async(timeout=600) for job in submitted))
+    assert all(sum(r[0].counts.values()) == SHOTS for r in results)
+    return time.perf_counter() - start
+
+
+def _measure(ctx: Context, workers: int, program: Any) -> float:
+    from scaleway_qaas.core.loop import run_sync
+    from scaleway_qaas.emulator import run_emulator_process
+
+    with run_emulator_process("--workers", str(workers), "--seed", "1") as url:
+        child = Context(url=url, project_id=ctx.project_id, secret_key=ctx.secret_key, quick=ctx.quick)
+        session = child.session(AER)
+        run_sync(_batch(session, program, 2 * workers))  # every engine loads Aer
+        time.sleep(1.0)
+        return float(run_sync(_batch(session, program, JOBS)))
+
+
+def run(ctx: Context) -> dict[str, Any]:
+    from scaleway_qaas.core import Program, ProgramFormat
+
+    program = Program.from_text(circuit_qasm(), ProgramFormat.QASM_V2)
+    walls = {workers: _measure(ctx, workers, program) for workers in (1, 2)}
+    rates = {w: JOBS / s for w, s in walls.items()}
+    speedup = rates[2] / rates[1]
+    out = {"jobs": JOBS, "qubits": QUBITS, "gates": GATES, "shots": SHOTS, "wall_s": walls, "jobs_per_s": rates,
+           "speedup": speedup, "goal": GOAL, "goal_met": speedup >= GOAL}
+    print_table(f"8. throughput: {JOBS} jobs of a {QUBITS}-qubit, {GATES:,}-gate circuit at {SHOTS:,} shots, "
+                "submitted at once (emulator in a child process)",
+                ["engine processes", "wall", "jobs/s", "vs 1 worker", f"goal: >= {GOAL}x"],
+                [["--workers 1 (baseline)", ms(walls[1]), f"{rates[1]:.1f}", "1.00x", "baseline"],
+                 ["--workers 2", ms(walls[2]), f"{rates[2]:.1f}", f"{speedup:.2f}x",
+                  goal(speedup >= GOAL, f"{speedup:.2f}x vs {GOAL}x")]])
+    return out
