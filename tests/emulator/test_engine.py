@@ -35,6 +35,14 @@ def wait_status(api: Api, job_id: str, status: str, timeout: float = 30) -> None
         time.sleep(0.01)
 
 
+def wait_loaded(emu: Emulator, family: str, timeout: float = 60) -> None:
+    """Until every engine has loaded a family (the idle ones load it after the first job, in the background)."""
+    deadline = time.monotonic() + timeout
+    while not all(family in e.families for e in emu.pool.engines):
+        assert time.monotonic() < deadline, f"the engines never all loaded {family}"
+        time.sleep(0.05)
+
+
 def mapped(pid: int) -> str:
     """The files a process has mapped (its loaded native libraries)."""
     return Path(f"/proc/{pid}/maps").read_text()
@@ -74,11 +82,11 @@ def test_an_engine_killed_mid_job_fails_that_job_with_a_message_and_is_replaced(
         assert engine.pid not in (None, killed)
 
 
-def test_jobs_run_side_by_side_on_two_engines(api2: Api) -> None:
+def test_jobs_run_side_by_side_on_two_engines(api2: Api, two: Emulator) -> None:
     session = api2.session(AER)
     model = api2.model(heavy(16, 20))
-    api2.run(AER, BELL_QASM2, shots=10)  # both engines load the Aer family
-    time.sleep(1)
+    api2.run(AER, BELL_QASM2, shots=10)
+    wait_loaded(two, "aer")
     jobs = [api2.ok(api2.submit(session["id"], model, shots=2000))["id"] for _ in range(2)]
     first, second = (api2.wait(j, timeout=60) for j in jobs)
     assert first["status"] == second["status"] == "completed"
@@ -126,9 +134,10 @@ def test_a_34_qubit_statevector_is_refused_on_a_machine_with_less_than_256_gib()
     assert refusal(aer, model, 256 * 2**30) is None
 
 
-def test_a_status_read_waits_for_a_job_about_to_finish_and_no_longer(api2: Api) -> None:
+def test_a_status_read_waits_for_a_job_about_to_finish_and_no_longer(api2: Api, two: Emulator) -> None:
     session = api2.session(AER)
-    api2.run(AER, BELL_QASM2, shots=10)  # the family is loaded
+    api2.run(AER, BELL_QASM2, shots=10)
+    wait_loaded(two, "aer")
     model = api2.model(BELL_QASM2)
     for _ in range(5):  # a Bell job is done by the first read that follows its creation
         job = api2.ok(api2.submit(session["id"], model, shots=100))
@@ -145,15 +154,17 @@ def test_a_status_read_waits_for_a_job_about_to_finish_and_no_longer(api2: Api) 
     assert time.monotonic() - started < 0.05  # a finished job is answered at once
 
 
-def test_each_family_loads_only_its_own_simulator(api2: Api, two: Emulator) -> None:
-    api2.run(AER, BELL_QASM2, shots=10)
-    time.sleep(1)  # the other engine loads the family too, in the background
-    maps = [mapped(e.pid) for e in two.pool.engines if e.pid is not None]
-    assert all("qiskit_aer" in m for m in maps)
-    assert not any("qsim" in m or "matplotlib" in m for m in maps)  # no Cirq for a Qiskit user
-    _, results = api2.run(QSIM, BELL_QASM2, shots=400)
-    assert within(decode(results)[0].counts.get("00", 0), 400, 0.5)
-    assert any("qsim" in mapped(e.pid) for e in two.pool.engines if e.pid is not None)
+def test_each_family_loads_only_its_own_simulator() -> None:
+    with Emulator(workers=2, session_start_delay=0.01) as emu:
+        api = Api(emu.url)
+        api.run(AER, BELL_QASM2, shots=10)
+        wait_loaded(emu, "aer")
+        maps = [mapped(e.pid) for e in emu.pool.engines if e.pid is not None]
+        assert all("qiskit_aer" in m for m in maps)
+        assert not any("qsim" in m or "matplotlib" in m for m in maps)  # no Cirq for a Qiskit user
+        _, results = api.run(QSIM, BELL_QASM2, shots=400)
+        assert within(decode(results)[0].counts.get("00", 0), 400, 0.5)
+        assert any("qsim" in mapped(e.pid) for e in emu.pool.engines if e.pid is not None)
 
 
 def test_an_idle_emulator_uses_no_measurable_cpu() -> None:
