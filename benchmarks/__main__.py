@@ -19,7 +19,7 @@ from .common import Context, failed
 from .summary import print_summary
 
 BENCHMARKS = ["imports", "latency", "sweep", "concurrency", "translation", "overhead", "scaling", "firstresult",
-              "throughput"]
+              "throughput", "hop"]
 RESULTS = Path(__file__).parent / "results"
 
 
