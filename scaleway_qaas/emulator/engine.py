@@ -121,6 +121,16 @@ def _serve(conn: Connection, memory_limit: int) -> None:
     from .platforms import BY_ID
     from .simulators import ExecutionError, execute, warm_up
 
+    warm: set[str] = set()  # the families whose warm-up has run here
+
+    def load(family: str) -> tuple[str, Any]:
+        warm.add(family)
+        try:
+            warm_up(family)
+            return ("ok", None)
+        except Exception as exc:  # a family that does not load fails its jobs later, with a message
+            return ("error", f"{type(exc).__name__}: {exc}")
+
     while True:
         try:
             request = conn.recv()
@@ -128,15 +138,11 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             return
         op, *args = request
         if op == "load":
-            try:
-                warm_up(args[0])
-                conn.send(("ok", None))
-            except Exception as exc:  # a family that does not load fails its jobs later, with a message
-                conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(load(args[0]))
             continue
         platform_id, payload, parameters, seed = args
+        platform = BY_ID[platform_id]
         try:
-            platform = BY_ID[platform_id]
             model = ComputationModel.from_json(payload)
             params = ComputationParameters.from_json(parameters)
             refused = refusal(platform, model, memory_limit)
@@ -149,6 +155,8 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             traceback.print_exc()
             reply = ("error", f"internal emulator error: {type(exc).__name__}: {exc}")
         conn.send(reply)
+        if reply[0] == "ok" and platform.engine not in warm:  # the job loaded what it needed; the rest now
+            load(platform.engine)
 
 
 def main(argv: list[str]) -> int:

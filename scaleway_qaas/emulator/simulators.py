@@ -71,11 +71,12 @@ def warm_up(engine: str) -> None:
 
 
 def _warm_up_aer() -> None:
-    from qiskit import qasm2  # noqa: F401
+    from qiskit import qasm3
 
     _qasm2_instructions()
     _aer_instructions()
     _simulator(None)
+    qasm3.loads("OPENQASM 3.0; qubit[1] q; bit[1] c; c[0] = measure q[0];")  # its parser's first use: ~0.1 s
 
 
 def _warm_up_qsim() -> None:

@@ -173,14 +173,6 @@ class WorkerPool:
             engine.restart()
         engine.families.add(family)  # loaded, or failed: its jobs will say why
 
-    def _preload(self, engine: Engine, job_id: str) -> None:
-        """While a job waits for its session to start, load its family into the engine that will run it."""
-        job = self.store.get("jobs", job_id, "session_id")
-        session = self.store.get("sessions", job["session_id"]) if job else None
-        family = BY_ID[session["platform_id"]].engine if session else None
-        if family is not None and family not in engine.families:
-            self._load(engine, family)
-
     def _loaded(self, engine: Engine, family: str) -> None:
         engine.families.add(family)
         if family not in self._families:
@@ -195,7 +187,6 @@ class WorkerPool:
                 break
             with self._lock:
                 self._running.add(job_id)
-            self._preload(engine, job_id)
             if self._stopped.wait(max(0.0, min(claimed - time.time(), 0.05))):
                 return  # session still starting; the job stays waiting for the next start
         if claimed is None:
