@@ -124,6 +124,8 @@ def _serve(conn: Connection, memory_limit: int) -> None:
     warm: set[str] = set()  # the families whose warm-up has run here
 
     def load(family: str) -> tuple[str, Any]:
+        if family in warm:
+            return ("ok", None)
         warm.add(family)
         try:
             warm_up(family)
