@@ -115,6 +115,8 @@ class Engine:
 
 
 def _serve(conn: Connection, memory_limit: int) -> None:
+    import numpy  # noqa: F401  # every family's base (not a simulator): loaded while the engine waits for work
+
     from ..core.errors import PayloadError
     from ..core.payload import ComputationModel, ComputationParameters
     from .memory import refusal
