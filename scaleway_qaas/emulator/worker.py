@@ -1,11 +1,13 @@
 """The job pool: engine processes fed by one thread each, the long-poll, and the housekeeper.
 
-Jobs are queued by id the moment they are created. Each of ``workers`` threads owns one
-:class:`~.engine.Engine` process: it claims a job in the store, has its engine run it, and records
-the outcome. A job never gets lost: a simulation failure ends it in ``error`` with the simulator's
-message, and an engine process that dies (SIGKILL, out of memory) ends its job in ``error`` with a
-message saying so; the thread then starts a fresh engine. The first job of a platform family makes
-its engine load that family; once loaded there, the idle engines load it too, in the background.
+Jobs are queued by id the moment they are created. Each thread owns one :class:`~.engine.Engine`
+process: it claims a job in the store, has its engine run it, and records the outcome. One engine
+starts with the pool; another starts whenever more jobs wait than engines are idle, up to
+``workers`` (a light user never pays for more). A job never gets lost: a simulation failure ends
+it in ``error`` with the simulator's message, and an engine process that dies (SIGKILL, out of
+memory) ends its job in ``error`` with a message saying so; the thread then starts a fresh engine.
+The first job of a platform family makes its engine load that family; once loaded there, the idle
+engines load it too, in the background.
 
 Long-poll: :meth:`WorkerPool.wait_for_change` lets a status read of a job that an engine runs, or will
 start next (queued behind fewer jobs than there are engines), wait for it to finish, up to
@@ -59,19 +61,25 @@ class WorkerPool:
         self._families: set[str] = set()  # platform families some engine has loaded
         limit = memory_limit or machine_memory()
         self.engines = [Engine(f"engine-{i}", limit) for i in range(max(1, workers))]
-        self._threads = [
-            threading.Thread(target=self._work, args=(e,), name=f"qaas-emulator-{e.name}", daemon=True)
-            for e in self.engines
-        ]
-        self._threads.append(threading.Thread(target=self._housekeep, name="qaas-emulator-housekeeper", daemon=True))
+        self._started = 0  # engines started (the first ones of self.engines), each with its thread
+        self._idle = 0  # threads waiting for work
+        self._threads = [threading.Thread(target=self._housekeep, name="qaas-emulator-housekeeper", daemon=True)]
 
     def start(self) -> None:
-        for engine in self.engines:
-            engine.start()
+        with self._lock:
+            self._grow()
         for job_id in self.store.recover(time.time()):
             self.submit(job_id)
-        for t in self._threads:
-            t.start()
+        self._threads[0].start()
+
+    def _grow(self) -> None:
+        """Start one more engine and its thread (called with the lock held)."""
+        engine = self.engines[self._started]
+        self._started += 1
+        engine.start()
+        thread = threading.Thread(target=self._work, args=(engine,), name=f"qaas-emulator-{engine.name}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     def stop(self) -> None:
         with self._lock:
@@ -87,6 +95,8 @@ class WorkerPool:
         with self._lock:
             self._pending.add(job_id)
             self._queue.append(job_id)
+            if len(self._queue) > self._idle and self._started < len(self.engines) and not self._stopped.is_set():
+                self._grow()  # more work than waiting engines: one more, up to ``workers``
             self._ready.notify()
         self._wake.set()
 
@@ -146,8 +156,10 @@ class WorkerPool:
     def _work(self, engine: Engine) -> None:
         while True:
             with self._lock:
+                self._idle += 1
                 while not (self._queue or self._stopped.is_set() or self._families - engine.families):
                     self._ready.wait()
+                self._idle -= 1
                 if self._stopped.is_set():
                     return
                 job_id = self._queue.popleft() if self._queue else None

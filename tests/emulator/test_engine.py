@@ -36,9 +36,9 @@ def wait_status(api: Api, job_id: str, status: str, timeout: float = 30) -> None
 
 
 def wait_loaded(emu: Emulator, family: str, timeout: float = 60) -> None:
-    """Until every engine has loaded a family (the idle ones load it after the first job, in the background)."""
+    """Until every started engine has loaded a family (the idle ones load it after the first job)."""
     deadline = time.monotonic() + timeout
-    while not all(family in e.families for e in emu.pool.engines):
+    while not all(family in e.families for e in emu.pool.engines if e.pid is not None):
         assert time.monotonic() < deadline, f"the engines never all loaded {family}"
         time.sleep(0.05)
 
@@ -85,7 +85,9 @@ def test_an_engine_killed_mid_job_fails_that_job_with_a_message_and_is_replaced(
 def test_jobs_run_side_by_side_on_two_engines(api2: Api, two: Emulator) -> None:
     session = api2.session(AER)
     model = api2.model(heavy(16, 20))
-    api2.run(AER, BELL_QASM2, shots=10)
+    warm = [api2.ok(api2.submit(session["id"], model, shots=10))["id"] for _ in range(3)]  # starts both engines
+    assert all(api2.wait(j, timeout=60)["status"] == "completed" for j in warm)
+    assert all(e.pid is not None for e in two.pool.engines)
     wait_loaded(two, "aer")
     jobs = [api2.ok(api2.submit(session["id"], model, shots=2000))["id"] for _ in range(2)]
     first, second = (api2.wait(j, timeout=60) for j in jobs)

@@ -51,7 +51,7 @@ def test_the_engines_of_a_process_emulator_end_with_it() -> None:
         assert url.startswith("http://127.0.0.1:")
         server = next(p for p in children(os.getpid()) if b"scaleway_qaas.emulator" in _cmdline(p))
         engines = children(server)
-        assert len(engines) == 2
+        assert len(engines) == 1  # one engine starts with the server, more when jobs wait
         os.kill(server, signal.SIGKILL)  # no shutdown code runs
         deadline = time.monotonic() + 10
         while any(Path(f"/proc/{e}").exists() and _state(e) != "Z" for e in engines):
