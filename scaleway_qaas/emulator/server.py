@@ -169,7 +169,8 @@ def run_emulator_process(*cli_args: str) -> Iterator[str]:
     """Run ``python -m scaleway_qaas.emulator --port 0 [cli_args]`` in a child process; yield its URL.
 
     Use it for clients that block the GIL while doing HTTP, such as CUDA-Q's built-in
-    ``scaleway`` target: an in-process server thread could never answer them.
+    ``scaleway`` target: an in-process server thread could never answer them. Before it stops the
+    child, it closes the sessions this process opened there (as :meth:`Emulator.stop` does).
     """
     command = [sys.executable, "-m", "scaleway_qaas.emulator", "--port", "0", *cli_args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
