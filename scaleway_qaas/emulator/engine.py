@@ -64,6 +64,7 @@ class Engine:
                 [sys.executable, "-m", __name__, str(theirs.fileno()), str(self.memory_limit)],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # the server's stdout is its own (its first line gives its URL)
                 env=env,
             )
         finally:
