@@ -29,12 +29,13 @@ def run(ctx: Context) -> dict[str, Any]:
     engine = Engine("bench", 2**40)
     engine.start()
     try:
-        engine.call("load", platform.engine)
+        family = simulators.family(platform)
+        engine.call("load", family)
         figures = {
             "Bell job in this process": stats(timeit(here, n, warmup=20)),
             "Bell job through an engine process": stats(timeit(
                 lambda: engine.call("run", platform.id, payload, params, 1), n, warmup=20)),
-            "no-op round trip to an engine": stats(timeit(lambda: engine.call("load", platform.engine), n, 20)),
+            "no-op round trip to an engine": stats(timeit(lambda: engine.call("load", family), n, 20)),
         }
     finally:
         engine.close()

@@ -122,7 +122,7 @@ def _serve(conn: Connection, memory_limit: int) -> None:
     from ..core.payload import ComputationModel, ComputationParameters
     from .memory import refusal
     from .platforms import BY_ID
-    from .simulators import ExecutionError, execute, warm_up
+    from .simulators import ExecutionError, execute, family, warm_up
 
     warm: set[str] = set()  # the families whose warm-up has run here
 
@@ -160,8 +160,8 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             traceback.print_exc()
             reply = ("error", f"internal emulator error: {type(exc).__name__}: {exc}")
         conn.send(reply)
-        if reply[0] == "ok" and platform.engine not in warm:  # the job loaded what it needed; the rest now
-            load(platform.engine)
+        if reply[0] == "ok" and family(platform) not in warm:  # the job loaded what it needed; the rest now
+            load(family(platform))
 
 
 def main(argv: list[str]) -> int:

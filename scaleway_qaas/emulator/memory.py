@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core.payload import ComputationModel, Program, ProgramFormat
 from .platforms import PlatformSpec
+from .simulators import family
 
 _QASM_REGISTER = re.compile(r"\b(?:qreg\s+[A-Za-z_]\w*\s*\[\s*(\d+)\s*\]|qubit\s*(?:\[\s*(\d+)\s*\])?\s+[A-Za-z_]\w*)")
 _CIRQ_QUBITS = ("LineQubit", "GridQubit", "NamedQubit", "LineQid", "GridQid", "NamedQid")
@@ -27,8 +28,9 @@ def machine_memory() -> int:
     return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
 
-def bytes_per_amplitude(platform: PlatformSpec) -> int:
-    return 8 if platform.engine == "qsim" else 16
+#: bytes per amplitude of the families that hold a full state vector (complex128 in Aer, complex64 in qsim);
+#: a family absent here (matrix product states...) gets no up-front estimate
+_AMPLITUDE_BYTES = {"aer": 16, "qsim": 8}
 
 
 def qubit_count(program: Program) -> int:
@@ -69,7 +71,9 @@ def _size(n: float) -> str:
 
 def refusal(platform: PlatformSpec, model: ComputationModel, limit: int) -> str | None:
     """Why the job cannot run within ``limit`` bytes, or None when it fits."""
-    amplitude = bytes_per_amplitude(platform)
+    amplitude = _AMPLITUDE_BYTES.get(family(platform))
+    if amplitude is None:
+        return None
     for index, program in enumerate(model.programs):
         n = qubit_count(program)
         need = amplitude * 2 ** min(n, 256)  # bounded: a float of the size must exist

@@ -64,10 +64,15 @@ def _execute(
         raise ExecutionError(str(exc)) from exc
 
 
-def warm_up(engine: str) -> None:
-    """Import and initialise the simulators of one platform family (a ``PlatformSpec.engine``), and only
-    those: a Qiskit user never waits for Cirq, nor a Cirq user for Qiskit."""
-    _WARM_UPS.get(engine, _warm_up_aer)()
+def family(platform: PlatformSpec) -> str:
+    """The simulator libraries a platform's jobs need, as :func:`warm_up` names them."""
+    return platform.engine
+
+
+def warm_up(name: str) -> None:
+    """Import and initialise the simulators of one family (see :func:`family`), and only those: a
+    Qiskit user never waits for Cirq, nor a Cirq user for Qiskit."""
+    _WARM_UPS.get(name, _warm_up_aer)()
 
 
 def _warm_up_aer() -> None:

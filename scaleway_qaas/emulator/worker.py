@@ -32,6 +32,7 @@ from collections import deque
 
 from .engine import Engine, EngineDied
 from .platforms import BY_ID
+from .simulators import family
 from .store import Store
 
 log = logging.getLogger("scaleway_qaas.emulator")
@@ -215,7 +216,7 @@ class WorkerPool:
             try:
                 outcome, value = engine.call("run", platform.id, model["payload"], job["parameters"], seed)
                 if outcome == "ok":  # the family is loaded there now (a refused job may have loaded nothing)
-                    self._loaded(engine, platform.engine)
+                    self._loaded(engine, family(platform))
             except EngineDied as exc:
                 outcome, value = "error", str(exc)
                 if self._stopped.is_set():
