@@ -10,13 +10,14 @@ native code never sees a second thread: the child runs requests on its main thre
 A child that dies (SIGKILL, out of memory...) fails the request it was running with
 :class:`EngineDied`, whose message says how it died; :meth:`Engine.restart` replaces it.
 
-Why every job takes the hop, even a Bell pair (measured on this 2-core machine, 300 runs each,
-``python -m benchmarks --only hop``): a request's round trip to an engine costs 0.025 ms (median, a
-no-op request), while a Bell job at 1,000 shots (parsing, Aer, result encoding) costs 1.6-1.8 ms in
-the server's process and the same through an engine. Running small jobs in the server would save
-under 2 % of their time, but would bring qiskit back into the server's threads (and, with an
-in-process ``Emulator``, next to the user's own qiskit calls on other threads: the crash of commit
-82ea6c9), and would hold the server's GIL while HTTP requests wait.
+Why every job takes the hop, even a Bell pair (measured on this 2-core machine, 300 runs each, 3 runs,
+``python -m benchmarks --only hop``): a request's round trip to an engine costs 0.04 ms (a no-op
+request); a Bell job at 1,000 shots (parsing, Aer, result encoding) costs 1.7-1.9 ms run in the
+calling process and 2.0-2.9 ms through an engine. Running small jobs in the server would save 0.2-1 ms
+of a Bell job's ~15 ms end to end, but would bring qiskit back into the server's threads (and, with
+an in-process ``Emulator``, next to the user's own qiskit calls on other threads: the crash of
+commit 82ea6c9), and would hold the server's GIL while HTTP requests wait. The end-to-end Bell
+latency and the concurrency figures did not regress (benchmarks/README.md).
 """
 
 from __future__ import annotations
