@@ -46,6 +46,9 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--inline-result-bytes", type=int, default=1_000_000, help="results above this size are served by URL"
     )
+    parser.add_argument(
+        "--storage-port", type=int, default=0, help="TCP port of the result storage endpoint (default: any free port)"
+    )
 
 
 def _tokens(pairs: Sequence[str]) -> dict[str, str] | None:
@@ -80,9 +83,11 @@ def run_from_args(args: argparse.Namespace) -> int:
         workers=args.workers,
         memory_limit=int(args.memory_limit * 2**30) if args.memory_limit else None,
         inline_result_bytes=args.inline_result_bytes,
+        storage_port=args.storage_port,
     )
     url = emulator.start()
     print(f"Scaleway QaaS emulator listening on {url}  (SCW_API_URL={url}; Ctrl-C to stop)", flush=True)
+    print(f"Large results are served by presigned URLs from {emulator.storage.base_url}", flush=True)
     emulator.serve_forever()
     return 0
 

@@ -127,12 +127,12 @@ def _serve(conn: Connection, memory_limit: int) -> None:
 
     warm: set[str] = set()  # the families whose warm-up has run here
 
-    def load(family: str) -> tuple[str, Any]:
-        if family in warm:
+    def load(name: str) -> tuple[str, Any]:
+        if name in warm:
             return ("ok", None)
-        warm.add(family)
+        warm.add(name)
         try:
-            warm_up(family)
+            warm_up(name)
             return ("ok", None)
         except Exception as exc:  # a family that does not load fails its jobs later, with a message
             return ("error", f"{type(exc).__name__}: {exc}")

@@ -18,10 +18,13 @@ import asyncio
 import itertools
 import json
 import random
+import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import attrs
+
+from .errors import quotas_exceeded
 
 MODES = ("429", "503", "drop_before", "drop_after", "delay")
 
@@ -94,11 +97,15 @@ class FaultInjector:
 
 async def _error(send: Send, mode: str, retry_after: int) -> None:
     if mode == "429":
-        status, body = 429, {"type": "quotas_exceeded", "message": "too many requests (injected fault); retry later"}
+        status, body = 429, quotas_exceeded("requests_per_second", 0, 1).body  # an injected fault
     else:
         status, body = 503, {"type": "service_unavailable", "message": "service unavailable (injected fault)"}
     payload = json.dumps(body).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        (b"x-request-id", str(uuid.uuid4()).encode()),
+    ]
     if status == 429:
         headers.append((b"retry-after", str(retry_after).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})

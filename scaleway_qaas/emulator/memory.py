@@ -1,11 +1,16 @@
 """Refusing, before any simulation, a job whose state vector would not fit in memory.
 
 A state vector of ``n`` qubits holds ``2**n`` complex amplitudes: 16 bytes each in Aer (complex128),
-8 in qsim (complex64). A job whose largest program needs more than the memory limit (by default
-the machine's physical memory) ends in ``error`` with a message naming the qubit count and the
-memory needed; it is never attempted (an attempt would be killed by the kernel, or take the
-machine down with it). Qubits are counted as the program declares them (QASM registers, the
-qubits of a Cirq circuit), as the platforms' qubit limits count them.
+8 in qsim (complex64); a density matrix holds ``4**n``. A job whose largest program needs more than
+the memory limit (by default the machine's physical memory) ends in ``error`` with a message naming
+the qubit count and the memory needed; it is never attempted (an attempt would be killed by the
+kernel, or take the machine down with it). Qubits are first counted as the program declares them
+(QASM registers, a Cirq circuit's qubits), which costs no parsing; a program declaring too many is
+then parsed to count the qubits its instructions touch, the ones the simulator allocates.
+
+Families simulated otherwise are not estimated: emulated QPUs switch to matrix product states on
+wide circuits, QPerfect's emulator is one, and so are Aer jobs asking for a method other than a
+state vector or density matrix (``stabilizer``...).
 """
 
 from __future__ import annotations
@@ -17,20 +22,18 @@ from typing import Any
 
 from ..core.payload import ComputationModel, Program, ProgramFormat
 from .platforms import PlatformSpec
-from .simulators import family
+from .simulators import used_qubits
 
 _QASM_REGISTER = re.compile(r"\b(?:qreg\s+[A-Za-z_]\w*\s*\[\s*(\d+)\s*\]|qubit\s*(?:\[\s*(\d+)\s*\])?\s+[A-Za-z_]\w*)")
 _CIRQ_QUBITS = ("LineQubit", "GridQubit", "NamedQubit", "LineQid", "GridQid", "NamedQid")
+#: bytes per amplitude of the platform families (``PlatformSpec.family``) that hold a full state vector
+_AMPLITUDE_BYTES = {"aer": 16, "cudaq": 16, "pioneer": 16, "qsim": 8}
+_STATE_METHODS = (None, "automatic", "statevector", "density_matrix")
 
 
 def machine_memory() -> int:
     """Bytes of physical memory of this machine."""
     return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-
-
-#: bytes per amplitude of the families that hold a full state vector (complex128 in Aer, complex64 in qsim);
-#: a family absent here (matrix product states...) gets no up-front estimate
-_AMPLITUDE_BYTES = {"aer": 16, "qsim": 8}
 
 
 def qubit_count(program: Program) -> int:
@@ -70,17 +73,25 @@ def _size(n: float) -> str:
 
 
 def refusal(platform: PlatformSpec, model: ComputationModel, limit: int) -> str | None:
-    """Why the job cannot run within ``limit`` bytes, or None when it fits."""
-    amplitude = _AMPLITUDE_BYTES.get(family(platform))
-    if amplitude is None:
+    """Why the job cannot run within ``limit`` bytes, or None when it fits (or is not estimated)."""
+    amplitude = _AMPLITUDE_BYTES.get(platform.family)
+    method = (model.backend.options or {}).get("method") if model.backend else None
+    if amplitude is None or method not in _STATE_METHODS:
         return None
+    power = 4 if method == "density_matrix" else 2
+
+    def need(n: int) -> int:
+        return int(amplitude * power ** min(n, 256))  # bounded: a float of the size must exist
+
     for index, program in enumerate(model.programs):
         n = qubit_count(program)
-        need = amplitude * 2 ** min(n, 256)  # bounded: a float of the size must exist
-        if need > limit:
+        if need(n) > limit:
+            n = used_qubits(platform, program)
+        if need(n) > limit:
+            what = "density matrix" if power == 4 else "state vector"
             return (
-                f"program {index} uses {n} qubits: its state vector needs {_size(need)} "
-                f"({amplitude} B x 2^{n} amplitudes), more than the {_size(limit)} of memory available "
+                f"program {index} uses {n} qubits: its {what} needs {_size(need(n))} "
+                f"({amplitude} B x {power}^{n} amplitudes), more than the {_size(limit)} of memory available "
                 f"to {platform.name} here; the job was refused without being run"
             )
     return None

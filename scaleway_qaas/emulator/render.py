@@ -1,8 +1,10 @@
-"""Rendering of stored rows as the spec's JSON objects, and parsing of wire values.
+"""Rendering of stored rows as the spec's JSON objects.
 
-Every field of each schema is present. String fields are never ``null`` (strict
-clients such as CUDA-Q's C++ helper read them as strings); only unset
-timestamps are ``null``, as in the cloud.
+Every field of each schema is present. String fields are never ``null``: CUDA-Q's
+C++ helper reads the session, job and result fields it knows as strings and
+fails on a ``null``, so the timestamps it reads (a session's ``started_at`` and
+``terminated_at``, a job's ``started_at``) are ``""`` while unset. Other unset
+timestamps are ``null``, as other Scaleway APIs answer.
 
 Jobs are encoded once per state (:class:`JobJsonCache`): the coalesced status
 polls of clients list the same finished jobs again and again.
@@ -11,13 +13,13 @@ polls of clients list the same finished jobs again and again.
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .store import Row
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+if TYPE_CHECKING:
+    from .platforms import PlatformSpec
 
 
 def timestamp(ts: float | None) -> str | None:
@@ -27,32 +29,16 @@ def timestamp(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def parse_timestamp(text: str) -> float:
-    """Parse an RFC 3339 date (``Z`` or offset); raises ValueError."""
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
+def read_timestamp(ts: float | None) -> str:
+    """A timestamp CUDA-Q's helper reads: ``""`` while unset, never ``null`` (it parses them as strings)."""
+    return timestamp(ts) or ""
 
 
 def duration(seconds: float) -> str:
-    """Seconds as the API's duration string: ``1800s``, ``0.0125s``."""
+    """Seconds as the API's duration string: ``1800s``, ``0.0125s`` (never in exponent form)."""
     if float(seconds).is_integer():
         return f"{int(seconds)}s"
-    return f"{seconds:.6f}".rstrip("0").rstrip(".") + "s"
-
-
-def parse_duration(value: Any) -> float:
-    """``"300s"`` (or a number of seconds) -> 300.0; raises ValueError otherwise."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and (m := _DURATION.match(value)):
-        seconds = float(m.group(1))
-    else:
-        raise ValueError(f'{value!r} is not a duration; write seconds like "300s"')
-    if seconds <= 0:
-        raise ValueError(f"{value!r} must be a positive duration")
-    return seconds
+    return f"{seconds:.9f}".rstrip("0").rstrip(".") + "s"
 
 
 def session(row: Row, waiting: int, finished: int) -> dict[str, Any]:
@@ -61,9 +47,9 @@ def session(row: Row, waiting: int, finished: int) -> dict[str, Any]:
         "name": row["name"],
         "platform_id": row["platform_id"],
         "created_at": timestamp(row["created_at"]),
-        "started_at": timestamp(row["started_at"]),
+        "started_at": read_timestamp(row["started_at"]),
         "updated_at": timestamp(row["updated_at"]),
-        "terminated_at": timestamp(row["terminated_at"]),
+        "terminated_at": read_timestamp(row["terminated_at"]),
         "max_idle_duration": duration(row["max_idle"]),
         "max_duration": duration(row["max_duration"]),
         "waiting_job_count": waiting,
@@ -89,7 +75,7 @@ def job(row: Row) -> dict[str, Any]:
         "tags": json.loads(row["tags"]),
         "session_id": row["session_id"],
         "created_at": timestamp(row["created_at"]),
-        "started_at": timestamp(started),
+        "started_at": read_timestamp(started),
         "updated_at": timestamp(row["updated_at"]),
         "status": row["status"],
         "progress_message": row["progress_message"],
@@ -149,13 +135,58 @@ def booking(row: Row) -> dict[str, Any]:
     }
 
 
-def job_result(row: Row, download_base: str, inline_limit: int) -> dict[str, Any]:
-    """Inline ``result`` up to ``inline_limit`` bytes; beyond, an unauthenticated download ``url``."""
-    text = row["result"]
-    large = len(text) > inline_limit
+def job_result(row: Row, url: str) -> dict[str, Any]:
+    """The result inline, or (``url`` not empty) an empty ``result`` and the storage ``url``."""
     return {
         "job_id": row["job_id"],
-        "result": "" if large else text,
-        "url": f"{download_base}{row['token']}" if large else "",
+        "result": "" if url else row["result"],
+        "url": url,
         "created_at": timestamp(row["created_at"]),
+    }
+
+
+_ZERO_EUR = {"currency_code": "EUR", "units": 0, "nanos": 0}
+
+
+def platform(spec: PlatformSpec) -> dict[str, Any]:
+    """The spec's ``Platform`` object. ``metadata`` takes the real shapes only: ``""`` for simulators,
+    the Qiskit target's instructions for QPUs and their twins (no coupling map: the real one publishes none).
+    An unpublished price is a zero amount, not ``null``: the official SDK's generated client fails on a
+    ``null`` price, so the real service cannot be sending one. The description says it is unpublished."""
+    metadata = ""
+    if spec.instructions:
+        instructions = [
+            {"name": name, **({"params": list(params)} if params else {})} for name, params in spec.instructions
+        ]
+        metadata = json.dumps({"qiskit": {"target": {"instructions": instructions}}})
+    bookable = spec.is_bookable
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "name": spec.name,
+        "provider_name": spec.provider_name,
+        "backend_name": spec.backend_name,
+        "type": spec.type,
+        "technology": spec.technology,
+        "max_qubit_count": spec.max_qubit_count,
+        "max_shot_count": spec.max_shot_count,
+        "max_circuit_count": spec.max_circuit_count,
+        "availability": "available",
+        "metadata": metadata,
+        "price_per_hour": spec.price_per_hour or _ZERO_EUR,
+        "price_per_shot": spec.price_per_shot or _ZERO_EUR,
+        "price_per_circuit": spec.price_per_circuit or _ZERO_EUR,
+        "hardware": spec.hardware,
+        "booking_requirement": {
+            "min_duration": "600s" if bookable else None,
+            "max_duration": "14400s" if bookable else None,
+            "max_cancellation_duration": "86400s" if bookable else None,
+            "max_planification_duration": "2592000s" if bookable else None,
+            "min_planification_duration": "0s" if bookable else None,
+            "max_booking_per_week": 10 if bookable else 0,
+            "max_booking_per_day": 2 if bookable else 0,
+        },
+        "description": spec.description,
+        "documentation_url": spec.documentation_url,
+        "is_bookable": bookable,
     }

@@ -25,6 +25,7 @@ import uvicorn
 
 from .app import Settings, build_app
 from .faults import FaultConfig, FaultInjector
+from .storage import ResultStorage
 from .store import Store
 from .worker import WorkerPool
 
@@ -59,7 +60,9 @@ class Emulator:
     ``seed`` also seeds simulations of jobs that set no seed of their own.
     ``workers`` engine processes simulate jobs side by side (default: one per CPU core; see :mod:`.worker`).
     A job whose state vector needs more than ``memory_limit`` bytes (default: the machine's memory) is
-    refused (see :mod:`.memory`). Results larger than ``inline_result_bytes`` are served through a download ``url``.
+    refused (see :mod:`.memory`). Results larger than ``inline_result_bytes`` are served through a presigned
+    ``url`` of a separate result storage endpoint (:mod:`.storage`, on ``storage_port``, default any free
+    port of ``host``).
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class Emulator:
         workers: int | None = None,
         memory_limit: int | None = None,
         inline_result_bytes: int = 1_000_000,
+        storage_port: int = 0,
         log_level: str = "warning",
     ) -> None:
         if isinstance(faults, (int, float)):
@@ -87,7 +91,8 @@ class Emulator:
             session_start_delay=session_start_delay,
             inline_result_bytes=inline_result_bytes,
         )
-        app: Any = build_app(self.store, self.pool, settings)
+        self.storage = ResultStorage(self.store, host, storage_port)
+        app: Any = build_app(self.store, self.pool, settings, self.storage)
         self.faults = FaultInjector(app, faults) if faults is not None and faults.rate > 0 else None
         config = uvicorn.Config(
             self.faults or app,
@@ -105,12 +110,18 @@ class Emulator:
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""
         self.pool.start()
+        try:
+            self.storage.start(timeout)
+        except RuntimeError:
+            self.pool.stop()
+            raise
         self._thread = threading.Thread(target=self._server.run, name="qaas-emulator-http", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.pool.stop()
+                self.storage.stop()
                 raise RuntimeError(f"the emulator could not listen on {self.host}:{self._server.config.port}")
             time.sleep(0.005)
         port = self._server.servers[0].sockets[0].getsockname()[1]
@@ -128,6 +139,7 @@ class Emulator:
         self.pool.stop()
         if self._thread is not None:
             self._thread.join(timeout=30)
+        self.storage.stop()
         self.store.close()
 
     def serve_forever(self) -> None:

@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS bookings (
     description TEXT, time_zone TEXT, progress_message TEXT,
     created_at REAL, started_at REAL, finished_at REAL, updated_at REAL);
 CREATE TABLE IF NOT EXISTS bindings (token_hash TEXT PRIMARY KEY, project_id TEXT);
+CREATE TABLE IF NOT EXISTS processes (
+    id TEXT PRIMARY KEY, project_id TEXT, application_id TEXT, platform_id TEXT, name TEXT, status TEXT,
+    tags TEXT, input TEXT, progress_message TEXT,
+    created_at REAL, started_at REAL, updated_at REAL, finished_at REAL);
 """
 
 #: The sessions :meth:`Store.advance` may have to move at ``:now`` (the conditions of ``_advance_one``).
@@ -151,12 +155,17 @@ class Store:
         sets = ", ".join(f"{k} = ?" for k in fields)
         self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*fields.values(), key])
 
-    def page(self, table: str, where: Row, order: str, page: int, size: int) -> tuple[int, list[Row]]:
-        """Rows of ``table`` matching ``where`` (column -> value), one page, and the total count."""
-        cond = " AND ".join(f"{k} = ?" for k in where) or "1"
-        args = list(where.values())
+    def page(
+        self, table: str, where: Row, order: str, page: int, size: int, tags: Sequence[str] = ()
+    ) -> tuple[int, list[Row]]:
+        """Rows of ``table`` matching ``where`` (column -> value) and holding every tag of ``tags``:
+        one page, and the total count."""
+        conds = [f"{k} = ?" for k in where]
+        conds += ["EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)" for _ in tags]
+        cond = " AND ".join(conds) or "1"
+        args = [*where.values(), *tags]
         with self._lock:
-            total = self._counted_total(table, where)
+            total = None if tags else self._counted_total(table, where)
             if total is None:
                 total = self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE {cond}", args).fetchone()[0]
             rows = self._all(
@@ -235,6 +244,11 @@ class Store:
     def update(self, table: str, key: str, fields: Row) -> None:
         with self._lock:
             self._update(table, key, fields)
+
+    def delete(self, table: str, key: str) -> None:
+        """Delete a row that nothing else refers to (a process)."""
+        with self._lock:
+            self._db.execute(f"DELETE FROM {table} WHERE id = ?", (key,))
 
     def job_counts(self, session_id: str) -> tuple[int, int]:
         """(waiting, finished) job counts of a session."""

@@ -84,6 +84,14 @@ class Api:
         return job, self.results(job["id"]) if job["status"] == "completed" else []
 
 
+def help_message(response: httpx.Response) -> str:
+    """The ``help_message`` of a gateway error body (``invalid_arguments`` details or ``precondition_failed``)."""
+    body = response.json()
+    if body.get("type") == "invalid_arguments":
+        return " ".join(d["help_message"] for d in body["details"])
+    return str(body.get("help_message", ""))
+
+
 def decode(results: list[ProgramResult]) -> list[ExperimentResult]:
     return [exp for r in results for exp in r.decode()]
 

@@ -130,7 +130,8 @@ def test_qubits_are_counted_as_programs_declare_them(text: str, fmt: ProgramForm
 
 def test_a_34_qubit_statevector_is_refused_on_a_machine_with_less_than_256_gib() -> None:
     aer = next(p for p in CATALOGUE if p.name == AER)
-    model = ComputationModel(programs=(Program.from_text("OPENQASM 3.0; qubit[34] q;", ProgramFormat.QASM_V3),))
+    program = Program.from_text('OPENQASM 3.0; include "stdgates.inc"; qubit[34] q; h q;', ProgramFormat.QASM_V3)
+    model = ComputationModel(programs=(program,))
     message = refusal(aer, model, 200 * 2**30)
     assert message is not None and "34 qubits" in message and "256 GiB" in message and "200 GiB" in message
     assert refusal(aer, model, 256 * 2**30) is None

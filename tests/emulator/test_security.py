@@ -104,5 +104,6 @@ def test_unknown_routes_and_methods(api: Api) -> None:
     assert missing.status_code == 404 and missing.json()["type"] == "not_found"
     wrong = api.http.put(f"{P}/platforms")
     assert wrong.status_code == 405 and wrong.json()["type"] == "method_not_allowed"
-    assert api.ok(api.http.get(f"{P}/applications"))["applications"] == []
-    assert api.http.get(f"{P}/jobs/{uuid.uuid4()}").json()["resource"] == "job"
+    unknown = str(uuid.uuid4())
+    body = api.http.get(f"{P}/jobs/{unknown}").json()
+    assert body == {"type": "not_found", "message": "resource is not found", "resource": "job", "resource_id": unknown}

@@ -10,7 +10,8 @@ import qsimcirq
 
 from scaleway_qaas.core.payload import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
 from scaleway_qaas.emulator import simulators
-from scaleway_qaas.emulator.platforms import CATALOGUE
+from scaleway_qaas.emulator.families import qsim
+from scaleway_qaas.emulator.platforms import BY_NAME
 
 Q = cirq.LineQubit.range(5)
 G = cirq.GridQubit.rect(2, 2)
@@ -30,7 +31,7 @@ TERMINAL = {
 def test_qsim_terminal_sampling_matches_qsimcirq(name: str, seed: int) -> None:
     circuit = TERMINAL[name]
     expected = qsimcirq.QSimSimulator(seed=seed).run(circuit, repetitions=300)
-    records = simulators._qsim_terminal_sample(circuit, 300, seed)
+    records = qsim._qsim_terminal_sample(circuit, 300, seed)
     assert records is not None
     got = cirq.ResultDict(params=cirq.ParamResolver({}), records=records)
     assert cirq.to_json(got) == cirq.to_json(expected)  # same samples, shapes and dtypes
@@ -45,20 +46,20 @@ def test_qsim_terminal_sampling_matches_qsimcirq(name: str, seed: int) -> None:
     ],
 )
 def test_qsim_other_circuits_take_qsimcirqs_path(circuit: cirq.Circuit) -> None:
-    assert simulators._qsim_terminal_sample(circuit, 100, 1) is None
-    assert simulators._qsim_terminal_sample(TERMINAL["bell"], 1, 1) is None  # one shot
+    assert qsim._qsim_terminal_sample(circuit, 100, 1) is None
+    assert qsim._qsim_terminal_sample(TERMINAL["bell"], 1, 1) is None  # one shot
 
 
 def test_qsim_job_results_are_seeded_and_compact() -> None:
-    platform = next(p for p in CATALOGUE if p.name == "EMU-QSIM-16C-128M")
+    platform = BY_NAME["EMU-QSIM-16C-128M"]
     program = Program.from_text(cirq.to_json(TERMINAL["keys and invert mask"]), ProgramFormat.CIRQ_CIRCUIT_JSON_V1)
-    first = simulators._run_qsim(platform, program, 200, 5)
-    assert first == simulators._run_qsim(platform, program, 200, 5)
+    first = qsim._run_program(platform, program, 200, 5)
+    assert first == qsim._run_program(platform, program, 200, 5)
     assert "\\n" not in first  # no indentation inside the result document
 
 
 def test_small_noiseless_aer_jobs_run_single_threaded() -> None:
-    platform = next(p for p in CATALOGUE if p.name == "EMU-AER-16C-128M")
+    platform = BY_NAME["EMU-AER-16C-128M"]
     bell = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
     model = ComputationModel(programs=(Program.from_text(bell, ProgramFormat.QASM_V2),))
     params = ComputationParameters(shots=500, options=None)
@@ -68,3 +69,34 @@ def test_small_noiseless_aer_jobs_run_single_threaded() -> None:
     (again,) = ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0]).decode()
     assert first.counts == again.counts  # still seeded
     assert set(first.counts) <= {"00", "11"} and first.shots == 500
+
+
+def test_cudaq_one_element_register_measurements_are_indexed() -> None:
+    from scaleway_qaas.emulator.families.programs import fix_qasm2
+
+    text = "qreg var0[1];\ncreg var2[1];\nmeasure var0 -> var2[0];\nmeasure var0[0] -> var2;\n"
+    assert fix_qasm2(text) == "qreg var0[1];\ncreg var2[1];\nmeasure var0[0] -> var2[0];\nmeasure var0[0] -> var2[0];\n"
+    wide = "qreg q[2];\ncreg c[2];\nmeasure q -> c;\nmeasure q[1] -> c[0];\n"
+    assert fix_qasm2(wide) == wide  # broadcasts between equal registers and indexed bits stay as they are
+
+
+def test_bare_native_gates_in_qasm3_become_standard_gates() -> None:
+    from scaleway_qaas.emulator.families.programs import to_qiskit
+
+    text = "OPENQASM 3.0;\nqubit[2] q;\nbit[2] c;\nr(0.5, 0.25) q[0];\nrxx(0.3) q[0], q[1];\n"
+    text += "move q[0], q[1];\nc = measure q;\n"
+    qc = to_qiskit(Program.from_text(text, ProgramFormat.QASM_V3))
+    ops = [(inst.operation.name, type(inst.operation).__name__) for inst in qc.data]
+    assert ops[:3] == [("r", "RGate"), ("rxx", "RXXGate"), ("move", "MoveGate")]
+    assert [float(p) for p in qc.data[0].operation.params] == [0.5, 0.25]
+
+
+def test_qsim_reads_qasm3_and_gates_cirqs_importer_lacks() -> None:
+    platform = BY_NAME["EMU-QSIM-16C-128M"]
+    qasm3 = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nbit[2] m;\nqubit[2] q;\nx q[0];\nm = measure q;\n'
+    qasm2 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg m[2];\nr(pi, 0) q[0];\nrxx(0) q[0],q[1];\n'
+    qasm2 += "measure q -> m;\n"
+    for text, fmt in ((qasm3, ProgramFormat.QASM_V3), (qasm2, ProgramFormat.QASM_V2)):
+        payload = ProgramResult.from_json(qsim._run_program(platform, Program.from_text(text, fmt), 50, 1))
+        (exp,) = payload.decode()
+        assert exp.counts == {"10": 50} and [r.name for r in exp.registers] == ["m"]

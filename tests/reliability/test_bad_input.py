@@ -5,6 +5,7 @@ client, or HTTP status + Scaleway error type for raw requests)."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -110,6 +111,12 @@ def _truncated(c: Ctx) -> Any:
 
 def _garbage_result(_c: Ctx) -> Any:
     return ProgramResult.from_json('["not", "an", "object"]').decode()
+
+
+def _stopped_raw(c: Ctx) -> httpx.Response:
+    session = Session.open(c.client, "EMU-AER-16C-128M")
+    session.terminate()
+    return c.raw("POST", "/jobs", json={"session_id": session.id, "model_id": _model(c)})
 
 
 UUID0 = str(uuid.UUID(int=0))
@@ -260,14 +267,14 @@ ROWS = [
         "a secret key the service does not know",
         lambda c: QaaSClient(secret_key="nope-0000000000", project_id=PROJECT, url=c.url).list_platforms(),
         AuthenticationError,
-        excerpt="unknown or revoked",
+        excerpt="authentication is denied",
     ),
     Row(
         "other-project",
         "a valid key naming another project",
         lambda c: QaaSClient(secret_key=SECRET, project_id=OTHER_PROJECT, url=c.url).create_session(c.aer.platform.id),
         PermissionDeniedError,
-        excerpt="may not act on project",
+        excerpt="insufficient permissions",
     ),
     # --- raw HTTP (server side) ---
     Row(
@@ -375,6 +382,48 @@ ROWS = [
         excerpt="max_duration",
     ),
     Row("wrong-method", "PUT /platforms", lambda c: c.raw("PUT", "/platforms"), status=405),
+    Row(
+        "huge-page",
+        "GET /jobs?page=881231406726696448 (a 500 before issue 17)",
+        lambda c: c.raw("GET", "/jobs", params={"page": 881231406726696448, "order_by": "created_at_desc"}),
+        status=400,
+        error_type="invalid_arguments",
+        excerpt="from 1 to 2147483647",
+    ),
+    Row(
+        "page-size-above-100",
+        "GET /sessions?page_size=1000",
+        lambda c: c.raw("GET", "/sessions", params={"page_size": 1000}),
+        status=400,
+        error_type="invalid_arguments",
+        excerpt="from 1 to 100",
+    ),
+    Row(
+        "nan-shots-raw",
+        "POST /jobs with parameters shots=NaN",
+        lambda c: c.raw(
+            "POST", "/jobs", json={"session_id": c.aer.id, "model_id": _model(c), "parameters": '{"shots": NaN}'}
+        ),
+        status=400,
+        error_type="invalid_arguments",
+        excerpt="NaN",
+    ),
+    Row(
+        "bare-number-duration-raw",
+        "POST /sessions with max_duration=60 (a number, not a duration string)",
+        lambda c: c.raw("POST", "/sessions", json={"platform_id": c.aer.platform.id, "max_duration": 60}),
+        status=400,
+        error_type="invalid_arguments",
+        excerpt="3540s",
+    ),
+    Row(
+        "stopped-session-raw",
+        "POST /jobs on a session the user terminated",
+        _stopped_raw,
+        status=412,
+        error_type="precondition_failed",
+        excerpt="accepts no more jobs",
+    ),
 ]
 
 
@@ -395,9 +444,14 @@ def test_bad_input(ctx, row: Row):
         response = row.action(ctx)
         assert response.status_code == row.status, response.text
         body = response.json()
+        assert response.headers["x-request-id"], response.headers
         if row.error_type:
             assert body["type"] == row.error_type, body
-        assert row.excerpt.lower() in body.get("message", "").lower(), body
+        if body["type"] == "invalid_arguments":  # the gateway's fixed message; the specifics are in details
+            assert body["message"] == "invalid argument(s)", body
+            assert row.excerpt.lower() in json.dumps(body["details"]).lower(), body
+        else:
+            assert row.excerpt.lower() in json.dumps(body).lower(), body
 
 
 def test_catalogue_is_documented():

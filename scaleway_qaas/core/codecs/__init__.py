@@ -1,0 +1,1 @@
+"""Encoders and decoders of the result formats, one module per family (framework-free)."""
