@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import signal
 import subprocess
@@ -27,29 +25,8 @@ from .app import Settings, build_app
 from .faults import FaultConfig, FaultInjector
 from .storage import ResultStorage
 from .store import Store
+from .uvicorn_server import QuietServer
 from .worker import WorkerPool
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, ticking once a second instead of ten times (an idle emulator costs no CPU) and
-    woken at once by :meth:`exit_soon`."""
-
-    _loop: asyncio.AbstractEventLoop | None = None
-    _wake: asyncio.Event | None = None
-
-    async def main_loop(self) -> None:
-        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
-        counter = 0
-        while not await self.on_tick(counter):  # on_tick refreshes the Date header when counter % 10 == 0
-            counter = (counter + 10) % 864000
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), 1.0)
-
-    def exit_soon(self) -> None:
-        self.should_exit = True
-        if self._loop is not None and self._wake is not None:
-            with contextlib.suppress(RuntimeError):  # the loop has closed already
-                self._loop.call_soon_threadsafe(self._wake.set)
 
 
 class Emulator:
@@ -103,7 +80,7 @@ class Emulator:
             lifespan="off",
             timeout_keep_alive=30,
         )
-        self._server = _Server(config)
+        self._server = QuietServer(config)
         self._thread: threading.Thread | None = None
         self.url = ""
 
@@ -135,11 +112,11 @@ class Emulator:
             from ..core.session import terminate_implicit_sessions
 
             terminate_implicit_sessions(self.url)  # else they would be closed at exit, against a stopped server
-        self._server.exit_soon()  # uvicorn then closes its connections for 0.1 s: stop the engines meanwhile
+        self._server.exit_soon()  # it then closes its connections for 0.1 s: stop the storage and engines meanwhile
+        self.storage.stop()
         self.pool.stop()
         if self._thread is not None:
             self._thread.join(timeout=30)
-        self.storage.stop()
         self.store.close()
 
     def serve_forever(self) -> None:
