@@ -57,7 +57,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._ready = threading.Condition(self._lock)  # a job was queued, a family loaded, or stop
         self._pending: set[str] = set()  # queued or running, not yet recorded
-        self._running: set[str] = set()  # claimed by a thread
+        self._running: set[str] = set()  # taken by a thread (running, or waiting for its session to start)
         self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
         self._families: set[str] = set()  # platform families some engine has loaded
         limit = memory_limit or machine_memory()
@@ -180,11 +180,15 @@ class WorkerPool:
         try:
             engine.call("load", family)
         except EngineDied:
-            if self._stopped.is_set():
-                return
-            log.warning("engine %s died while loading %s; starting a new one", engine.name, family)
-            engine.restart()
+            log.warning("engine %s died while loading %s", engine.name, family)
+            self._replace(engine)
         engine.families.add(family)  # loaded, or failed: its jobs will say why
+
+    def _replace(self, engine: Engine) -> None:
+        """Start a fresh process for a dead engine, unless the pool stops (then stop() ends them all)."""
+        with self._lock:
+            if not self._stopped.is_set():
+                engine.restart()
 
     def _loaded(self, engine: Engine, family: str) -> None:
         engine.families.add(family)
@@ -194,18 +198,16 @@ class WorkerPool:
                 self._ready.notify_all()
 
     def _run(self, engine: Engine, job_id: str) -> None:
+        with self._lock:
+            self._running.add(job_id)
         while True:
             claimed = self.store.claim_job(job_id, time.time())
             if not isinstance(claimed, float):
                 break
-            with self._lock:
-                self._running.add(job_id)
             if self._stopped.wait(max(0.0, min(claimed - time.time(), 0.05))):
                 return  # session still starting; the job stays waiting for the next start
         if claimed is None:
             return
-        with self._lock:
-            self._running.add(job_id)
         job, session, model = claimed
         results: list[str] = []
         if model is None:
@@ -222,7 +224,7 @@ class WorkerPool:
                 if self._stopped.is_set():
                     return  # the emulator stops: the job stays running, re-queued at the next start
                 log.warning("job %s: %s; starting a new engine", job_id, exc)
-                engine.restart()
+                self._replace(engine)
             if outcome == "ok":
                 status, message, results = "completed", "completed", value
             else:
