@@ -2,8 +2,10 @@
 
 60 jobs of one 12-qubit, 3,000-gate random circuit at 10,000 shots (Aer runs circuits under 14 qubits
 single-threaded) are submitted at once, through ``Session.run_async``, to an emulator in a child process
-started with ``--workers 1``, then to one started with ``--workers 2``; the figure is the wall time from
-the first submission to the last result, and the ratio of the two rates (goal >= 1.6x on 2 cores).
+started with ``--workers 1``, then to one started with ``--workers 2``; the figure is the time from the
+first submission until the emulator recorded the last job finished, and the ratio of the two rates
+(goal >= 1.6x on 2 cores). The time until the client held every result is printed too: it adds the
+client's own polling and decoding.
 Each emulator first runs a few jobs, so that every engine has loaded Aer before the timing. The
 "cores" column is the CPU used meanwhile by this benchmark's processes and by all others (Linux
 /proc): on a shared machine, 2 workers cannot get 2 cores when others take one. The machine's own
@@ -19,6 +21,7 @@ import random
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +47,17 @@ def circuit_qasm(seed: int = 5) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def _batch(session: Any, program: Any, jobs: int) -> float:
+async def _batch(session: Any, program: Any, jobs: int) -> tuple[float, list[Any]]:
+    """Submit ``jobs`` at once and wait for every result; (wall time, the jobs)."""
     start = time.perf_counter()
     submitted = await asyncio.gather(*(session.run_async([program], shots=SHOTS) for _ in range(jobs)))
     results = await asyncio.gather(*(job.result_async(timeout=600) for job in submitted))
     assert all(sum(r[0].counts.values()) == SHOTS for r in results)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, list(submitted)
+
+
+def _epoch(stamp: str) -> float:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
 def _ticks(pid: int) -> int:
@@ -82,8 +90,9 @@ def _busy() -> int:
     return user + nice + system + irq + softirq + steal
 
 
-def _measure(ctx: Context, workers: int, program: Any) -> tuple[float, float, float]:
-    """(wall time of the batch, cores used by this benchmark's processes, cores used by others meanwhile)."""
+def _measure(ctx: Context, workers: int, program: Any) -> tuple[float, float, float, float]:
+    """Seconds until the emulator finished the batch's last job and until the client held every result;
+    cores used by this benchmark's processes, and by others, meanwhile."""
     from scaleway_qaas.core.loop import run_sync
     from scaleway_qaas.emulator import run_emulator_process
 
@@ -92,11 +101,13 @@ def _measure(ctx: Context, workers: int, program: Any) -> tuple[float, float, fl
         session = child.session(AER)
         run_sync(_batch(session, program, 2 * workers))  # every engine loads Aer
         time.sleep(1.0)
-        busy, ours = _busy(), _ours()
-        wall = float(run_sync(_batch(session, program, JOBS)))
+        busy, ours, began = _busy(), _ours(), time.time()
+        wall, jobs = run_sync(_batch(session, program, JOBS))
         tick = os.sysconf("SC_CLK_TCK")
         ours = _ours() - ours
-        return wall, ours / tick / wall, max(0.0, ((_busy() - busy) - ours) / tick / wall)
+        # the emulator's own figure: until it recorded the last job finished (server timestamps, same clock)
+        done = max(_epoch(child.client.get_job(job.job_id).updated_at) for job in jobs) - began
+        return done, wall, ours / tick / wall, max(0.0, ((_busy() - busy) - ours) / tick / wall)
 
 
 BARE = """
@@ -132,24 +143,30 @@ def run(ctx: Context) -> dict[str, Any]:
     bare = {n: _bare(n) for n in (1, 2)}
     ceiling = bare[1] / bare[2]
     figures = {workers: _measure(ctx, workers, program) for workers in (1, 2)}
-    walls = {w: f[0] for w, f in figures.items()}
-    used = {w: f[1] for w, f in figures.items()}
-    others = {w: f[2] for w, f in figures.items()}
-    rates = {w: JOBS / s for w, s in walls.items()}
+    done = {w: f[0] for w, f in figures.items()}
+    walls = {w: f[1] for w, f in figures.items()}
+    used = {w: f[2] for w, f in figures.items()}
+    others = {w: f[3] for w, f in figures.items()}
+    rates = {w: JOBS / s for w, s in done.items()}
     speedup = rates[2] / rates[1]
-    out = {"jobs": JOBS, "qubits": QUBITS, "gates": GATES, "shots": SHOTS, "wall_s": walls, "jobs_per_s": rates,
+    client_speedup = walls[1] / walls[2]
+    out = {"jobs": JOBS, "qubits": QUBITS, "gates": GATES, "shots": SHOTS, "emulator_done_s": done,
+           "client_wall_s": walls, "jobs_per_s": rates, "client_speedup": client_speedup,
            "our_processes_cores": used, "other_processes_cores": others, "bare_processes_wall_s": bare,
            "machine_ceiling": ceiling, "speedup": speedup, "goal": GOAL, "goal_met": speedup >= GOAL}
+    rows = [["bare simulator, 1 process", ms(bare[1]), "-", f"{JOBS / bare[1]:.1f}", "-", "1.00x", "machine"],
+            ["bare simulator, 2 processes", ms(bare[2]), "-", f"{JOBS / bare[2]:.1f}", "-", f"{ceiling:.2f}x",
+             "the machine's ceiling"]]
+    for w in (1, 2):
+        mark = "baseline" if w == 1 else goal(speedup >= GOAL, f"{speedup:.2f}x vs {GOAL}x")
+        rows.append([f"--workers {w}", ms(done[w]), f"{ms(walls[w])} ({walls[1] / walls[w]:.2f}x)",
+                     f"{rates[w]:.1f}", f"{used[w]:.2f} / {others[w]:.2f}", f"{rates[w] / rates[1]:.2f}x", mark])
     print_table(f"8. throughput: {JOBS} jobs of a {QUBITS}-qubit, {GATES:,}-gate circuit at {SHOTS:,} shots, "
                 "submitted at once (emulator in a child process)",
-                ["engine processes", "wall", "jobs/s", "cores: ours / others", "vs 1 worker", f"goal: >= {GOAL}x"],
-                [["bare simulator, 1 process", ms(bare[1]), f"{JOBS / bare[1]:.1f}", "-", "1.00x", "machine"],
-                 ["bare simulator, 2 processes", ms(bare[2]), f"{JOBS / bare[2]:.1f}", "-", f"{ceiling:.2f}x",
-                  "the machine's ceiling"],
-                 ["--workers 1 (baseline)", ms(walls[1]), f"{rates[1]:.1f}", f"{used[1]:.2f} / {others[1]:.2f}",
-                  "1.00x", "baseline"],
-                 ["--workers 2", ms(walls[2]), f"{rates[2]:.1f}", f"{used[2]:.2f} / {others[2]:.2f}",
-                  f"{speedup:.2f}x", goal(speedup >= GOAL, f"{speedup:.2f}x vs {GOAL}x")]],
-                f"cores: CPU used during the batch by this benchmark's processes (client, emulator, engines) and by "
-                f"all others, of the {os.cpu_count()} cores")
+                ["engine processes", "all jobs done", "all results in hand", "jobs/s", "cores: ours / others",
+                 "vs 1 worker", f"goal: >= {GOAL}x"], rows,
+                "all jobs done: from the first submission until the emulator recorded the last job finished; all "
+                "results in hand: until the client had fetched every result (its polling backs off while it "
+                "waits); cores: CPU used meanwhile by this benchmark's processes (client, emulator, engines) and "
+                f"by all others, of the {os.cpu_count()} cores")
     return out
