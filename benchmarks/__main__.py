@@ -16,14 +16,26 @@ from pathlib import Path
 from typing import Any
 
 from .common import Context, failed
+from .summary import print_summary
 
-BENCHMARKS = ["imports", "latency", "sweep", "concurrency", "translation", "overhead", "scaling"]
+BENCHMARKS = [
+    "imports",
+    "latency",
+    "sweep",
+    "concurrency",
+    "translation",
+    "overhead",
+    "scaling",
+    "firstresult",
+    "throughput",
+    "hop",
+]
 RESULTS = Path(__file__).parent / "results"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (< 3 minutes)")
     parser.add_argument(
         "--only",
         nargs="+",
@@ -62,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 report["benchmarks"][name]["elapsed_s"] = time.perf_counter() - began
         finally:
             ctx.close()
+    print_summary(report["benchmarks"])
     report["elapsed_s"] = time.perf_counter() - start
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, default=str))

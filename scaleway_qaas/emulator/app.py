@@ -244,7 +244,10 @@ class Api:
         return _json(self.jobs_json.get(row))
 
     async def get_job(self, request: Request) -> Response:
-        row = self.owned("jobs", "job", request.path_params["job_id"], self.project(request))
+        project = self.project(request)
+        row = self.owned("jobs", "job", request.path_params["job_id"], project)
+        if row["status"] in ("waiting", "running") and await self.pool.wait_for_change(row["id"]):
+            row = self.owned("jobs", "job", row["id"], project)  # long-poll: see WorkerPool.wait_for_change
         return _json(self.jobs_json.get(row))
 
     async def list_jobs(self, request: Request) -> Response:

@@ -32,7 +32,16 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--fault-delay", type=float, default=0.2, help="seconds of the 'delay' fault")
     parser.add_argument("--seed", type=int, default=None, help="seed of fault injection and of unseeded jobs")
-    parser.add_argument("--workers", type=int, default=None, help="job worker threads (default: up to 4)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="engine processes simulating jobs side by side (default: CPU cores)"
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=float,
+        default=None,
+        metavar="GIB",
+        help="refuse jobs whose state vector needs more GiB than this (default: the machine's memory)",
+    )
     parser.add_argument("--session-start-delay", type=float, default=0.05, help="seconds a session stays 'starting'")
     parser.add_argument(
         "--inline-result-bytes", type=int, default=1_000_000, help="results above this size are served by URL"
@@ -72,6 +81,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         faults=faults,
         seed=args.seed,
         workers=args.workers,
+        memory_limit=int(args.memory_limit * 2**30) if args.memory_limit else None,
         inline_result_bytes=args.inline_result_bytes,
         storage_port=args.storage_port,
     )

@@ -25,6 +25,7 @@ from .app import Settings, build_app
 from .faults import FaultConfig, FaultInjector
 from .storage import ResultStorage
 from .store import Store
+from .uvicorn_server import QuietServer
 from .worker import WorkerPool
 
 
@@ -34,8 +35,11 @@ class Emulator:
     ``tokens`` maps secret keys to project ids (``None``: open mode, see :mod:`.app`).
     ``faults`` is a :class:`FaultConfig` or a fault rate (all modes, seeded by ``seed``).
     ``seed`` also seeds simulations of jobs that set no seed of their own.
-    Results larger than ``inline_result_bytes`` are served through a presigned ``url`` of a separate
-    result storage endpoint (:mod:`.storage`, on ``storage_port``, default any free port of ``host``).
+    ``workers`` engine processes simulate jobs side by side (default: one per CPU core; see :mod:`.worker`).
+    A job whose state vector needs more than ``memory_limit`` bytes (default: the machine's memory) is
+    refused (see :mod:`.memory`). Results larger than ``inline_result_bytes`` are served through a presigned
+    ``url`` of a separate result storage endpoint (:mod:`.storage`, on ``storage_port``, default any free
+    port of ``host``).
     """
 
     def __init__(
@@ -49,6 +53,7 @@ class Emulator:
         faults: FaultConfig | float | None = None,
         seed: int | None = None,
         workers: int | None = None,
+        memory_limit: int | None = None,
         inline_result_bytes: int = 1_000_000,
         storage_port: int = 0,
         log_level: str = "warning",
@@ -57,7 +62,7 @@ class Emulator:
             faults = FaultConfig(rate=float(faults), seed=seed or 0)
         self.host = host
         self.store = Store(db)
-        self.pool = WorkerPool(self.store, workers or min(4, os.cpu_count() or 2), seed)
+        self.pool = WorkerPool(self.store, workers or _cores(), seed, memory_limit or 0)
         settings = Settings(
             tokens=dict(tokens) if tokens is not None else None,
             session_start_delay=session_start_delay,
@@ -75,7 +80,7 @@ class Emulator:
             lifespan="off",
             timeout_keep_alive=30,
         )
-        self._server = uvicorn.Server(config)
+        self._server = QuietServer(config)
         self._thread: threading.Thread | None = None
         self.url = ""
 
@@ -107,11 +112,11 @@ class Emulator:
             from ..core.session import terminate_implicit_sessions
 
             terminate_implicit_sessions(self.url)  # else they would be closed at exit, against a stopped server
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        self._server.exit_soon()  # it then closes its connections for 0.1 s: stop the storage and engines meanwhile
         self.storage.stop()
         self.pool.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
         self.store.close()
 
     def serve_forever(self) -> None:
@@ -134,6 +139,13 @@ class Emulator:
         self.stop()
 
 
+def _cores() -> int:
+    """The CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 @contextmanager
 def run_emulator(**kwargs: Any) -> Iterator[str]:
     """Run an :class:`Emulator` (same keyword arguments) for the ``with`` block; yield its URL."""
@@ -146,17 +158,24 @@ def run_emulator_process(*cli_args: str) -> Iterator[str]:
     """Run ``python -m scaleway_qaas.emulator --port 0 [cli_args]`` in a child process; yield its URL.
 
     Use it for clients that block the GIL while doing HTTP, such as CUDA-Q's built-in
-    ``scaleway`` target: an in-process server thread could never answer them.
+    ``scaleway`` target: an in-process server thread could never answer them. Before it stops the
+    child, it closes the sessions this process opened there (as :meth:`Emulator.stop` does).
     """
     command = [sys.executable, "-m", "scaleway_qaas.emulator", "--port", "0", *cli_args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    url = ""
     try:
         line = proc.stdout.readline() if proc.stdout else ""
         if "listening on " not in line:
             raise RuntimeError(f"the emulator process did not start: {line.strip() or proc.wait(10)}")
-        yield line.split("listening on ")[1].split()[0]
+        url = line.split("listening on ")[1].split()[0]
+        yield url
     finally:
+        if url and proc.poll() is None:
+            from ..core.session import terminate_implicit_sessions
+
+            terminate_implicit_sessions(url)  # else they would be closed at exit, against a stopped server
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
             try:

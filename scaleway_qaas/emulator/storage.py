@@ -33,6 +33,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .store import Store
+from .uvicorn_server import QuietServer
 
 BUCKET = "scaleway-qaas-results"
 URL_TTL = 3600
@@ -54,7 +55,7 @@ class ResultStorage:
             routes=[Route("/{path:path}", self._serve, methods=["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"])]
         )
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
-        self._server = uvicorn.Server(config)
+        self._server = QuietServer(config)
         self._thread: threading.Thread | None = None
         self.base_url = ""
 
@@ -73,7 +74,7 @@ class ResultStorage:
         return self.base_url
 
     def stop(self) -> None:
-        self._server.should_exit = True
+        self._server.exit_soon()
         if self._thread is not None:
             self._thread.join(timeout=30)
 

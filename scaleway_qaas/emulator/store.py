@@ -299,6 +299,16 @@ class Store:
             for s in self._all(_DUE_SESSIONS, {"now": now}):
                 self._advance_one(s, now)
 
+    def next_deadline(self) -> float | None:
+        """The earliest time :meth:`advance` may have to move a session (None: no live session)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MIN(CASE status WHEN 'stopping' THEN 0 WHEN 'starting' THEN start_at"
+                " ELSE MIN(COALESCE(started_at, start_at) + max_duration, last_activity + max_idle) END)"
+                " FROM sessions WHERE status IN ('starting', 'running', 'stopping')"
+            ).fetchone()
+        return None if row[0] is None else float(row[0])
+
     def _advance_one(self, s: Row, now: float) -> None:
         sid = s["id"]
         if s["status"] == "starting" and now >= s["start_at"]:

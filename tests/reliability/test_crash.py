@@ -7,9 +7,12 @@ client here uses the defaults and resumes after the restart."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +116,50 @@ def test_a_single_request_during_an_outage_fails_cleanly(emulator_process):
         client.list_platforms()
     assert time.monotonic() - started < 20
     assert SECRET not in str(info.value)
+
+
+def _children(pid: int) -> list[int]:
+    """The pids of a process's children (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # exited meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+# 20 qubits, 30 layers of rotations and a ring of CNOTs: seconds of Aer
+HEAVY = (
+    'OPENQASM 2.0; include "qelib1.inc"; qreg q[20]; creg c[20]; '
+    + " ".join(f"rx({0.1 * (i + k)}) q[{i}]; cx q[{i}],q[{(i + 1) % 20}];" for k in range(30) for i in range(20))
+    + " measure q -> c;"
+)
+
+
+def test_a_killed_engine_process_fails_its_job_and_loses_no_other(emulator_process):
+    """SIGKILL the engine process running a job (as the kernel's OOM killer would): that job ends in error
+    with a message, the jobs queued behind it complete on the engine that replaces it."""
+    emu = emulator_process("--workers", "1", "--seed", "5")
+    emu.start()
+    client = QaaSClient(secret_key=SECRET, project_id=PROJECT, url=emu.url)
+    session = Session.open(client, client.find_platform("EMU-AER-16C-128M"), deduplication_id=uuid.uuid4().hex)
+    heavy = session.run([qasm(HEAVY)], shots=10)
+    queued = [session.run([qasm(BELL)], shots=200) for _ in range(10)]
+    deadline = time.monotonic() + 60
+    while client.get_job(heavy.job_id).status != JobStatus.RUNNING:
+        assert time.monotonic() < deadline, "the heavy job never ran"
+        time.sleep(0.02)
+    (engine,) = _children(emu.proc.pid)  # type: ignore[union-attr]
+    os.kill(engine, signal.SIGKILL)
+
+    assert Job.attach(client, heavy.job_id).wait(timeout=60) == JobStatus.ERROR
+    message = client.get_job(heavy.job_id).progress_message
+    assert "killed by signal SIGKILL" in message and "out of memory" in message, message
+    for job in queued:
+        assert_bell(job.result(timeout=120)[0].counts, 200)
+    (replacement,) = _children(emu.proc.pid)  # type: ignore[union-attr]
+    assert replacement != engine
+    session.terminate()

@@ -1,0 +1,95 @@
+"""7. First result: the wall time of a whole user script in a fresh interpreter, vs a bare local Aer script.
+
+Ours imports the package, starts ``Emulator()`` in-process, runs one Bell circuit (100 shots) through the
+Qiskit adapter and exits; the baseline builds the same circuit and runs it on a local ``AerSimulator``.
+Both run alternately, each ``n`` times, in fresh interpreters (``python -c``): the wall time counts the
+interpreter's start and exit. The ``stages`` column breaks our script's median run down (time since start).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from .common import Context, goal, ms, print_table, stats
+
+GOAL = 1.5  # ours at most this many times the bare Aer script
+
+BARE = """
+from qiskit import QuantumCircuit
+from qiskit_aer import AerSimulator
+qc = QuantumCircuit(2, 2); qc.h(0); qc.cx(0, 1); qc.measure([0, 1], [0, 1])
+counts = AerSimulator().run(qc, shots=100).result().get_counts()
+assert sum(counts.values()) == 100
+"""
+
+OURS = """
+import time, uuid
+t0 = time.perf_counter()
+marks = []
+def mark(stage): marks.append(f"{stage} {time.perf_counter() - t0:.3f}")
+from qiskit import QuantumCircuit
+from scaleway_qaas.adapters.qiskit import ScalewayProvider
+from scaleway_qaas.emulator import Emulator
+mark("imports")
+with Emulator() as emu:
+    mark("emulator")
+    qc = QuantumCircuit(2, 2); qc.h(0); qc.cx(0, 1); qc.measure([0, 1], [0, 1])
+    backend = ScalewayProvider(url=emu.url, secret_key="bench-" + "0" * 20, project_id=str(uuid.uuid4())).get_backend(
+        "EMU-AER-16C-128M")
+    mark("backend")
+    counts = backend.run(qc, shots=100).result().get_counts()
+    mark("result")
+assert sum(counts.values()) == 100
+mark("stopped")
+print(";".join(marks))
+"""
+
+
+def _wall(script: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, out.stdout.strip()
+
+
+def run(ctx: Context) -> dict[str, Any]:
+    n = ctx.reps(3, 9)
+    bare, ours, stages = [], [], []
+    _wall(BARE)  # the first run of a session fills the OS file cache
+    for _ in range(n):
+        bare.append(_wall(BARE)[0])
+        seconds, marks = _wall(OURS)
+        ours.append(seconds)
+        stages.append((seconds, marks))
+    base, mine = stats(bare), stats(ours)
+    factor = mine["median"] / base["median"]
+    median_run = min(stages, key=lambda s: abs(s[0] - statistics.median(ours)))
+    breakdown = ", ".join(f"{m.split()[0]} {float(m.split()[1]) * 1e3:.0f}" for m in median_run[1].split(";"))
+    out = {
+        "repetitions": n,
+        "bare_aer": base,
+        "emulator_qiskit": mine,
+        "ratio": factor,
+        "goal": GOAL,
+        "goal_met": factor <= GOAL,
+        "stages_ms": breakdown,
+    }
+    print_table(
+        f"7. first result: a whole script in a fresh interpreter, {n} runs each (alternating)",
+        ["script", "median", "p90", "vs bare Aer", f"goal: <= {GOAL}x"],
+        [
+            ["bare AerSimulator script (baseline)", ms(base["median"]), ms(base["p90"]), "1.00x", "baseline"],
+            [
+                "Emulator() + Qiskit adapter, one Bell",
+                ms(mine["median"]),
+                ms(mine["p90"]),
+                f"{factor:.2f}x",
+                goal(factor <= GOAL, f"{factor:.2f}x vs {GOAL}x"),
+            ],
+        ],
+        f"our median run, ms since start at the end of each stage: {breakdown}, then the exit",
+    )
+    return out
