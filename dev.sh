@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up the project in .venv (from pyproject.toml + constraints.txt) and run one job:
 #   ./dev.sh demo    the local emulator plus one GHZ program through CUDA-Q, Qiskit, PennyLane and Cirq
-#   ./dev.sh test    the whole test suite (what CI runs)
+#   ./dev.sh test    ruff, ruff format --check, mypy (strict) and the whole test suite (what CI runs)
 #   ./dev.sh bench   the benchmarks (tables + benchmarks/results/*.json)
 #   ./dev.sh pythons the core's unit tests on every other Python 3.11+ found (PATH or pyenv)
 #   ./dev.sh setup   only the set-up
@@ -40,6 +40,7 @@ case "${1:-demo}" in
   demo)  setup; exec .venv/bin/scaleway-qaas demo ;;
   test)  setup
          .venv/bin/ruff check scaleway_qaas tests benchmarks
+         .venv/bin/ruff format --check scaleway_qaas tests benchmarks
          .venv/bin/mypy
          exec .venv/bin/python -m pytest -q ;;
   bench) setup; exec .venv/bin/python -m benchmarks "${@:2}" ;;

@@ -76,6 +76,11 @@ class AsyncQaaSClient:
         await self.aclose()
 
     @property
+    def is_closed(self) -> bool:
+        """Whether :meth:`aclose` was called (the client can send nothing more)."""
+        return self._http.is_closed
+
+    @property
     def creations(self) -> asyncio.Semaphore:
         """Bounds the model and job creations in flight from this client, across all submissions."""
         if self._creations is None:

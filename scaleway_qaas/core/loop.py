@@ -89,7 +89,7 @@ def blocking_via(
     sync client's methods over its async client."""
 
     @functools.wraps(fn)
-    def wrapper(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
+    def wrapper(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return run_sync(fn(getattr(self, attribute), *args, **kwargs))
 
     return wrapper

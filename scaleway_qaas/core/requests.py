@@ -106,6 +106,10 @@ class RequestRunner:
         await self._http.aclose()
         await self._anonymous.aclose()
 
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
     async def request(
         self,
         method: str,
@@ -210,6 +214,29 @@ class RequestRunner:
                     status_code=response.status_code,
                 )
             return response.content
+
+
+def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float = 5.0) -> None:
+    """One POST without the event loop, for interpreter exit (terminating sessions).
+
+    At exit, new threads (asyncio's DNS executor among them) can no longer start, so the
+    async client may fail to open a connection; a blocking httpx call needs none. Raises
+    :class:`QaaSError` when the service refuses or stays unreachable.
+    """
+    headers = {"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT}
+    with httpx.Client(base_url=config.api_url + API_PREFIX, headers=headers, timeout=timeout) as http:
+        for attempt in range(1, attempts + 1):
+            try:
+                response = http.post(path, json={})
+            except httpx.TransportError as exc:
+                if attempt == attempts:
+                    raise ServerError(f"no answer from {config.api_url} for POST {path}: {exc}") from exc
+                continue
+            if response.status_code in _RETRY_STATUSES and attempt < attempts:
+                continue
+            if response.status_code >= 400:
+                raise _error(response)
+            return
 
 
 def _json(response: httpx.Response, method: str, path: str) -> Any:

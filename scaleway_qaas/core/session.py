@@ -31,6 +31,7 @@ from .errors import BudgetExceededError, JobTimeoutError, NotFoundError, QaaSErr
 from .loop import blocking, on_core, run_sync
 from .platform import CostEstimate, PlatformDescription, describe
 from .records import PlatformInfo, SessionInfo, SessionStatus
+from .requests import post_at_exit
 
 if TYPE_CHECKING:
     from .client import AsyncQaaSClient, QaaSClient
@@ -286,7 +287,7 @@ class _ManagedSessions:
         self._lock: asyncio.Lock | None = None
         self._sessions: dict[tuple[Any, ...], Session] = {}
         self._attached: dict[tuple[str, str], Session] = {}
-        atexit.register(self.terminate_all)
+        atexit.register(self.terminate_all, at_exit=True)
 
     @property
     def lock(self) -> asyncio.Lock:
@@ -302,6 +303,8 @@ class _ManagedSessions:
         key = self._key(client, platform, options)
         session = self._sessions.get(key)
         if session is not None:
+            if session.client.aio.is_closed:  # the client that opened it was closed: carry on with this one
+                session.client = client
             return session
         async with self.lock:
             if key not in self._sessions:
@@ -343,9 +346,10 @@ class _ManagedSessions:
             if known is session or known.id == session.id:
                 del self._sessions[key]
 
-    def terminate_all(self, api_url: str | None = None, client: Any = None) -> list[str]:
+    def terminate_all(self, api_url: str | None = None, client: Any = None, *, at_exit: bool = False) -> list[str]:
         """Terminate the managed sessions still open (not those joined by a user deduplication id):
-        all of them, those of one API URL, or those opened through one client."""
+        all of them, those of one API URL, or those opened through one client. At interpreter exit
+        the calls are made without the event loop (see :func:`.requests.post_at_exit`)."""
         owned = [
             (k, s)
             for k, s in self._sessions.items()
@@ -358,7 +362,10 @@ class _ManagedSessions:
         closed = []
         for _, session in owned:
             try:
-                run_sync(session.aio.terminate_session(session.id))
+                if at_exit or session.client.aio.is_closed:
+                    post_at_exit(session.client.config, f"/sessions/{session.id}/terminate")
+                else:
+                    run_sync(session.aio.terminate_session(session.id))
                 closed.append(session.id)
             except (QaaSError, RuntimeError) as exc:  # gone, unreachable at exit, or its client closed
                 log.warning("could not terminate session %s: %s", session.id, exc)

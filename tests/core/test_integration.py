@@ -170,3 +170,22 @@ def test_session_for_chooses_like_every_adapter(client):
     assert client.get_session(shared.id).is_open and client.get_session(mine.id).is_open
     mine.terminate()
     client.terminate_session(shared.id)
+
+
+def test_sessions_outlive_the_client_that_opened_them(scw_env):
+    """Two clients of one account share the implicit session; closing the first one's connections
+    (without ``close()``) neither breaks the second nor leaves the session running at the end."""
+    from scaleway_qaas.core.loop import run_sync
+    from scaleway_qaas.core.session import terminate_implicit_sessions
+
+    first, second = QaaSClient(), QaaSClient()
+    platform = first.describe_platform("EMU-AER-16C-128M")
+    spec = SessionSpec(name="outlived")
+    job = run(first, platform, [qasm(BELL)], shots=20, session=spec)
+    run_sync(first.aio.aclose())  # its connections only: the package still holds the session
+    again = run(second, platform, [qasm(BELL)], shots=20, session=spec)
+    assert again.parts[0].session_id == job.parts[0].session_id
+    assert_bell(again.result(timeout=60)[0].counts, 20)
+    run_sync(second.aio.aclose())
+    assert job.parts[0].session_id in terminate_implicit_sessions()
+    assert QaaSClient().get_session(job.parts[0].session_id).status in (SessionStatus.STOPPING, SessionStatus.STOPPED)

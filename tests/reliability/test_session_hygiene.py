@@ -65,3 +65,32 @@ def test_killed_client_session_stops_after_idle_duration(emulator_url):
         time.sleep(0.2)
     assert status in ("stopping", "stopped"), status
     assert "idle" in client.get_session(session_id).progress_message
+
+
+EXITING_CHILD = """
+import sys
+from scaleway_qaas.core import QaaSClient, Program, ProgramFormat, run
+client = QaaSClient(secret_key=sys.argv[2], project_id=sys.argv[3], url=sys.argv[1])
+job = run(client, client.describe_platform("EMU-AER-16C-128M"), [Program.from_text(sys.argv[4], ProgramFormat.QASM_V2)],
+          shots=10)
+job.result(timeout=60)
+print(job.parts[0].session_id, flush=True)
+# the script ends here: the implicit session must be terminated on the way out
+"""
+
+
+def test_implicit_session_is_terminated_when_the_script_exits(emulator_url):
+    """At interpreter exit no new thread can start (asyncio's DNS executor among them): the exit hook must
+    terminate the implicit session anyway (it did not: README scripts left theirs running)."""
+    done = subprocess.run(
+        [sys.executable, "-c", EXITING_CHILD, emulator_url, SECRET, PROJECT, BELL],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "could not terminate" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
+    session_id = done.stdout.strip()
+    client = QaaSClient(secret_key=SECRET, project_id=PROJECT, url=emulator_url)
+    assert client.get_session(session_id).status.value in ("stopping", "stopped")

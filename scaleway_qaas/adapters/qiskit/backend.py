@@ -146,7 +146,7 @@ class ScalewayBackend(BackendV2):
             max_duration=max_duration or opts.session_max_duration or "59m",
             max_idle_duration=max_idle_duration or opts.session_max_idle_duration or "59m",
         )
-        return session.id
+        return str(session.id)
 
     def stop_session(self, session_id: str) -> None:
         """Terminate a session (its billing stops)."""

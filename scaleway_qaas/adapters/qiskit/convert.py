@@ -47,13 +47,13 @@ def to_program(circuit: QuantumCircuit, platform: PlatformDescription) -> Progra
 
     def openqasm2() -> str:
         try:
-            return qasm2.dumps(plain)
+            return str(qasm2.dumps(plain))
         except qasm2.QASM2ExportError as exc:
             raise CannotEncode(f"{exc} (dynamic circuits need OpenQASM 3)") from exc
 
     def openqasm3() -> str:
         try:
-            return qasm3.dumps(plain)
+            return str(qasm3.dumps(plain))
         except qasm3.QASM3ExporterError as exc:
             raise CannotEncode(str(exc)) from exc
 

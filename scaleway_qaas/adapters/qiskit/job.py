@@ -74,7 +74,7 @@ class ScalewayJob(JobV1):
 
     def get_memory(self, experiment: Any = None) -> list[str]:
         """Per-shot bitstrings (run with ``memory=True``)."""
-        return self.result().get_memory(experiment)
+        return list(self.result().get_memory(experiment))
 
     def cancel(self) -> None:
         self._job.cancel()

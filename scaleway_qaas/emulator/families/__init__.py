@@ -21,7 +21,7 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
     from ...core.errors import PayloadError
 
     try:
-        return _runner(platform.family)(platform, model, params, seed)
+        return list(_runner(platform.family)(platform, model, params, seed))
     except PayloadError as exc:
         raise ExecutionError(str(exc)) from exc
 

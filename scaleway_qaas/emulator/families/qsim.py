@@ -61,7 +61,7 @@ def _rewrite_qasm2(program: Program) -> str:
 
     qc = to_qiskit(program)
     try:
-        return qasm2.dumps(transpile(qc, basis_gates=list(_CIRQ_QASM_BASIS), optimization_level=0))
+        return str(qasm2.dumps(transpile(qc, basis_gates=list(_CIRQ_QASM_BASIS), optimization_level=0)))
     except Exception as exc:
         raise ExecutionError(f"cannot convert the program for qsim: {type(exc).__name__}: {exc}") from exc
 
