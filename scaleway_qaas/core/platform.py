@@ -11,7 +11,7 @@ official clients recognise by ``provider_name`` first (iqm, aqt, quobly, qperfec
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from .errors import BudgetExceededError, InvalidArgumentError
-from .records import Money, PlatformInfo
+from .records import Availability, Money, PlatformInfo
 from .wire import ProgramFormat, ResultFormat
 
 
@@ -277,6 +277,35 @@ class PlatformDescription:
                 f"({'; '.join(estimate.breakdown)}); nothing was sent"
             )
         return estimate
+
+
+#: platform filters the service applies itself (``GET /platforms`` query parameters)
+SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_technology")
+#: availabilities that take jobs (the official plugins count ``scarce`` as operational)
+OPERATIONAL = (Availability.AVAILABLE, Availability.SCARCE)
+
+
+def select(
+    infos: Iterable[PlatformInfo],
+    *,
+    name: str | None = None,
+    operational: bool | None = None,
+    min_num_qubits: int | None = None,
+    simulator: bool | None = None,
+) -> list[PlatformDescription]:
+    """The platforms matching every criterion given, described (the filters of every adapter's listing)."""
+    out = []
+    for info in infos:
+        if name is not None and info.name != name:
+            continue
+        if operational is not None and operational != (info.availability in OPERATIONAL):
+            continue
+        if min_num_qubits is not None and info.max_qubit_count < min_num_qubits:
+            continue
+        if simulator is not None and simulator != info.is_simulator:
+            continue
+        out.append(describe(info))
+    return out
 
 
 @lru_cache(maxsize=256)

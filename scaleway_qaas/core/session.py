@@ -260,9 +260,12 @@ async def session_for(client: QaaSClient, platform: PlatformDescription, spec: S
 
 
 @on_core
-async def ensure_open(session: Session) -> bool:
-    """After a refused job creation: is the session still usable? A managed session found closed
-    (or gone) is reopened in place and True is returned; an attached one raises :class:`SessionClosedError`."""
+async def ensure_open(session: Session, refused_id: str | None = None) -> bool:
+    """After a job creation refused in session ``refused_id``: is the session usable? A managed session
+    found closed (or gone) is reopened in place, once however many creations were refused at the same
+    time, and True is returned; an attached one raises :class:`SessionClosedError`."""
+    if refused_id is not None and session.id != refused_id:
+        return True  # another refused creation already reopened it
     try:
         info = await session.aio.get_session(session.id)
     except NotFoundError:
@@ -276,7 +279,7 @@ async def ensure_open(session: Session) -> bool:
         raise SessionClosedError(
             f"session {session.id} is {state}: it accepts no more jobs; open a new one (or run without session_id)"
         )
-    await _registry.reopen(session)
+    await _registry.reopen(session, info.id if info is not None else session.id)
     return True
 
 
@@ -317,9 +320,12 @@ class _ManagedSessions:
             self._attached[key] = await Session.attach_async(client, session_id)
         return self._attached[key]
 
-    async def reopen(self, stale: Session) -> None:
-        """Open a fresh session in place of a closed managed one; the callers' handle follows it."""
+    async def reopen(self, stale: Session, closed_id: str) -> None:
+        """Open a fresh session in place of the closed managed one ``closed_id``; the callers' handle
+        follows it. Concurrent callers who saw the same closed session open only one."""
         async with self.lock:
+            if stale.id != closed_id:
+                return  # reopened meanwhile
             for key, current in self._sessions.items():
                 if current is stale:
                     fresh = await self._open(stale.client, stale.platform, dict(key[3]))

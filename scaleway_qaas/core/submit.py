@@ -117,7 +117,7 @@ async def run_async(
                 return JobPart(job.id, session_id, tuple(indices))
             except QaaSError as exc:
                 refused = exc.status_code is not None and 400 <= exc.status_code < 500
-                if attempt == 2 or not refused or not await ensure_open(chosen):
+                if attempt == 2 or not refused or not await ensure_open(chosen, session_id):
                     raise
         raise AssertionError("unreachable")
 

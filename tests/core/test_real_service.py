@@ -6,6 +6,7 @@ so none depends on the emulator's choices (see ../shared/REAL-SERVICE.md).
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -284,3 +285,31 @@ def test_result_downloads_never_carry_the_key_and_use_the_configured_timeouts():
     assert result.decode()[0].counts == {"11": 7}
     assert "X-Auth-Token" not in seen[0].headers and SECRET not in str(seen[0].headers)
     assert seen[0].extensions["timeout"] == {"connect": 1.5, "read": 7.0, "write": 7.0, "pool": 7.0}
+
+
+def test_concurrent_refusals_reopen_one_session_not_one_each():
+    """A split submission (one program per job) refused on a closed session reopens ONE session: the others
+    see it reopened (each used to open its own, and all but one were left running, billed)."""
+    fake = FakeService(REFUSALS["412 precondition_failed"])
+    single = describe(
+        PlatformInfo(
+            id="p-1",
+            name="EMU-CUDAQ-H100",
+            backend_name="cudaq",
+            max_qubit_count=32,
+            max_shot_count=100000,
+            max_circuit_count=1,
+        )
+    )
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.02)  # the five creations are in flight together, as over a real network
+        return fake(request)
+
+    client = client_for(slow)
+    spec = SessionSpec(name="split-reopen")
+    run(client, single, [BELL], shots=10, session=spec)
+    fake.sessions["s-1"] = "stopped"
+    job = run(client, single, [BELL] * 5, shots=10, session=spec)
+    assert {p.session_id for p in job.parts} == {"s-2"}
+    assert sorted(fake.sessions) == ["s-1", "s-2"]  # exactly one session reopened
+    terminate_implicit_sessions("http://127.0.0.1:9")
