@@ -21,12 +21,9 @@ import cirq
 
 from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError, NotFoundError
-from ...core.platform import Family, PlatformDescription, describe
-from ...core.records import Availability, PlatformInfo
+from ...core.platform import SERVER_FILTERS, Family, PlatformDescription, describe, select
+from ...core.records import PlatformInfo
 from .sampler import ScalewaySampler
-
-_SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_technology")
-_OPERATIONAL = (Availability.AVAILABLE, Availability.SCARCE)
 
 
 class ScalewayDevice(cirq.Device):
@@ -116,25 +113,20 @@ class ScalewayQuantumService:
     ) -> list[ScalewayDevice]:
         """Gate-based platforms matching every criterion (``provider_name``, ``backend_name``,
         ``platform_type`` and ``platform_technology`` are filtered by the service)."""
-        unknown = sorted(set(filters) - set(_SERVER_FILTERS))
+        unknown = sorted(set(filters) - set(SERVER_FILTERS))
         if unknown:
             raise InvalidArgumentError(
                 f"unknown device filter(s) {', '.join(unknown)}; known: name, operational, min_num_qubits, "
-                f"simulator, {', '.join(_SERVER_FILTERS)}"
+                f"simulator, {', '.join(SERVER_FILTERS)}"
             )
-        out = []
-        for info in self.client.list_platforms(name=name, **filters):
-            platform = describe(info)
-            if platform.family is Family.UNKNOWN or (name is not None and info.name != name):
-                continue
-            if operational is not None and operational != (info.availability in _OPERATIONAL):
-                continue
-            if min_num_qubits is not None and info.max_qubit_count < min_num_qubits:
-                continue
-            if simulator is not None and simulator != info.is_simulator:
-                continue
-            out.append(ScalewayDevice(self.client, platform))
-        return out
+        chosen = select(
+            self.client.list_platforms(name=name, **filters),
+            name=name,
+            operational=operational,
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+        )
+        return [ScalewayDevice(self.client, p) for p in chosen if p.family is not Family.UNKNOWN]
 
     def device(self, name: str) -> ScalewayDevice:
         """The device called ``name``; :class:`NotFoundError` naming close matches otherwise."""

@@ -10,11 +10,9 @@ from qiskit.providers.exceptions import QiskitBackendNotFoundError
 
 from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError, NotFoundError
-from ...core.platform import describe
-from ...core.records import Availability, PlatformInfo
+from ...core.platform import SERVER_FILTERS, PlatformDescription, select
+from ...core.records import PlatformInfo
 from .backend import ScalewayBackend
-
-_SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_technology")
 
 
 class ScalewayBackendNotFoundError(QiskitBackendNotFoundError, NotFoundError):
@@ -50,10 +48,10 @@ class ScalewayProvider:
     def __repr__(self) -> str:
         return f"ScalewayProvider(url={self.client.config.api_url!r})"
 
-    def _backend(self, platform: PlatformInfo) -> ScalewayBackend:
+    def _backend(self, platform: PlatformDescription) -> ScalewayBackend:
         backend = self._backends.get(platform.id)
         if backend is None:
-            backend = self._backends[platform.id] = ScalewayBackend(self, describe(platform), self.client)
+            backend = self._backends[platform.id] = ScalewayBackend(self, platform, self.client)
         return backend
 
     def backends(
@@ -71,24 +69,20 @@ class ScalewayProvider:
         are filtered by the service; other keywords compare platform attributes
         (e.g. ``max_shot_count=2000``); ``filters`` is a predicate on backends.
         """
-        server = {k: attributes.pop(k) for k in _SERVER_FILTERS if k in attributes}
+        server = {k: attributes.pop(k) for k in SERVER_FILTERS if k in attributes}
         for key in attributes:
             if key not in attrs.fields_dict(PlatformInfo) and not hasattr(PlatformInfo, key):
                 raise InvalidArgumentError(f"unknown backend filter {key!r}")
-        platforms = self.client.list_platforms(name=name, **server)
+        chosen = select(
+            self.client.list_platforms(name=name, **server),
+            name=name,
+            operational=operational,
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+        )
         out = []
-        for platform in platforms:
-            if name is not None and platform.name != name:
-                continue
-            if min_num_qubits is not None and platform.max_qubit_count < min_num_qubits:
-                continue
-            if operational is not None and operational != (
-                platform.availability in (Availability.AVAILABLE, Availability.SCARCE)
-            ):
-                continue
-            if simulator is not None and simulator != platform.is_simulator:
-                continue
-            if any(getattr(platform, k) != v for k, v in attributes.items()):
+        for platform in chosen:
+            if any(getattr(platform.info, k) != v for k, v in attributes.items()):
                 continue
             backend = self._backend(platform)
             if filters is not None and not filters(backend):
