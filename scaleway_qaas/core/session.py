@@ -101,6 +101,8 @@ class Session:
         self.info = info
         #: opened by the package (implicit, or from session options): reopened when found closed
         self.is_managed = managed
+        #: the session options a managed session was opened for (the registry's key)
+        self.managed_options: dict[str, Any] = {}
         #: budget (EUR) for everything submitted through this handle; ``spent`` is the estimate so far
         self.max_cost = max_cost
         self.spent = 0.0
@@ -270,6 +272,8 @@ async def ensure_open(session: Session, refused_id: str | None = None) -> bool:
         info = await session.aio.get_session(session.id)
     except NotFoundError:
         info = None
+    if refused_id is not None and session.id != refused_id:
+        return True  # reopened while we were reading it: keep the fresh session
     if info is not None:
         session.info = info
         if info.status in _OPEN:
@@ -290,6 +294,8 @@ class _ManagedSessions:
         self._lock: asyncio.Lock | None = None
         self._sessions: dict[tuple[Any, ...], Session] = {}
         self._attached: dict[tuple[str, str], Session] = {}
+        #: closed session id -> the managed session that replaced it (so that it is replaced once)
+        self._successors: dict[str, Session] = {}
         atexit.register(self.terminate_all, at_exit=True)
 
     @property
@@ -326,13 +332,19 @@ class _ManagedSessions:
         async with self.lock:
             if stale.id != closed_id:
                 return  # reopened meanwhile
-            for key, current in self._sessions.items():
-                if current is stale:
-                    fresh = await self._open(stale.client, stale.platform, dict(key[3]))
-                    stale.info = fresh.info
-                    return
-            fresh = await self._open(stale.client, stale.platform, {})
+            successor = self._successors.get(closed_id)
+            if successor is not None:  # another handle on the same closed session already replaced it
+                stale.info = successor.info
+                return
+            key = self._key(stale.client, stale.platform, stale.managed_options)
+            current = self._sessions.get(key)
+            if current is not None and current is not stale and current.id != closed_id:
+                stale.info = current.info  # the registry already holds a newer session for these options
+                return
+            fresh = await self._open(stale.client, stale.platform, stale.managed_options)
             stale.info = fresh.info
+            self._sessions[key] = stale  # registered again (it may have been forgotten meanwhile)
+            self._successors[closed_id] = fresh
 
     @staticmethod
     async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
@@ -345,12 +357,15 @@ class _ManagedSessions:
             max_idle_duration=options.get("max_idle_duration", IMPLICIT_MAX_IDLE_DURATION if not options else None),
         )
         log.info("opened %s session %s on %s", kind, info.id, platform.name)
-        return Session(client, platform, info, managed=True)
+        session = Session(client, platform, info, managed=True)
+        session.managed_options = dict(options)
+        return session
 
     def forget(self, session: Session) -> None:
         for key, known in list(self._sessions.items()):
             if known is session or known.id == session.id:
                 del self._sessions[key]
+        self._successors = {k: v for k, v in self._successors.items() if v.id != session.id}
 
     def terminate_all(self, api_url: str | None = None, client: Any = None, *, at_exit: bool = False) -> list[str]:
         """Terminate the managed sessions still open (not those joined by a user deduplication id):
@@ -365,6 +380,8 @@ class _ManagedSessions:
         ]
         for key, _ in owned:
             del self._sessions[key]
+        ended = {session.id for _, session in owned}
+        self._successors = {k: v for k, v in self._successors.items() if v.id not in ended}
         closed = []
         for _, session in owned:
             try:
