@@ -301,6 +301,7 @@ def test_concurrent_refusals_reopen_one_session_not_one_each():
             max_circuit_count=1,
         )
     )
+
     async def slow(request: httpx.Request) -> httpx.Response:
         await asyncio.sleep(0.02)  # the five creations are in flight together, as over a real network
         return fake(request)
