@@ -48,6 +48,7 @@ def _check(emulator: Emulator, session: Session, n: int, job_ids: list[str]) -> 
     assert set(injected) == set(MODES), injected  # every fault mode did happen
     total = len(emulator.faults.log)  # type: ignore[union-attr]
     assert total >= n // 2
+    print(f"\n{n} jobs, {total} faults injected so far ({dict(injected)}), all {n} completed, 0 lost")
 
 
 def _run_sync(emulator: Emulator, n: int) -> None:
