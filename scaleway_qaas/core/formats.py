@@ -41,8 +41,3 @@ def encode_program(platform: PlatformDescription, encoders: Encoders, *, what: s
     raise InvalidArgumentError(
         f"{what} cannot be sent to {platform.name}: it reads {accepted}; this framework writes {offered}{why}"
     )
-
-
-def preferred(platform: PlatformDescription, candidates: tuple[ProgramFormat, ...]) -> ProgramFormat | None:
-    """The platform's preferred format among ``candidates`` (None: none of them)."""
-    return next((f for f in platform.program_formats if f in candidates), None)

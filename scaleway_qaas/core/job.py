@@ -130,7 +130,7 @@ class Job:
             board = board_for(self.client.aio, session_id, self.poll)
             waits[board.watch(part.job_id)] = (part.job_id, board)
         pending = set(waits)
-        progress = SessionProgress.start(self, waits) if pending and self.poll.show_progress else None
+        progress = SessionProgress.start(self) if pending and self.poll.show_progress else None
         try:
             while pending:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())

@@ -46,7 +46,7 @@ class SessionProgress:
         self._task: asyncio.Task[None] | None = None
 
     @classmethod
-    def start(cls, job: Job, waits: Any) -> SessionProgress | None:
+    def start(cls, job: Job) -> SessionProgress | None:
         if os.environ.get("SCW_QAAS_PROGRESS", "1").lower() in ("0", "false", "no", "off"):
             return None
         progress = cls(job)
