@@ -40,6 +40,11 @@ def _ids(value: str) -> str:
     return value
 
 
+def closest_names(name: str, names: Sequence[str]) -> list[str]:
+    """Up to three of ``names`` that look like ``name`` (for "did you mean ...?" errors)."""
+    return difflib.get_close_matches(name, list(names), n=3, cutoff=0.4)
+
+
 class AsyncQaaSClient:
     """Asynchronous client of the QaaS API: one coroutine per API call.
 
@@ -145,7 +150,7 @@ class AsyncQaaSClient:
             if platform.name == name:
                 return platform
         names = [p.name for p in await self.list_platforms()]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.4) or names
+        close = closest_names(name, names) or names
         raise NotFoundError(
             f"no platform named {name!r}; "
             + (f"did you mean {', '.join(close)}?" if close else "the account sees no platform")

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 from qiskit.providers.exceptions import QiskitBackendNotFoundError
 
-from ...core.client import QaaSClient
+from ...core.client import QaaSClient, closest_names
 from ...core.errors import InvalidArgumentError, NotFoundError
 from ...core.platform import SERVER_FILTERS, PlatformDescription, select
 from ...core.records import PlatformInfo
@@ -103,4 +103,8 @@ class ScalewayProvider:
             names = ", ".join(b.name for b in found)
             raise ScalewayBackendNotFoundError(f"more than one backend matches {criteria or 'no criteria'}: {names}")
         available = ", ".join(sorted(p.name for p in self.client.list_platforms()))
-        raise ScalewayBackendNotFoundError(f"no backend matches {criteria}; available: {available}")
+        close = ""
+        if name is not None:
+            suggestions = closest_names(name, available.split(", "))
+            close = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        raise ScalewayBackendNotFoundError(f"no backend matches {criteria}{close} Available: {available}")
