@@ -76,8 +76,20 @@ Recover = Callable[[], Awaitable[Any]]
 
 @functools.cache
 def tls_context() -> ssl.SSLContext:
-    """One certificate-verifying TLS context for every client (loading the CA bundle costs ~25 ms a client)."""
+    """One certificate-verifying TLS context for every client (loading the CA bundle costs ~25-70 ms)."""
     return httpx.create_ssl_context()
+
+
+@functools.cache
+def _trusting_nothing() -> ssl.SSLContext:
+    """A TLS context with no trusted certificate: every TLS handshake through it fails."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+def tls_context_for(url: str) -> ssl.SSLContext:
+    """The context of a client bound to ``url``: verifying for ``https``; for a plain-HTTP URL (the local
+    emulator), one that trusts nothing, so that no CA bundle is loaded and no TLS can go unverified."""
+    return tls_context() if url.lower().startswith("https:") else _trusting_nothing()
 
 
 class RequestRunner:
@@ -99,13 +111,11 @@ class RequestRunner:
         self.config = config
         self.retry = retry or RetryPolicy()
         timeouts = timeouts or Timeouts()
-        timeout = httpx.Timeout(timeouts.read, connect=timeouts.connect)
-        # presigned storage URLs refuse the API key (and must never see it): a client without it
-        self._anonymous = httpx.AsyncClient(
-            headers={"User-Agent": USER_AGENT}, timeout=timeout, transport=transport, verify=tls_context()
-        )
+        self._timeout = timeout = httpx.Timeout(timeouts.read, connect=timeouts.connect)
+        self._transport = transport
+        self._anonymous: httpx.AsyncClient | None = None  # for result downloads; made at the first one
         self._http = httpx.AsyncClient(
-            verify=tls_context(),
+            verify=tls_context_for(config.api_url),
             base_url=config.api_url + API_PREFIX,
             headers={"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT},
             timeout=timeout,
@@ -115,7 +125,20 @@ class RequestRunner:
 
     async def aclose(self) -> None:
         await self._http.aclose()
-        await self._anonymous.aclose()
+        if self._anonymous is not None:
+            await self._anonymous.aclose()
+
+    def _downloader(self) -> httpx.AsyncClient:
+        """The client of result downloads: presigned storage URLs refuse the API key (and must never see
+        it), so a second client, without it. Made at the first download (most results come inline)."""
+        if self._anonymous is None:
+            self._anonymous = httpx.AsyncClient(
+                headers={"User-Agent": USER_AGENT},
+                timeout=self._timeout,
+                transport=self._transport,
+                verify=tls_context(),
+            )
+        return self._anonymous
 
     @property
     def is_closed(self) -> bool:
@@ -209,7 +232,7 @@ class RequestRunner:
         while True:
             attempt += 1
             try:
-                response = await self._anonymous.get(url)
+                response = await self._downloader().get(url)
             except httpx.TransportError as exc:
                 if attempt >= self.retry.max_attempts:
                     raise ServerError(f"cannot download result from {url.split('?')[0]}: {exc}") from exc

@@ -262,3 +262,27 @@ def test_secret_is_absent_from_errors_and_debug_logs(caplog):
     assert SECRET not in str(info.value) and SECRET not in repr(info.value)
     assert SECRET not in repr(client)
     assert caplog.records and all(SECRET not in r.getMessage() for r in caplog.records)
+
+
+def test_a_client_of_a_plain_http_url_loads_no_certificate_and_verifies_any_tls_it_meets():
+    import ssl
+
+    from scaleway_qaas.core.requests import tls_context, tls_context_for
+
+    plain = tls_context_for("http://127.0.0.1:8080")  # the local emulator: no CA bundle to load
+    assert plain.cert_store_stats()["x509_ca"] == 0
+    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname  # trusting nothing, it fails closed
+    secure = tls_context_for("HTTPS://api.scaleway.com")
+    assert secure is tls_context() and secure.cert_store_stats()["x509_ca"] > 0
+
+
+def test_the_client_leaves_httpxs_command_line_client_unloaded():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, scaleway_qaas.core.client, httpx;"
+        "print([m for m in ('rich', 'click', 'pygments') if m in sys.modules], httpx.Client)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] <class 'httpx.Client'>"
