@@ -147,6 +147,8 @@ class Api:
             if all(not want or want.startswith("unknown_") or p.record[k] == want for k, want in filters.items())
         ]
         found.sort(key=lambda p: p.record[key], reverse=desc)
+        if filters["name"] and len(found) == 1:
+            self.pool.prepare(found[0])  # looked up by name: about to be used
         items = [p.record for p in found[(page - 1) * size : page * size]]
         return listing("platforms", len(found), items)
 

@@ -44,6 +44,7 @@ class Sessions:
         if not body.get("platform_id"):
             raise invalid("platform_id", "required: the id of a platform from GET /platforms", reason="required")
         spec = self.api.platform(body["platform_id"])
+        self.api.pool.prepare(spec)
         now = time.time()
         max_duration = v.duration(body, "max_duration", self.api.settings.default_max_duration) or 0.0
         max_idle = v.duration(body, "max_idle_duration", self.api.settings.default_max_idle_duration)

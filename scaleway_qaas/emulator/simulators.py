@@ -17,7 +17,7 @@ from . import families
 from .families import ExecutionError
 from .platforms import PlatformSpec
 
-__all__ = ["ExecutionError", "execute", "family", "used_qubits", "warm_up"]
+__all__ = ["ExecutionError", "execute", "family", "load", "used_qubits", "warm_up"]
 
 
 def execute(
@@ -34,24 +34,31 @@ def _execute(
 
 
 def family(platform: PlatformSpec) -> str:
-    """The simulator libraries a platform's jobs need, as :func:`warm_up` names them: ``qsim`` (Cirq and
+    """The simulator libraries a platform's jobs need, as :func:`load` names them: ``qsim`` (Cirq and
     qsimcirq) or ``aer`` (Qiskit and Qiskit Aer: every other platform family)."""
     return "qsim" if platform.family == "qsim" else "aer"
 
 
-def warm_up(name: str) -> None:
-    """Import and initialise the simulator libraries ``name`` (see :func:`family`), and only those."""
+def load(name: str) -> None:
+    """Import and initialise the simulator libraries ``name`` (see :func:`family`), and only those:
+    what any job of the family needs."""
     if name == "qsim":
         from .families import qsim
 
         qsim.warm_up()
         return
-    from qiskit import qasm3
-
     from .families import aer
 
     aer.warm_up()
-    qasm3.loads("OPENQASM 3.0; qubit[1] q; bit[1] c; c[0] = measure q[0];")  # its parser's first use: ~0.1 s
+
+
+def warm_up(name: str) -> None:
+    """:func:`load`, then the first use of what only some jobs need (the OpenQASM 3 parser: ~0.1 s)."""
+    load(name)
+    if name == "aer":
+        from qiskit import qasm3
+
+        qasm3.loads("OPENQASM 3.0; qubit[1] q; bit[1] c; c[0] = measure q[0];")
 
 
 def used_qubits(platform: PlatformSpec, program: Program) -> int:

@@ -6,8 +6,9 @@ starts with the pool; another starts whenever more jobs wait than engines are id
 ``workers`` (a light user never pays for more). A job never gets lost: a simulation failure ends
 it in ``error`` with the simulator's message, and an engine process that dies (SIGKILL, out of
 memory) ends its job in ``error`` with a message saying so; the thread then starts a fresh engine.
-The first job of a platform family makes its engine load that family; once loaded there, the idle
-engines load it too, in the background.
+A platform family loads when it is first used: when a session opens on one of its platforms, or one
+is looked up by name (:meth:`WorkerPool.prepare`: an idle engine loads it while the client goes on to
+submit), or when its first job runs; idle engines then load it too, in the background.
 
 Long-poll: :meth:`WorkerPool.wait_for_change` lets a status read of a job that an engine runs, or will
 start next (queued behind fewer jobs than there are engines), wait for it to finish, up to
@@ -31,7 +32,7 @@ import time
 from collections import deque
 
 from .engine import Engine, EngineDied
-from .platforms import BY_ID
+from .platforms import BY_ID, PlatformSpec
 from .simulators import family
 from .store import Store
 
@@ -59,11 +60,11 @@ class WorkerPool:
         self._pending: set[str] = set()  # queued or running, not yet recorded
         self._running: set[str] = set()  # taken by a thread (running, or waiting for its session to start)
         self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
-        self._families: set[str] = set()  # platform families some engine has loaded
+        self._families: set[str] = set()  # platform families in use: idle engines load them
         limit = memory_limit or machine_memory()
         self.engines = [Engine(f"engine-{i}", limit) for i in range(max(1, workers))]
         self._started = 0  # engines started (the first ones of self.engines), each with its thread
-        self._idle = 0  # threads waiting for work
+        self._idle = 0  # threads waiting for work, or loading a family (they take a job right after)
         self._threads = [threading.Thread(target=self._housekeep, name="qaas-emulator-housekeeper", daemon=True)]
 
     def start(self) -> None:
@@ -100,6 +101,15 @@ class WorkerPool:
                 self._grow()  # more work than waiting engines: one more, up to ``workers``
             self._ready.notify()
         self._wake.set()
+
+    def prepare(self, platform: PlatformSpec) -> None:
+        """``platform`` is about to be used: idle engines load its family now, so that its first job need
+        not wait for the import (a family loads only when first used; this is that first use)."""
+        name = family(platform)
+        with self._lock:
+            if name not in self._families:
+                self._families.add(name)
+                self._ready.notify_all()
 
     # -- long-poll -------------------------------------------------------------------------------
 
@@ -160,13 +170,19 @@ class WorkerPool:
                 self._idle += 1
                 while not (self._queue or self._stopped.is_set() or self._families - engine.families):
                     self._ready.wait()
-                self._idle -= 1
                 if self._stopped.is_set():
+                    self._idle -= 1
                     return
                 job_id = self._queue.popleft() if self._queue else None
                 families = sorted(self._families - engine.families)
+                if job_id is not None:
+                    self._idle -= 1
             if job_id is None:
-                self._load(engine, families[0])
+                try:
+                    self._load(engine, families[0])
+                finally:
+                    with self._lock:
+                        self._idle -= 1
                 continue
             try:
                 self._run(engine, job_id)

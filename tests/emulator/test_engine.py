@@ -170,9 +170,25 @@ def test_each_family_loads_only_its_own_simulator() -> None:
         assert any("qsim" in mapped(e.pid) for e in emu.pool.engines if e.pid is not None)
 
 
+def test_a_family_loads_at_its_platforms_first_use_before_any_job() -> None:
+    with Emulator(workers=1, session_start_delay=0.01) as emu:
+        api = Api(emu.url)
+        engine = emu.pool.engines[0]
+        api.ok(api.http.get("/qaas/v1alpha1/platforms"))  # listing the catalogue uses no platform
+        time.sleep(0.3)
+        assert engine.families == set()
+        api.ok(api.http.get("/qaas/v1alpha1/platforms", params={"name": AER}))  # get_backend("EMU-AER-...")
+        wait_loaded(emu, "aer")
+        assert engine.families == {"aer"}
+        api.session(QSIM)  # a session opened on a platform
+        wait_loaded(emu, "qsim")
+        assert "qsim" in mapped(engine.pid)
+
+
 def test_an_idle_emulator_uses_no_measurable_cpu() -> None:
     with Emulator(workers=1) as emu:
-        Api(emu.url).session(AER)
+        Api(emu.url).session(AER)  # the engine loads Aer: idling starts once it has
+        wait_loaded(emu, "aer")
         time.sleep(0.5)
         engine = emu.pool.engines[0].pid
         before, engine_before = time.process_time(), _cpu(engine)

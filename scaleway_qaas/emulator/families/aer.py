@@ -190,8 +190,6 @@ def jsonable(doc: dict[str, Any]) -> Any:
 
 
 def warm_up() -> None:
-    from qiskit import qasm3  # noqa: F401
-
     from .programs import _qasm2_instructions
 
     _qasm2_instructions()
