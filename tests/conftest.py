@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,11 @@ from scaleway_qaas.core.session import terminate_implicit_sessions
 
 settings.register_profile("suite", deadline=None, print_blob=True)
 settings.load_profile("suite")
+
+# Engines of in-process emulators are spawned here, never forked from this process: what an engine
+# has loaded must not depend on what earlier tests imported. tests/emulator/test_fork.py runs forked
+# engines in fresh interpreters, as users' scripts get them.
+os.environ.setdefault("SCW_QAAS_ENGINE_FORK", "0")
 
 TEST_SECRET = "test-secret-key-0123456789"
 TEST_PROJECT = "11111111-2222-3333-4444-555555555555"

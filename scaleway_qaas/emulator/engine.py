@@ -2,10 +2,12 @@
 
 Each :class:`Engine` is a child ``python -m scaleway_qaas.emulator.engine`` (a fresh interpreter: no
 fork of the threaded server, and no re-import of the user's ``__main__`` as ``multiprocessing``'s spawn
-would do), connected by a socket pair over which :mod:`multiprocessing.connection` frames pickled
-requests. The child imports a platform family's simulators the first time it runs (or is told to
-load) that family, and keeps them, their parsed circuits and caches warm for its whole life. Qiskit's
-native code never sees a second thread: the child runs requests on its main thread only.
+would do) or, for the first engine of an emulator started in a script that has imported its framework,
+a fork of that script made before any thread starts (:mod:`.forked`). A socket pair connects it, over
+which :mod:`multiprocessing.connection` frames pickled requests. The child imports a platform family's
+simulators the first time it runs (or is told to load) that family, and keeps them, their parsed
+circuits and caches warm for its whole life. Qiskit's native code never sees a second thread: the
+child runs requests on its main thread only.
 
 A child that dies (SIGKILL, out of memory...) fails the request it was running with
 :class:`EngineDied`, whose message says how it died; :meth:`Engine.restart` replaces it.
@@ -33,6 +35,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from . import forked
+
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -47,7 +51,7 @@ class Engine:
         self.name = name
         self.memory_limit = memory_limit
         self.families: set[str] = set()  # the platform families this process has loaded
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | forked.ForkedProcess | None = None
         self._conn: Connection | None = None
 
     @property
@@ -55,23 +59,31 @@ class Engine:
         return self._proc.pid if self._proc is not None else None
 
     def start(self) -> None:
-        """Start the child (returns at once; the child imports while the caller goes on)."""
+        """Start the child (returns at once; the child imports while the caller goes on): a fork of this
+        process when :func:`.forked.forkable`, else a fresh interpreter."""
         ours, theirs = socket.socketpair()
-        env = dict(os.environ)
-        # the child must import this very package, wherever it was imported from
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        argv = [str(theirs.fileno()), str(self.memory_limit)]
         try:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(theirs.fileno()), str(self.memory_limit)],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,  # the server's stdout is its own (its first line gives its URL)
-                env=env,
-            )
+            self._proc = forked.fork(lambda: main(argv), [ours]) if forked.forkable() else None
+            if self._proc is None:
+                self._proc = self._spawn(argv, theirs.fileno())
         finally:
             theirs.close()
         self._conn = Connection(ours.detach())
         self.families = set()
+
+    @staticmethod
+    def _spawn(argv: list[str], fd: int) -> subprocess.Popen[bytes]:
+        env = dict(os.environ)
+        # the child must import this very package, wherever it was imported from
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        return subprocess.Popen(
+            [sys.executable, "-m", __name__, *argv],
+            pass_fds=(fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # the server's stdout is its own (its first line gives its URL)
+            env=env,
+        )
 
     def call(self, *request: Any) -> Any:
         """Send one request, wait for its reply; :class:`EngineDied` if the child ends meanwhile."""
@@ -123,16 +135,17 @@ def _serve(conn: Connection, memory_limit: int) -> None:
     from ..core.wire import ComputationModel, ComputationParameters
     from .memory import refusal
     from .platforms import BY_ID
-    from .simulators import ExecutionError, execute, family, warm_up
+    from .simulators import ExecutionError, execute, family, load, warm_up
 
+    loaded: set[str] = set()  # the families loaded here
     warm: set[str] = set()  # the families whose warm-up has run here
 
-    def load(name: str) -> tuple[str, Any]:
-        if name in warm:
+    def prepare(name: str, step: Any, done: set[str]) -> tuple[str, Any]:
+        if name in done:
             return ("ok", None)
-        warm.add(name)
+        done.add(name)
         try:
-            warm_up(name)
+            step(name)
             return ("ok", None)
         except Exception as exc:  # a family that does not load fails its jobs later, with a message
             return ("error", f"{type(exc).__name__}: {exc}")
@@ -144,7 +157,7 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             return
         op, *args = request
         if op == "load":
-            conn.send(load(args[0]))
+            conn.send(prepare(args[0], load, loaded))
             continue
         platform_id, payload, parameters, seed = args
         platform = BY_ID[platform_id]
@@ -162,7 +175,7 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             reply = ("error", f"internal emulator error: {type(exc).__name__}: {exc}")
         conn.send(reply)
         if reply[0] == "ok" and family(platform) not in warm:  # the job loaded what it needed; the rest now
-            load(family(platform))
+            prepare(family(platform), warm_up, warm)
 
 
 def main(argv: list[str]) -> int:

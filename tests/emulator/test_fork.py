@@ -1,0 +1,164 @@
+"""Forked engines, as users' scripts get them: each test runs a whole script in a fresh interpreter.
+
+The rest of the suite spawns its engines (tests/conftest.py), so these scripts are where the fork of
+a user's process is exercised: right results and bit order, Qiskit's thread pool started before the
+fork, a QPU job transpiled in the fork, the fork killed mid-job and replaced, and nothing left behind
+when a script exits without stopping its emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="engines are forked on Linux only")
+
+PRELUDE = """
+import json, os, signal, sys, time, uuid
+from scaleway_qaas.emulator import Emulator
+
+def kind(pid):
+    # a fork runs the script's own command line; a spawned engine runs the engine module
+    own = open("/proc/self/cmdline", "rb").read()
+    theirs = open(f"/proc/{pid}/cmdline", "rb").read()
+    return "forked" if theirs == own else ("spawned" if b"scaleway_qaas.emulator.engine" in theirs else "?")
+
+CREDENTIALS = dict(secret_key="fork-" + "0" * 20, project_id=str(uuid.uuid4()))
+"""
+
+
+def run_script(body: str, timeout: float = 120) -> dict:
+    """Run PRELUDE + body in a fresh interpreter with forking allowed; return the JSON it prints last."""
+    env = {k: v for k, v in os.environ.items() if k != "SCW_QAAS_ENGINE_FORK"}
+    done = subprocess.run(
+        [sys.executable, "-c", PRELUDE + body], capture_output=True, text=True, env=env, timeout=timeout
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_qiskit_script_gets_a_forked_engine_that_runs_right_and_is_replaced_when_killed() -> None:
+    out = run_script("""
+from qiskit import QuantumCircuit, transpile
+from qiskit.transpiler import CouplingMap
+from scaleway_qaas.adapters.qiskit import ScalewayProvider
+
+qc = QuantumCircuit(3, 3); qc.x(0); qc.h(1); qc.cx(1, 2); qc.measure([0, 1, 2], [0, 1, 2])
+# the script uses Qiskit's native thread pool before the emulator forks
+transpile(qc, coupling_map=CouplingMap.from_line(3), optimization_level=3, seed_transpiler=1)
+facts = {}
+with Emulator(session_start_delay=0.01) as emu:
+    provider = ScalewayProvider(url=emu.url, **CREDENTIALS)
+    engine = emu.pool.engines[0]
+    facts["first"] = kind(engine.pid)
+    facts["counts"] = provider.get_backend("EMU-AER-16C-128M").run(qc, shots=2000).result().get_counts()
+    # a QPU platform: the fork transpiles to its native gates, on Qiskit's native code
+    facts["qpu"] = provider.get_backend("QPU-GARNET-20PQ").run(qc, shots=200).result().get_counts()
+    heavy = QuantumCircuit(20, 20)
+    for layer in range(40):
+        for q in range(20):
+            heavy.rx(0.1 * (q + layer), q); heavy.cx(q, (q + 1) % 20)
+    heavy.measure(range(20), range(20))
+    job = provider.get_backend("EMU-AER-16C-128M").run(heavy, shots=10)
+    killed = engine.pid
+    while not emu.store._all("SELECT id FROM jobs WHERE status = 'running'", ()):
+        time.sleep(0.01)
+    os.kill(killed, signal.SIGKILL)
+    try:
+        job.result()
+        facts["killed_job"] = "completed"
+    except Exception as exc:
+        facts["killed_job"] = str(exc)
+    facts["after"] = provider.get_backend("EMU-AER-16C-128M").run(qc, shots=500).result().get_counts()
+    facts["replacement"] = kind(engine.pid)
+facts["killed_gone"] = not os.path.exists(f"/proc/{killed}")
+print(json.dumps(facts))
+""")
+    assert out["first"] == "forked"
+    counts = out["counts"]
+    assert set(counts) <= {"001", "111"}, counts  # q0 always 1 (rightmost), q1 = q2
+    assert 850 <= counts.get("001", 0) <= 1150, counts
+    assert sum(out["qpu"].values()) == 200 and max(out["qpu"], key=out["qpu"].get) in ("001", "111")
+    assert "killed by signal SIGKILL" in out["killed_job"], out["killed_job"]
+    assert out["replacement"] == "spawned"
+    assert set(out["after"]) <= {"001", "111"} and sum(out["after"].values()) == 500
+    assert out["killed_gone"]
+
+
+def test_a_cirq_script_gets_a_forked_engine_running_qsim() -> None:
+    out = run_script("""
+import cirq
+from scaleway_qaas.adapters.cirq import ScalewaySampler
+
+a, b, c = cirq.LineQubit.range(3)
+circuit = cirq.Circuit(cirq.X(a), cirq.H(b), cirq.CNOT(b, c), cirq.measure(a, b, c, key="m"))
+with Emulator() as emu:
+    first = kind(emu.pool.engines[0].pid)
+    sampler = ScalewaySampler(backend="EMU-QSIM-16C-128M", url=emu.url, **CREDENTIALS)
+    result = sampler.run(circuit, repetitions=1000)
+    counts = {format(k, "03b"): v for k, v in result.histogram(key="m").items()}
+print(json.dumps({"first": first, "counts": counts}))
+""")
+    assert out["first"] == "forked"
+    assert set(out["counts"]) <= {"100", "111"}, out["counts"]  # a is the first (leftmost) bit in Cirq
+    assert 400 <= out["counts"].get("100", 0) <= 600
+
+
+def test_engines_are_forked_only_where_nothing_inherited_can_break() -> None:
+    out = run_script("""
+import threading
+from scaleway_qaas.emulator import forked
+
+seen = {"no framework": forked.forkable()}
+import qiskit
+seen["qiskit imported"] = forked.forkable()
+os.environ["SCW_QAAS_ENGINE_FORK"] = "0"
+seen["turned off"] = forked.forkable()
+del os.environ["SCW_QAAS_ENGINE_FORK"]
+stop = threading.Event(); other = threading.Thread(target=stop.wait); other.start()
+seen["another thread"] = forked.forkable()
+with Emulator() as emu:
+    seen["engine with another thread"] = kind(emu.pool.engines[0].pid)
+stop.set(); other.join()
+seen["thread gone"] = forked.forkable()
+import qiskit_aer
+seen["qiskit_aer imported"] = forked.forkable()
+print(json.dumps(seen))
+""")
+    assert out == {
+        "no framework": False,
+        "qiskit imported": True,
+        "turned off": False,
+        "another thread": False,
+        "engine with another thread": "spawned",
+        "thread gone": True,
+        "qiskit_aer imported": False,
+    }
+
+
+def test_a_script_that_never_stops_its_emulator_exits_at_once_and_leaves_no_engine() -> None:
+    started = time.monotonic()
+    out = run_script("""
+from qiskit import QuantumCircuit
+emu = Emulator(); emu.start()
+print(json.dumps({"engine": emu.pool.engines[0].pid, "kind": kind(emu.pool.engines[0].pid)}))
+""")  # its stdout is a pipe read to its end: a fork holding it would keep the run waiting
+    assert out["kind"] == "forked"
+    assert time.monotonic() - started < 30
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{out['engine']}") and "zombie" not in _state(out["engine"]):
+        assert time.monotonic() < deadline, "the forked engine outlived its script"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((line for line in status if line.startswith("State:")), "")
+    except FileNotFoundError:
+        return "zombie"  # gone meanwhile
