@@ -14,10 +14,18 @@ learning runtimes). The child runs Qiskit's native code without its thread pool
 (``QISKIT_IN_PARALLEL``), reads and writes no standard stream but stderr, ignores the parent's
 signal handlers and never runs its exit handlers. Everywhere else, and with
 ``SCW_QAAS_ENGINE_FORK=0``, engines are spawned (:mod:`.engine`).
+
+Right before the fork, the script's objects are frozen (:func:`gc.freeze`), as Python's documentation
+advises for a fork without exec: the garbage collector of either process no longer scans them, so
+their memory pages stay shared instead of being copied, and the script's own collections and its exit
+no longer walk every module and class it has loaded (its exit is ~0.15 s shorter). The price: a
+reference cycle among objects that existed at that moment, should it become garbage later, is never
+reclaimed (objects freed by their reference count, most of them, are freed as before).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -78,6 +86,7 @@ def fork(child: Callable[[], int], parents_ends: Iterable[socket.socket]) -> For
     """Run ``child()`` in a fork of this process, which then exits with its return value; the fork first
     closes ``parents_ends`` (so that it sees the end of its connection when the parent goes). None when
     the system refuses to fork (the caller spawns instead)."""
+    gc.freeze()  # see the module's documentation
     with warnings.catch_warnings():
         # Python 3.12+ warns on forking a process with more than one OS thread; the only other ones
         # forkable() lets through are numpy's BLAS workers, which are fork-aware.
@@ -85,6 +94,7 @@ def fork(child: Callable[[], int], parents_ends: Iterable[socket.socket]) -> For
         try:
             pid = os.fork()
         except OSError:
+            gc.unfreeze()
             return None
     if pid:
         return ForkedProcess(pid)
@@ -100,9 +110,6 @@ def fork(child: Callable[[], int], parents_ends: Iterable[socket.socket]) -> For
 
 def _become_engine() -> None:
     """Set the fresh fork up to run as an engine, not as the user's script."""
-    import gc
-
-    gc.freeze()  # never traverse the parent's objects: their pages stay shared, not copied
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)  # not the script's stdout, which a caller may be reading to its end

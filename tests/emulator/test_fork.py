@@ -56,6 +56,8 @@ with Emulator(session_start_delay=0.01) as emu:
     provider = ScalewayProvider(url=emu.url, **CREDENTIALS)
     engine = emu.pool.engines[0]
     facts["first"] = kind(engine.pid)
+    import gc
+    facts["frozen"] = gc.get_freeze_count()  # the script's objects, frozen for the fork
     facts["counts"] = provider.get_backend("EMU-AER-16C-128M").run(qc, shots=2000).result().get_counts()
     # a QPU platform: the fork transpiles to its native gates, on Qiskit's native code
     facts["qpu"] = provider.get_backend("QPU-GARNET-20PQ").run(qc, shots=200).result().get_counts()
@@ -80,6 +82,7 @@ facts["killed_gone"] = not os.path.exists(f"/proc/{killed}")
 print(json.dumps(facts))
 """)
     assert out["first"] == "forked"
+    assert out["frozen"] > 10_000
     counts = out["counts"]
     assert set(counts) <= {"001", "111"}, counts  # q0 always 1 (rightmost), q1 = q2
     assert 850 <= counts.get("001", 0) <= 1150, counts
@@ -124,6 +127,8 @@ stop = threading.Event(); other = threading.Thread(target=stop.wait); other.star
 seen["another thread"] = forked.forkable()
 with Emulator() as emu:
     seen["engine with another thread"] = kind(emu.pool.engines[0].pid)
+    import gc
+    seen["frozen without a fork"] = gc.get_freeze_count()
 stop.set(); other.join()
 seen["thread gone"] = forked.forkable()
 import qiskit_aer
@@ -136,6 +141,7 @@ print(json.dumps(seen))
         "turned off": False,
         "another thread": False,
         "engine with another thread": "spawned",
+        "frozen without a fork": 0,
         "thread gone": True,
         "qiskit_aer imported": False,
     }
