@@ -18,7 +18,7 @@ signal handlers and never runs its exit handlers. Everywhere else, and with
 Right before the fork, the script's objects are frozen (:func:`gc.freeze`), as Python's documentation
 advises for a fork without exec: the garbage collector of either process no longer scans them, so
 their memory pages stay shared instead of being copied, and the script's own collections and its exit
-no longer walk every module and class it has loaded (its exit is ~0.15 s shorter). The price: a
+no longer walk every module and class it has loaded (its exit is ~0.2 s shorter). The price: a
 reference cycle among objects that existed at that moment, should it become garbage later, is never
 reclaimed (objects freed by their reference count, most of them, are freed as before).
 """
