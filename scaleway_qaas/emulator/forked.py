@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterable
 
@@ -104,6 +105,8 @@ def fork(child: Callable[[], int], parents_ends: Iterable[socket.socket]) -> For
             end.close()
         _become_engine()
         code = child()
+    except BaseException:
+        traceback.print_exc()  # to stderr, the script's: the engine's parent then reports it dead
     finally:
         os._exit(code)  # never back into the parent's code, nor its exit handlers
 
