@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from scaleway_qaas.core import QaaSClient, Session
+from scaleway_qaas.core.errors import JobTimeoutError
 from scaleway_qaas.core.submit import run, run_async
 from scaleway_qaas.emulator import Emulator
 from scaleway_qaas.emulator.faults import MODES, FaultConfig
@@ -76,7 +77,15 @@ def _run_async(emulator: Emulator, n: int) -> None:
 
     with Session.open(client, platform, deduplication_id=uuid.uuid4().hex) as session:
         # the core's coroutines run on its background loop; any other loop awaits them
-        outcomes = asyncio.run(all_of(session))
+        try:
+            outcomes = asyncio.run(all_of(session))
+        except JobTimeoutError as exc:  # say where the job is stuck: on the server, or only in the client's view
+            late = [(r["id"], r["status"]) for r in _jobs_on_server(emulator, session.id) if r["status"] != "completed"]
+            pool = emulator.pool
+            raise AssertionError(
+                f"{exc}; server: {late}; pool: {len(pool._queue)} queued, {len(pool._pending)} pending, "
+                f"running {sorted(pool._running)}"
+            ) from exc
         for _job_id, counts in outcomes:
             assert_bell(counts, SHOTS)
         _check(emulator, session, n, [job_id for job_id, _ in outcomes])
