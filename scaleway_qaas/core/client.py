@@ -23,6 +23,7 @@ from .records import (
     PlatformInfo,
     SessionInfo,
     from_api,
+    to_api,
 )
 from .requests import RequestRunner, RetryPolicy, Timeouts
 from .wire import ComputationModel, ComputationParameters, ProgramResult
@@ -38,6 +39,11 @@ def _ids(value: str) -> str:
     if not isinstance(value, str) or not value or "/" in value:
         raise NotFoundError(f"invalid id {value!r}")
     return value
+
+
+def _named(listed: Sequence[SessionInfo] | Sequence[JobInfo], name: str) -> dict[str, Any] | None:
+    """The JSON of the listed resource called ``name`` (a creation whose answer was lost), or None."""
+    return next((to_api(item) for item in listed if item.name == name), None)
 
 
 def closest_names(name: str, names: Sequence[str]) -> list[str]:
@@ -198,16 +204,7 @@ class AsyncQaaSClient:
         body = {k: v for k, v in body.items() if v is not None}
 
         async def recover() -> Any:
-            for session in await self.list_sessions(platform_id=platform_id):
-                if session.name == name:
-                    return {
-                        "id": session.id,
-                        "platform_id": session.platform_id,
-                        "name": session.name,
-                        "status": session.status.value,
-                        "deduplication_id": session.deduplication_id,
-                    }
-            return None
+            return _named(await self.list_sessions(platform_id=platform_id), name)
 
         data = await self._http.request("POST", "/sessions", json=body, idempotent=False, recover=recover)
         return from_api(SessionInfo, data)
@@ -303,16 +300,7 @@ class AsyncQaaSClient:
             body["max_duration"] = format_duration(max_duration)
 
         async def recover() -> Any:
-            for job in await self.list_jobs(session_id=session_id):
-                if job.name == name:
-                    return {
-                        "id": job.id,
-                        "session_id": job.session_id,
-                        "name": job.name,
-                        "status": job.status.value,
-                        "model_id": job.model_id,
-                    }
-            return None
+            return _named(await self.list_jobs(session_id=session_id), name)
 
         async with self.creations:
             data = await self._http.request("POST", "/jobs", json=body, idempotent=False, recover=recover)

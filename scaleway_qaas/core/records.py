@@ -7,7 +7,7 @@ member, so a newer API never breaks an older client.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
@@ -217,3 +217,8 @@ def from_api(cls: type[T], data: Any) -> T:
         from .errors import ServerError
 
         raise ServerError(f"the service answered a malformed {cls.__name__}: {exc}") from exc
+
+
+def to_api(record: Any) -> dict[str, Any]:
+    """The API's JSON of a resource: the inverse of :func:`from_api`."""
+    return cast(dict[str, Any], _converter.unstructure(record))
