@@ -7,28 +7,15 @@ import os
 import signal
 import time
 import uuid
-from pathlib import Path
 
 import pytest
+from processes import alive, children
 
 from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session
 from scaleway_qaas.core.session import terminate_implicit_sessions
 from scaleway_qaas.emulator import run_emulator_process
 
 from .conftest import BELL_QASM2
-
-
-def children(pid: int) -> list[int]:
-    """The pids of a process's children (from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # exited meanwhile
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def test_a_process_emulator_closes_this_processs_sessions_before_it_stops(caplog: pytest.LogCaptureFixture) -> None:
@@ -55,13 +42,6 @@ def test_the_engines_of_a_process_emulator_end_with_it() -> None:
         assert len(engines) == 1  # one engine starts with the server, more when jobs wait
         os.kill(server, signal.SIGKILL)  # no shutdown code runs
         deadline = time.monotonic() + 10
-        while any(Path(f"/proc/{e}").exists() and _state(e) != "Z" for e in engines):
+        while any(alive(e) for e in engines):
             assert time.monotonic() < deadline, "an engine outlived its server"
             time.sleep(0.05)
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"

@@ -15,6 +15,7 @@ import sys
 import time
 
 import pytest
+from processes import alive
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="engines are forked on Linux only")
 
@@ -157,14 +158,6 @@ print(json.dumps({"engine": emu.pool.engines[0].pid, "kind": kind(emu.pool.engin
     assert out["kind"] == "forked"
     assert time.monotonic() - started < 30
     deadline = time.monotonic() + 10
-    while os.path.exists(f"/proc/{out['engine']}") and "zombie" not in _state(out["engine"]):
+    while alive(out["engine"]):
         assert time.monotonic() < deadline, "the forked engine outlived its script"
         time.sleep(0.05)
-
-
-def _state(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            return next((line for line in status if line.startswith("State:")), "")
-    except FileNotFoundError:
-        return "zombie"  # gone meanwhile

@@ -12,9 +12,9 @@ import signal
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
+from processes import children
 
 from scaleway_qaas.core import QaaSClient, Session, run
 from scaleway_qaas.core.job import Job
@@ -118,19 +118,6 @@ def test_a_single_request_during_an_outage_fails_cleanly(emulator_process):
     assert SECRET not in str(info.value)
 
 
-def _children(pid: int) -> list[int]:
-    """The pids of a process's children (from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # exited meanwhile
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 # 20 qubits, 30 layers of rotations and a ring of CNOTs: seconds of Aer
 HEAVY = (
     'OPENQASM 2.0; include "qelib1.inc"; qreg q[20]; creg c[20]; '
@@ -152,7 +139,7 @@ def test_a_killed_engine_process_fails_its_job_and_loses_no_other(emulator_proce
     while client.get_job(heavy.job_id).status != JobStatus.RUNNING:
         assert time.monotonic() < deadline, "the heavy job never ran"
         time.sleep(0.02)
-    (engine,) = _children(emu.proc.pid)  # type: ignore[union-attr]
+    (engine,) = children(emu.proc.pid)  # type: ignore[union-attr]
     os.kill(engine, signal.SIGKILL)
 
     assert Job.attach(client, heavy.job_id).wait(timeout=60) == JobStatus.ERROR
@@ -160,6 +147,6 @@ def test_a_killed_engine_process_fails_its_job_and_loses_no_other(emulator_proce
     assert "killed by signal SIGKILL" in message and "out of memory" in message, message
     for job in queued:
         assert_bell(job.result(timeout=120)[0].counts, 200)
-    (replacement,) = _children(emu.proc.pid)  # type: ignore[union-attr]
+    (replacement,) = children(emu.proc.pid)  # type: ignore[union-attr]
     assert replacement != engine
     session.terminate()
