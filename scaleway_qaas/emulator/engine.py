@@ -31,6 +31,7 @@ import socket
 import subprocess
 import sys
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,7 @@ def _serve(conn: Connection, memory_limit: int) -> None:
     loaded: set[str] = set()  # the families loaded here
     warm: set[str] = set()  # the families whose warm-up has run here
 
-    def prepare(name: str, step: Any, done: set[str]) -> tuple[str, Any]:
+    def once(name: str, step: Callable[[str], None], done: set[str]) -> tuple[str, Any]:
         if name in done:
             return ("ok", None)
         done.add(name)
@@ -157,7 +158,7 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             return
         op, *args = request
         if op == "load":
-            conn.send(prepare(args[0], load, loaded))
+            conn.send(once(args[0], load, loaded))
             continue
         platform_id, payload, parameters, seed = args
         platform = BY_ID[platform_id]
@@ -175,7 +176,7 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             reply = ("error", f"internal emulator error: {type(exc).__name__}: {exc}")
         conn.send(reply)
         if reply[0] == "ok" and family(platform) not in warm:  # the job loaded what it needed; the rest now
-            prepare(family(platform), warm_up, warm)
+            once(family(platform), warm_up, warm)
 
 
 def main(argv: list[str]) -> int:

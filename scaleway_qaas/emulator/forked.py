@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import gc
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterable
@@ -71,12 +71,27 @@ class ForkedProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while (code := self.poll()) is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(f"engine {self.pid}", timeout or 0.0)
-            time.sleep(0.002)
-        return code
+        if (code := self.poll()) is not None:
+            return code
+        if timeout is not None:
+            try:
+                handle = os.pidfd_open(self.pid)  # readable once the child has ended
+            except OSError:  # a kernel without pidfds (before Linux 5.3): wait without the bound
+                handle = None
+            if handle is not None:
+                try:
+                    select.select([handle], [], [], timeout)
+                finally:
+                    os.close(handle)
+                if (code := self.poll()) is None:
+                    raise subprocess.TimeoutExpired(f"engine {self.pid}", timeout)
+                return code
+        try:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        except ChildProcessError:  # reaped by someone else meanwhile
+            self.returncode = 0
+        return self.returncode
 
     def kill(self) -> None:
         if self.poll() is None:
