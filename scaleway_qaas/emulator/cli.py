@@ -33,7 +33,10 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault-delay", type=float, default=0.2, help="seconds of the 'delay' fault")
     parser.add_argument("--seed", type=int, default=None, help="seed of fault injection and of unseeded jobs")
     parser.add_argument(
-        "--workers", type=int, default=None, help="engine processes simulating jobs side by side (default: CPU cores)"
+        "--workers",
+        type=_at_least_one,
+        default=None,
+        help="engine processes simulating jobs side by side (default: CPU cores)",
     )
     parser.add_argument(
         "--memory-limit",
@@ -49,6 +52,16 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--storage-port", type=int, default=0, help="TCP port of the result storage endpoint (default: any free port)"
     )
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of engine processes, at least 1; got {text!r}")
+    return value
 
 
 def _tokens(pairs: Sequence[str]) -> dict[str, str] | None:

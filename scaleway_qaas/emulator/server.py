@@ -58,6 +58,8 @@ class Emulator:
         storage_port: int = 0,
         log_level: str = "warning",
     ) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
         if isinstance(faults, (int, float)):
             faults = FaultConfig(rate=float(faults), seed=seed or 0)
         self.host = host

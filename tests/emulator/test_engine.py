@@ -205,3 +205,16 @@ def _time(stamp: str) -> datetime:
 def _cpu(pid: int | None) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_pool_without_engines_is_refused_by_name() -> None:
+    import subprocess
+    import sys
+
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        Emulator(workers=0)
+    done = subprocess.run(
+        [sys.executable, "-m", "scaleway_qaas.emulator", "--workers", "-2"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "argument --workers: expected a whole number of engine processes, at least 1; got '-2'" in done.stderr
