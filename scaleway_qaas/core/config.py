@@ -58,6 +58,11 @@ class Config:
     __str__ = __repr__
 
 
+def switched_off(variable: str) -> bool:
+    """Whether an on/off environment variable is set to off (``0``, ``false``, ``no`` or ``off``)."""
+    return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
+
+
 def config_file_path() -> Path:
     """Where the Scaleway CLI config file is looked for."""
     env = os.environ.get("SCW_CONFIG_PATH")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from .config import switched_off
 from .errors import QaaSError
 from .records import SessionStatus
 
@@ -47,7 +47,7 @@ class SessionProgress:
 
     @classmethod
     def start(cls, job: Job) -> SessionProgress | None:
-        if os.environ.get("SCW_QAAS_PROGRESS", "1").lower() in ("0", "false", "no", "off"):
+        if switched_off("SCW_QAAS_PROGRESS"):
             return None
         progress = cls(job)
         progress._task = asyncio.create_task(progress._run())

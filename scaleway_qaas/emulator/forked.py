@@ -13,7 +13,7 @@ library whose thread pool would not survive it (Qiskit Aer's and qsim's OpenMP, 
 learning runtimes). The child runs Qiskit's native code without its thread pool
 (``QISKIT_IN_PARALLEL``), reads and writes no standard stream but stderr, ignores the parent's
 signal handlers and never runs its exit handlers. Everywhere else, and with
-``SCW_QAAS_ENGINE_FORK=0``, engines are spawned (:mod:`.engine`).
+``SCW_QAAS_ENGINE_FORK=0`` (or ``false``, ``no``, ``off``), engines are spawned (:mod:`.engine`).
 
 Right before the fork, the script's objects are frozen (:func:`gc.freeze`), as Python's documentation
 advises for a fork without exec: the garbage collector of either process no longer scans them, so
@@ -37,6 +37,8 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterable
 
+from ..core.config import switched_off
+
 #: imported by a process, they make a fork of it unsafe: thread pools a fork does not carry over
 THREADED_RUNTIMES = ("qiskit_aer", "qsimcirq", "cudaq", "torch", "jax", "tensorflow")
 #: imported by a process, they make a fork of it worth it: what an engine would import again
@@ -45,7 +47,7 @@ FRAMEWORKS = ("qiskit", "cirq")
 
 def forkable() -> bool:
     """Whether an engine may start as a fork of this process now (see the module's documentation)."""
-    if sys.platform != "linux" or os.environ.get("SCW_QAAS_ENGINE_FORK", "1") == "0":
+    if sys.platform != "linux" or switched_off("SCW_QAAS_ENGINE_FORK"):
         return False
     if threading.active_count() != 1:
         return False

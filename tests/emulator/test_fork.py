@@ -123,6 +123,8 @@ import qiskit
 seen["qiskit imported"] = forked.forkable()
 os.environ["SCW_QAAS_ENGINE_FORK"] = "0"
 seen["turned off"] = forked.forkable()
+os.environ["SCW_QAAS_ENGINE_FORK"] = "False"
+seen["turned off in words"] = forked.forkable()
 del os.environ["SCW_QAAS_ENGINE_FORK"]
 stop = threading.Event(); other = threading.Thread(target=stop.wait); other.start()
 seen["another thread"] = forked.forkable()
@@ -140,6 +142,7 @@ print(json.dumps(seen))
         "no framework": False,
         "qiskit imported": True,
         "turned off": False,
+        "turned off in words": False,
         "another thread": False,
         "engine with another thread": "spawned",
         "frozen without a fork": 0,
