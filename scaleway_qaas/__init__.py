@@ -25,7 +25,7 @@ _LAZY = {
     "Job": "scaleway_qaas.core.job",
     "Config": "scaleway_qaas.core.config",
     "resolve_config": "scaleway_qaas.core.config",
-    "terminate_implicit_sessions": "scaleway_qaas.core.session",
+    "terminate_implicit_sessions": "scaleway_qaas.core.managed",
     "QaaSError": "scaleway_qaas.core.errors",
 }
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
-from scaleway_qaas.core.session import terminate_implicit_sessions
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 
 settings.register_profile("suite", deadline=None, print_blob=True)
 settings.load_profile("suite")

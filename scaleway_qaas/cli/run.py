@@ -121,7 +121,7 @@ def _dry_run(ctx: Context, name: str, checked: qasm.QasmProgram, platform: Platf
 
 def run(ctx: Context) -> int:
     """Validate, submit, wait, print counts; terminate the implicit session in every case."""
-    from ..core.session import terminate_implicit_sessions
+    from ..core.managed import terminate_implicit_sessions
     from ..core.submit import run as submit
 
     a = ctx.args

@@ -39,7 +39,7 @@ _LAZY = {
     "SessionStatus": "records",
     "Session": "session",
     "SessionSpec": "session",
-    "terminate_implicit_sessions": "session",
+    "terminate_implicit_sessions": "managed",
     "run": "submit",
     "run_async": "submit",
     "run_nowait": "submit",

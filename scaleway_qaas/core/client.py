@@ -413,7 +413,7 @@ class QaaSClient:
 
     def close(self) -> None:
         """Terminate the sessions the package opened through this client, then close its connections."""
-        from .session import terminate_implicit_sessions
+        from .managed import terminate_implicit_sessions
 
         terminate_implicit_sessions(client=self)
         run_sync(self.aio.aclose())

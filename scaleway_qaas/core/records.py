@@ -26,6 +26,11 @@ class SessionStatus(_Enum):
     STOPPING = "stopping"
     STOPPED = "stopped"
 
+    @property
+    def is_open(self) -> bool:
+        """Starting or running: the session takes jobs (and is billed)."""
+        return self in (SessionStatus.STARTING, SessionStatus.RUNNING)
+
 
 class JobStatus(_Enum):
     UNKNOWN = "unknown_status"

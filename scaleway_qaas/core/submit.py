@@ -3,11 +3,11 @@
 1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
    ``max_cost`` over everything submitted to it), before anything is sent or billed;
-2. choose the session by the one policy (:func:`.session.session_for`);
+2. choose the session by the one policy (:func:`.managed.session_for`);
 3. group programs by shots (a job has one shot count), split each group into as few
    jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
 4. if a job creation on a managed session is refused (any 4xx), read the session: if
-   it is closed or gone, open a fresh one and resubmit, once (:func:`.session.ensure_open`);
+   it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
 5. return a :class:`~.job.Job` whose remote ids are known, results in submission order.
 
 Run options go to the job parameters; families that read them in the model too (Aer's
@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .errors import ConfigurationError, QaaSError
 from .job import Job, JobPart, ResultFuture
 from .loop import blocking, on_core, submit
+from .managed import ensure_open, session_for
 from .platform import PlatformDescription
 from .polling import PollPolicy
 from .requests import USER_AGENT
 from .results import ExperimentResult
-from .session import Session, SessionSpec, ensure_open, session_for
+from .session import Session, SessionSpec
 from .wire import BackendData, ComputationModel, ComputationParameters, NoiseModel, Program
 
 if TYPE_CHECKING:

@@ -111,7 +111,7 @@ class Emulator:
     def stop(self) -> None:
         """Close the sessions this process's clients opened here, stop serving, finish jobs, close the database."""
         if self.url:
-            from ..core.session import terminate_implicit_sessions
+            from ..core.managed import terminate_implicit_sessions
 
             terminate_implicit_sessions(self.url)  # else they would be closed at exit, against a stopped server
         self._server.exit_soon()  # it then closes its connections for 0.1 s: stop the storage and engines meanwhile
@@ -175,7 +175,7 @@ def run_emulator_process(*cli_args: str) -> Iterator[str]:
         yield url
     finally:
         if url and proc.poll() is None:
-            from ..core.session import terminate_implicit_sessions
+            from ..core.managed import terminate_implicit_sessions
 
             terminate_implicit_sessions(url)  # else they would be closed at exit, against a stopped server
         if proc.poll() is None:

@@ -12,7 +12,7 @@ import pytest
 
 from scaleway_qaas.adapters.cirq import ScalewayQuantumService, ScalewaySampler
 from scaleway_qaas.core.client import QaaSClient
-from scaleway_qaas.core.session import terminate_implicit_sessions
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.core.wire import ComputationModel, Program
 
 QSIM = "EMU-QSIM-16C-128M"

@@ -9,8 +9,9 @@ import pytest
 from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session, SessionStatus
 from scaleway_qaas.core.job import Job
 from scaleway_qaas.core.loop import blocking
+from scaleway_qaas.core.managed import session_for
 from scaleway_qaas.core.records import JobStatus
-from scaleway_qaas.core.session import SessionSpec, session_for
+from scaleway_qaas.core.session import SessionSpec
 from scaleway_qaas.core.submit import run, run_async
 from scaleway_qaas.errors import (
     InvalidArgumentError,
@@ -151,7 +152,7 @@ async def test_async_submissions_run_concurrently(scw_env):
 
 
 def test_session_for_chooses_like_every_adapter(client):
-    from scaleway_qaas.core.session import terminate_implicit_sessions
+    from scaleway_qaas.core.managed import terminate_implicit_sessions
 
     platform = client.describe_platform("EMU-AER-16C-128M")
     implicit = choose(client, platform)
@@ -176,7 +177,7 @@ def test_sessions_outlive_the_client_that_opened_them(scw_env):
     """Two clients of one account share the implicit session; closing the first one's connections
     (without ``close()``) neither breaks the second nor leaves the session running at the end."""
     from scaleway_qaas.core.loop import run_sync
-    from scaleway_qaas.core.session import terminate_implicit_sessions
+    from scaleway_qaas.core.managed import terminate_implicit_sessions
 
     first, second = QaaSClient(), QaaSClient()
     platform = first.describe_platform("EMU-AER-16C-128M")

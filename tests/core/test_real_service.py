@@ -14,10 +14,11 @@ import pytest
 
 from scaleway_qaas.core.client import QaaSClient
 from scaleway_qaas.core.config import Config
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.core.platform import describe
 from scaleway_qaas.core.records import PlatformInfo
 from scaleway_qaas.core.requests import RetryPolicy
-from scaleway_qaas.core.session import SessionSpec, terminate_implicit_sessions
+from scaleway_qaas.core.session import SessionSpec
 from scaleway_qaas.core.submit import run
 from scaleway_qaas.core.wire import Program, ProgramFormat
 from scaleway_qaas.errors import InvalidArgumentError, ServerError, SessionClosedError

@@ -12,7 +12,7 @@ import pytest
 from processes import alive, children
 
 from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session
-from scaleway_qaas.core.session import terminate_implicit_sessions
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.emulator import run_emulator_process
 
 from .conftest import BELL_QASM2

@@ -246,7 +246,7 @@ def test_one_bell_job_per_adapter(
 def test_termination_and_no_session_left_running(
     client: QaaSClient, platform: PlatformInfo, session: SessionInfo, started_at: datetime, dedup_id: str
 ) -> None:
-    from scaleway_qaas.core.session import terminate_implicit_sessions
+    from scaleway_qaas.core.managed import terminate_implicit_sessions
 
     terminated = client.terminate_session(session.id)
     assert terminated.id == session.id and terminated.status in (SessionStatus.STOPPING, SessionStatus.STOPPED)

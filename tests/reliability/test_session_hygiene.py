@@ -7,7 +7,7 @@ import sys
 import time
 
 from scaleway_qaas.core import QaaSClient
-from scaleway_qaas.core.session import terminate_implicit_sessions
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.core.submit import run
 
 from .conftest import BELL, PROJECT, REPO, SECRET, qasm

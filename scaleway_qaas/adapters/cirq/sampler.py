@@ -28,7 +28,6 @@ from ...core.submit import run_nowait
 from .convert import Prepared, prepare
 
 _Sweepable = Any  # cirq.Sweepable
-_OPEN = (SessionStatus.STARTING, SessionStatus.RUNNING)
 
 
 @attrs.frozen
@@ -146,7 +145,7 @@ class ScalewaySampler(cirq.Sampler):
 
     async def start_async(self) -> ScalewaySampler:
         """Open the session of this sampler's options (or attach to ``session_id``)."""
-        if self.session is not None and self.session.info.status in _OPEN:
+        if self.session is not None and self.session.info.status.is_open:
             raise InvalidArgumentError(f"session {self.session.id} already started; stop() it first")
         if self.spec.session_id:
             self.session, self._owned = await Session.attach_async(self.client, self.spec.session_id), False
@@ -168,7 +167,7 @@ class ScalewaySampler(cirq.Sampler):
         """Terminate the session :meth:`start` opened (its billing stops; an attached one is left running)."""
         if self.session is None:
             raise InvalidArgumentError("session not started")
-        if self._owned and self.session.info.status in _OPEN:
+        if self._owned and self.session.info.status.is_open:
             await self.session.terminate_async()
         return self
 

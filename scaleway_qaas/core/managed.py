@@ -1,0 +1,185 @@
+"""The process's managed sessions: which session a run goes to, and reopening and closing them.
+
+:func:`session_for` applies the one policy of :mod:`.session` for every adapter. Managed sessions
+(implicit, or opened for session options) live in a process-wide registry, one per API URL, project,
+platform and options; they are reopened when found closed (expired, idle too long, terminated:
+:func:`ensure_open`), and terminated when the interpreter exits, except those joined by a user-given
+``deduplication_id`` (shared on purpose; their own limits end them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFoundError, QaaSError, SessionClosedError
+from .loop import on_core, run_sync
+from .platform import PlatformDescription
+from .requests import post_at_exit
+from .session import Session, SessionSpec
+
+if TYPE_CHECKING:
+    from .client import QaaSClient
+
+log = logging.getLogger("scaleway_qaas.session")
+
+IMPLICIT_MAX_DURATION = "59m"
+IMPLICIT_MAX_IDLE_DURATION = "10m"
+
+
+@on_core
+async def session_for(client: QaaSClient, platform: PlatformDescription, spec: SessionSpec | None = None) -> Session:
+    """The session a run goes to, chosen the same way for every adapter (see the module docstring)."""
+    spec = spec or SessionSpec()
+    if spec.session_id:
+        return await registry.attached(client, spec.session_id)
+    return await registry.get(client, platform, spec.managed_options)
+
+
+@on_core
+async def ensure_open(session: Session, refused_id: str | None = None) -> bool:
+    """After a job creation refused in session ``refused_id``: is the session usable? A managed session
+    found closed (or gone) is reopened in place, once however many creations were refused at the same
+    time, and True is returned; an attached one raises :class:`SessionClosedError`."""
+    if refused_id is not None and session.id != refused_id:
+        return True  # another refused creation already reopened it
+    try:
+        info = await session.aio.get_session(session.id)
+    except NotFoundError:
+        info = None
+    if refused_id is not None and session.id != refused_id:
+        return True  # reopened while we were reading it: keep the fresh session
+    if info is not None:
+        session.info = info
+        if info.status.is_open:
+            return False  # the session is fine: the refusal was about the job
+    if not session.is_managed:
+        state = info.status.value if info is not None else "deleted"
+        raise SessionClosedError(
+            f"session {session.id} is {state}: it accepts no more jobs; open a new one (or run without session_id)"
+        )
+    await registry.reopen(session, info.id if info is not None else session.id)
+    return True
+
+
+class _ManagedSessions:
+    """Process-wide managed sessions, one per (API URL, project, platform, session options)."""
+
+    def __init__(self) -> None:
+        self._lock: asyncio.Lock | None = None
+        self._sessions: dict[tuple[Any, ...], Session] = {}
+        self._attached: dict[tuple[str, str], Session] = {}
+        #: closed session id -> the managed session that replaced it (so that it is replaced once)
+        self._successors: dict[str, Session] = {}
+        atexit.register(self.terminate_all, at_exit=True)
+
+    @property
+    def lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    @staticmethod
+    def _key(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> tuple[Any, ...]:
+        return (client.config.api_url, client.config.project_id, platform.id, tuple(sorted(options.items())))
+
+    async def get(self, client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
+        key = self._key(client, platform, options)
+        session = self._sessions.get(key)
+        if session is not None:
+            if session.client.aio.is_closed:  # the client that opened it was closed: carry on with this one
+                session.client = client
+            return session
+        async with self.lock:
+            if key not in self._sessions:
+                self._sessions[key] = await self._open(client, platform, options)
+            return self._sessions[key]
+
+    async def attached(self, client: QaaSClient, session_id: str) -> Session:
+        key = (client.config.api_url, session_id)
+        if key not in self._attached:
+            self._attached[key] = await Session.attach_async(client, session_id)
+        return self._attached[key]
+
+    async def reopen(self, stale: Session, closed_id: str) -> None:
+        """Open a fresh session in place of the closed managed one ``closed_id``; the callers' handle
+        follows it. Concurrent callers who saw the same closed session open only one."""
+        async with self.lock:
+            if stale.id != closed_id:
+                return  # reopened meanwhile
+            successor = self._successors.get(closed_id)
+            if successor is not None:  # another handle on the same closed session already replaced it
+                stale.info = successor.info
+                return
+            key = self._key(stale.client, stale.platform, stale.managed_options)
+            current = self._sessions.get(key)
+            if current is not None and current is not stale and current.id != closed_id:
+                stale.info = current.info  # the registry already holds a newer session for these options
+                return
+            fresh = await self._open(stale.client, stale.platform, stale.managed_options)
+            stale.info = fresh.info
+            self._sessions[key] = stale  # registered again (it may have been forgotten meanwhile)
+            self._successors[closed_id] = fresh
+
+    @staticmethod
+    async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
+        kind = "session" if options else "implicit"
+        info = await client.aio.create_session(
+            platform.id,
+            name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
+            deduplication_id=options.get("deduplication_id"),
+            max_duration=options.get("max_duration", IMPLICIT_MAX_DURATION if not options else None),
+            max_idle_duration=options.get("max_idle_duration", IMPLICIT_MAX_IDLE_DURATION if not options else None),
+        )
+        log.info("opened %s session %s on %s", kind, info.id, platform.name)
+        session = Session(client, platform, info, managed=True)
+        session.managed_options = dict(options)
+        return session
+
+    def forget(self, session: Session) -> None:
+        for key, known in list(self._sessions.items()):
+            if known is session or known.id == session.id:
+                del self._sessions[key]
+        self._successors = {k: v for k, v in self._successors.items() if v.id != session.id}
+
+    def terminate_all(self, api_url: str | None = None, client: Any = None, *, at_exit: bool = False) -> list[str]:
+        """Terminate the managed sessions still open (not those joined by a user deduplication id):
+        all of them, those of one API URL, or those opened through one client. At interpreter exit
+        the calls are made without the event loop (see :func:`.requests.post_at_exit`)."""
+        owned = [
+            (k, s)
+            for k, s in self._sessions.items()
+            if "deduplication_id" not in dict(k[3])
+            and api_url in (None, k[0])
+            and client in (None, s.client, s.client.aio)
+        ]
+        for key, _ in owned:
+            del self._sessions[key]
+        ended = {session.id for _, session in owned}
+        self._successors = {k: v for k, v in self._successors.items() if v.id not in ended}
+        closed = []
+        for _, session in owned:
+            try:
+                if at_exit or session.client.aio.is_closed:
+                    post_at_exit(session.client.config, f"/sessions/{session.id}/terminate")
+                else:
+                    run_sync(session.aio.terminate_session(session.id))
+                closed.append(session.id)
+            except (QaaSError, RuntimeError) as exc:  # gone, unreachable at exit, or its client closed
+                log.warning("could not terminate session %s: %s", session.id, exc)
+        return closed
+
+
+registry = _ManagedSessions()
+
+
+def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = None) -> list[str]:
+    """Terminate the sessions this process opened for its runs (also done at exit); returns their ids.
+
+    ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop), ``client``
+    to those opened through one client (closing a client does it).
+    """
+    return registry.terminate_all(api_url.rstrip("/") if api_url else None, client)
