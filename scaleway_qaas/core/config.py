@@ -63,6 +63,34 @@ def switched_off(variable: str) -> bool:
     return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
 
 
+RESUME_VARIABLE = "SCW_QAAS_RESUME"
+JOURNAL_VARIABLE = "SCW_QAAS_JOURNAL"
+#: ``resume=`` values: "auto" (the journal on QPU platforms, off on simulators), "local", "service", "off"
+RESUME_MODES = ("auto", "local", "service", "off")
+
+
+def resume_mode(value: str | bool | None = None) -> str:
+    """The resume mode of a run: ``value`` (True is "local", False "off"), else ``$SCW_QAAS_RESUME``, else "auto"."""
+    source = "resume="
+    if value is None:
+        value, source = os.environ.get(RESUME_VARIABLE, "").strip().lower() or "auto", f"{RESUME_VARIABLE}="
+    if isinstance(value, bool):
+        return "local" if value else "off"
+    mode = {"on": "local", "true": "local", "1": "local", "false": "off", "0": "off", "no": "off"}.get(value, value)
+    if mode not in RESUME_MODES:
+        raise ConfigurationError(f"{source}{value!r} is not a resume mode: use one of {', '.join(RESUME_MODES)}")
+    return mode
+
+
+def journal_path() -> Path:
+    """Where the journal of submissions lives: ``$SCW_QAAS_JOURNAL``, else the user's cache directory
+    (``$XDG_CACHE_HOME``, else ``~/.cache``) ``/scaleway-qaas/journal.sqlite``."""
+    if env := os.environ.get(JOURNAL_VARIABLE, "").strip():
+        return Path(env).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(cache).expanduser() if cache else Path.home() / ".cache") / "scaleway-qaas" / "journal.sqlite"
+
+
 def config_file_path() -> Path:
     """Where the Scaleway CLI config file is looked for."""
     env = os.environ.get("SCW_CONFIG_PATH")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from .errors import InvalidArgumentError, JobCancelledError, JobFailedError, JobTimeoutError, PayloadError
-from .loop import blocking, on_core
+from .loop import blocking, on_core, run_sync
 from .polling import PollPolicy, board_for
 from .progress import SessionProgress
 from .records import JobInfo, JobStatus
@@ -54,14 +54,21 @@ class Job:
     """
 
     def __init__(
-        self, client: QaaSClient, parts: Sequence[JobPart], poll: PollPolicy | None = None, platform_name: str = ""
+        self,
+        client: QaaSClient,
+        parts: Sequence[JobPart],
+        poll: PollPolicy | None = None,
+        platform_name: str = "",
+        known: Sequence[JobInfo] = (),
     ) -> None:
         self.client = client
         self.parts = tuple(parts)
         self.poll = poll or PollPolicy.for_url(client.config.api_url)
         self.platform_name = platform_name
-        self._infos: dict[str, JobInfo] = {}
+        self._infos: dict[str, JobInfo] = {info.id: info for info in known}
         self._results: list[ExperimentResult] | None = None
+        #: told whether the results reached the caller (True) or the wait for them ended without (False)
+        self.on_delivery: Callable[[bool], None] | None = None
 
     def __repr__(self) -> str:
         return f"Job({self.job_id!r}, programs={self.n_programs})"
@@ -187,9 +194,34 @@ class Job:
                 job_id=part.job_id,
             )
 
-    @on_core
+    def report(self, delivered: bool) -> None:
+        """Tell :attr:`on_delivery` whether the results reached the caller (see :mod:`.resume`)."""
+        if self.on_delivery is not None:
+            self.on_delivery(delivered)
+
     async def result_async(self, timeout: float | None = None) -> list[ExperimentResult]:
         """Wait, then decode every program's result, in submission order."""
+        try:
+            results = await self.collect_async(timeout)
+        except BaseException:
+            self.report(False)
+            raise
+        self.report(True)
+        return results
+
+    def result(self, timeout: float | None = None) -> list[ExperimentResult]:
+        """Wait, then decode every program's result, in submission order."""
+        try:
+            results = run_sync(self.collect_async(timeout))
+        except BaseException:
+            self.report(False)
+            raise
+        self.report(True)
+        return results
+
+    @on_core
+    async def collect_async(self, timeout: float | None = None) -> list[ExperimentResult]:
+        """The results, without reporting their delivery (:meth:`result_async` does, in the caller's context)."""
         if self._results is not None:
             return self._results
         await self.wait_async(timeout)
@@ -213,8 +245,6 @@ class Job:
             next_index = max(indices, default=next_index - 1) + 1
         self._results = [ordered[i] for i in sorted(ordered)]
         return self._results
-
-    result = blocking(result_async)
 
     @on_core
     async def cancel_async(self) -> None:
@@ -253,10 +283,27 @@ class ResultFuture(Generic[T]):
     def done(self) -> bool:
         return self._future.done()
 
+    def _report(self, delivered: bool) -> None:
+        job = self._job()
+        if job is not None:
+            job.report(delivered)
+
     def get(self, timeout: float | None = None) -> T:
         """The result; raises the core's errors (``JobFailedError``, ``JobTimeoutError``...)."""
-        return self._convert(self._future.result(timeout))
+        try:
+            converted = self._convert(self._future.result(timeout))
+        except BaseException:
+            self._report(False)
+            raise
+        self._report(True)
+        return converted
 
     def __await__(self) -> Generator[Any, None, T]:
-        results = yield from asyncio.wrap_future(self._future).__await__()
-        return self._convert(results)
+        try:
+            results = yield from asyncio.wrap_future(self._future).__await__()
+            converted = self._convert(results)
+        except BaseException:
+            self._report(False)
+            raise
+        self._report(True)
+        return converted

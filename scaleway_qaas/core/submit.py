@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +31,7 @@ from .platform import PlatformDescription
 from .polling import PollPolicy
 from .requests import USER_AGENT
 from .results import ExperimentResult
+from .resume import plan as resume_plan
 from .session import Session, SessionSpec
 from .wire import BackendData, ComputationModel, ComputationParameters, NoiseModel, Program
 
@@ -74,8 +76,12 @@ async def run_async(
     num_qubits: int | None = None,
     max_cost: float | None = None,
     poll: PollPolicy | None = None,
+    resume: str | bool | None = None,
+    label: str | None = None,
 ) -> Job:
-    """Submit ``programs`` (``shots`` for all, or one count per program) and return once the jobs exist."""
+    """Submit ``programs`` (``shots`` for all, or one count per program) and return once the jobs exist.
+
+    ``resume=`` and ``label=``: reattach to the jobs of the same run made before (:mod:`.resume`)."""
     per_program = list(shots) if isinstance(shots, Sequence) else [shots] * len(programs)
     if len(per_program) != len(programs):
         raise ValueError(f"{len(per_program)} shot counts for {len(programs)} programs")
@@ -88,13 +94,15 @@ async def run_async(
         platform.validate(len(indices), count, num_qubits)
     platform.check_options(options)
     budget = max_cost if max_cost is not None else default_max_cost()
-    estimate = platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
-    chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
-    chosen.charge(
-        estimate
-        if estimate is not None
-        else platform.estimate_submission({count: len(indices) for count, indices in groups.items()})
+    platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
+    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, platform.max_circuits)]
+    found = await resume_plan(
+        client, platform, programs, per_program, options, noise_model, [c for c, _ in work], resume=resume, label=label
     )
+    todo = [n for n in range(len(work)) if n not in found.found]
+    if todo:
+        chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
+        chosen.charge(platform.estimate_submission(Counter(work[n][1] for n in todo for _ in work[n][0])))
     backend = BackendData(
         name=platform.name,
         version=platform.info.version or None,
@@ -103,7 +111,8 @@ async def run_async(
         else None,
     )
 
-    async def create(indices: list[int], count: int) -> JobPart:
+    async def create(number: int) -> JobPart:
+        indices, count = work[number]
         model = ComputationModel(
             tuple(programs[i] for i in indices), backend=backend, client=USER_AGENT, noise_model=noise_model
         )
@@ -113,18 +122,29 @@ async def run_async(
             session_id = chosen.id
             try:
                 job = await client.aio.create_job(
-                    session_id, stored.id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
+                    session_id,
+                    stored.id,
+                    parameters,
+                    name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}",
+                    tags=found.tags(number),
                 )
-                return JobPart(job.id, session_id, tuple(indices))
+                part = JobPart(job.id, session_id, tuple(indices))
+                found.record(number, part)
+                return part
             except QaaSError as exc:
                 refused = exc.status_code is not None and 400 <= exc.status_code < 500
                 if attempt == 2 or not refused or not await ensure_open(chosen, session_id):
                     raise
         raise AssertionError("unreachable")
 
-    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, platform.max_circuits)]
-    parts = await asyncio.gather(*(create(chunk, count) for chunk, count in work))
-    return Job(client, parts, poll, platform_name=platform.name)
+    try:
+        created = dict(zip(todo, await asyncio.gather(*(create(n) for n in todo)), strict=True))
+    except BaseException:
+        found.report(False)  # what was created is in the journal: a rerun reattaches to it
+        raise
+    parts = [found.found[n][0] if n in found.found else created[n] for n in range(len(work))]
+    known = [info for _, info in found.found.values()]
+    return found.follow(Job(client, parts, poll, platform_name=platform.name, known=known))
 
 
 run = blocking(run_async)
@@ -145,6 +165,6 @@ def run_nowait(
     async def go() -> list[ExperimentResult]:
         job = await run_async(client, platform, programs, **kwargs)
         created.append(job)
-        return await job.result_async(timeout)
+        return await job.collect_async(timeout)
 
     return ResultFuture(submit(go()), convert, lambda: created[0] if created else None)

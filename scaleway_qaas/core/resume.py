@@ -1,0 +1,194 @@
+"""Resuming a run: the jobs of the same submission made before, and which of its parts remain to submit.
+
+:func:`plan` is the one hook of :mod:`.submit`. ``resume=`` (else ``$SCW_QAAS_RESUME``) decides:
+
+- ``"auto"`` (default): ``"local"`` on QPU platforms, ``"off"`` on simulators;
+- ``"local"``: the journal (:mod:`.journal`) is consulted: the undelivered jobs of the same run are
+  reattached (running ones waited on, finished ones fetched), failed or cancelled ones resubmitted; a
+  run whose results were delivered runs anew. A process that died while submitting left jobs it had no
+  time to write down: they are looked up on the service by tag;
+- ``"service"``: as ``"local"``, and when the journal knows no undelivered run, the jobs are looked up
+  on the service by tag (another machine, a cleared journal), excluding those the journal saw delivered;
+- ``"off"``: neither. Every run's jobs carry its content key as tags whatever the mode.
+
+Finished jobs are fetched whatever their session's state: no session is opened to reattach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .config import journal_path, resume_mode
+from .errors import InvalidArgumentError, NotFoundError, QaaSError
+from .job import JobPart
+from .journal import KEY_TAG, MAX_LABEL, Entry, Journal, Part, content_key, is_alive, part_of, release, tags
+from .records import JobInfo, JobStatus
+
+if TYPE_CHECKING:
+    from .client import QaaSClient
+    from .job import Job
+    from .platform import PlatformDescription
+    from .wire import NoiseModel, Program
+
+#: statuses whose job gives no result: its part is submitted again
+FAILED = (JobStatus.ERROR, JobStatus.CANCELLED, JobStatus.CANCELLING)
+#: how long to wait, without progress, for another process submitting the same run
+SHARED_STALL = 120.0
+#: a crashed run's unrecorded jobs are looked up among those created at most this long before its entry
+CLOCK_SLACK = 300.0
+
+
+@attrs.define
+class Plan:
+    """A run's key and tags, its jobs found (part number -> job and its last status), its journal entry."""
+
+    key: str
+    label: str | None
+    n_parts: int
+    found: dict[int, tuple[JobPart, JobInfo]] = attrs.field(factory=dict)
+    journal: Journal | None = None
+    entry_id: int | None = None
+
+    def tags(self, number: int) -> list[str]:
+        return tags(self.key, self.label, number, self.n_parts)
+
+    def record(self, number: int, part: JobPart) -> None:
+        """Write a job just created into the journal (before the submission returns)."""
+        if self.journal is not None and self.entry_id is not None:
+            self.journal.record(self.entry_id, Part(number, part.job_id, part.session_id, part.indices or ()))
+
+    def report(self, delivered: bool) -> None:
+        """The results were returned to the user (True), or their wait ended without them (False)."""
+        if self.journal is None or self.entry_id is None:
+            return
+        if delivered:
+            self.journal.delivered(self.entry_id)
+        else:
+            release(str(self.journal.path), self.entry_id)
+
+    def follow(self, job: Job) -> Job:
+        """Let ``job`` report its delivery; once garbage-collected undelivered, its entry may be reattached."""
+        if self.journal is not None and self.entry_id is not None:
+            job.on_delivery = self.report
+            weakref.finalize(job, release, str(self.journal.path), self.entry_id)
+        return job
+
+
+async def plan(
+    client: QaaSClient,
+    platform: PlatformDescription,
+    programs: Sequence[Program],
+    shots: Sequence[int],
+    options: dict[str, Any],
+    noise_model: NoiseModel | None,
+    work: Sequence[Sequence[int]],
+    *,
+    resume: str | bool | None = None,
+    label: str | None = None,
+) -> Plan:
+    """Claim the run (program indices of each job in ``work``) and find the jobs it already has."""
+    if label is not None and (not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL):
+        raise InvalidArgumentError(f"label= must be a non-empty string of at most {MAX_LABEL} characters")
+    mode = resume_mode(resume)
+    if mode == "auto":
+        mode = "off" if platform.is_simulator else "local"
+    result = Plan(content_key(platform.name, programs, shots, options, noise_model, label), label, len(work))
+    if mode == "off":
+        return result
+    journal = Journal(journal_path())
+    scope = (client.config.api_url, client.config.project_id)
+    entry, how = await _claim(journal, scope, result.key, label, platform.name, len(work))
+    result.journal, result.entry_id = journal, entry.id
+    expected = {n: tuple(chunk) for n, chunk in enumerate(work)}
+    result.found = await _current(client, {n: p for n, p in entry.parts.items() if p.indices == expected.get(n)})
+    missing = set(expected) - set(result.found)
+    if missing and how != "shared" and (mode == "service" or how == "resumed"):
+        exclude = await asyncio.to_thread(journal.known_jobs, *scope, result.key)
+        since = None if mode == "service" and how == "new" else entry.created_at - CLOCK_SLACK
+        found = await on_service(client, result.key, len(work), missing, exclude, since)
+        for number, job_info in found.items():
+            part = JobPart(job_info.id, job_info.session_id, expected[number])
+            result.record(number, part)
+            result.found[number] = (part, job_info)
+    return result
+
+
+async def _claim(
+    journal: Journal, scope: tuple[str, str], key: str, label: str | None, platform: str, n_parts: int
+) -> tuple[Entry, str]:
+    """Claim the key; when another live process runs it, wait until its jobs are all written."""
+    entry, how = await asyncio.to_thread(journal.claim, *scope, key, label, platform, n_parts)
+    loop = asyncio.get_running_loop()
+    seen, stalled_at = -1, loop.time()
+    while how == "shared":
+        current = await asyncio.to_thread(journal.get, entry.id)
+        if current is None or not is_alive(current.owner):
+            entry, how = await asyncio.to_thread(journal.claim, *scope, key, label, platform, n_parts)
+            continue
+        entry = current
+        if len(entry.parts) >= entry.n_parts or entry.delivered_at is not None:
+            break
+        if len(entry.parts) != seen:
+            seen, stalled_at = len(entry.parts), loop.time()
+        elif loop.time() - stalled_at > SHARED_STALL:
+            raise QaaSError(
+                f"another process ({entry.owner}) has been submitting the same run for {SHARED_STALL:g} s without "
+                "progress; pass label=... to run this one separately, or resume='off'"
+            )
+        await asyncio.sleep(0.1)
+    return entry, how
+
+
+async def _current(client: QaaSClient, parts: dict[int, Part]) -> dict[int, tuple[JobPart, JobInfo]]:
+    """The recorded jobs that exist and have not failed, with their status."""
+
+    async def read(part: Part) -> JobInfo | None:
+        try:
+            return await client.aio.get_job(part.job_id)
+        except NotFoundError:
+            return None
+
+    infos = await asyncio.gather(*(read(p) for p in parts.values()))
+    return {
+        n: (JobPart(p.job_id, info.session_id, p.indices), info)
+        for (n, p), info in zip(parts.items(), infos, strict=True)
+        if info is not None and info.status not in FAILED
+    }
+
+
+def _created(info: JobInfo) -> float | None:
+    try:
+        return datetime.fromisoformat(info.created_at or "").timestamp()
+    except ValueError:
+        return None
+
+
+async def on_service(
+    client: QaaSClient,
+    key: str,
+    n_parts: int,
+    wanted: set[int] | None = None,
+    exclude: set[str] | frozenset[str] = frozenset(),
+    since: float | None = None,
+) -> dict[int, JobInfo]:
+    """The project's jobs tagged with run ``key``, best per part (completed first, then the newest); not
+    failed, not in ``exclude``, created after ``since`` when it can be told. The tags are checked here too
+    (the service's filter semantics are not documented)."""
+    best: dict[int, JobInfo] = {}
+    for info in await client.aio.list_jobs(tags=[KEY_TAG + key]):  # oldest first
+        number = part_of(info.tags, key, n_parts)
+        if number is None or (wanted is not None and number not in wanted) or info.id in exclude:
+            continue
+        created = _created(info)
+        if info.status in FAILED or (since is not None and created is not None and created < since):
+            continue
+        current = best.get(number)
+        if current is None or current.status != JobStatus.COMPLETED or info.status == JobStatus.COMPLETED:
+            best[number] = info
+    return best
