@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from .platform import PlatformDescription
     from .wire import NoiseModel, Program
 
+#: the run options the core reads itself (adapters forward them to :func:`.submit.run`)
+OPTIONS = ("resume", "label")
 #: statuses whose job gives no result: its part is submitted again
 FAILED = (JobStatus.ERROR, JobStatus.CANCELLED, JobStatus.CANCELLING)
 #: how long to wait, without progress, for another process submitting the same run
