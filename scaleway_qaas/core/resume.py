@@ -27,7 +27,7 @@ import attrs
 from .config import journal_path, resume_mode
 from .errors import InvalidArgumentError, NotFoundError, QaaSError
 from .job import JobPart
-from .journal import KEY_TAG, MAX_LABEL, Entry, Journal, Part, content_key, is_alive, part_of, release, tags
+from .journal import KEY_TAG, MAX_LABEL, PART_TAG, Entry, Journal, Part, content_key, is_alive, part_of, release, tags
 from .records import JobInfo, JobStatus
 
 if TYPE_CHECKING:
@@ -194,3 +194,39 @@ async def on_service(
         if current is None or current.status != JobStatus.COMPLETED or info.status == JobStatus.COMPLETED:
             best[number] = info
     return best
+
+
+def key_and_parts(job_tags: Sequence[str] | None) -> tuple[str, int, int] | None:
+    """A job's run key, part number and part count, from its tags (None: not a tagged run's job)."""
+    found = list(job_tags or ())
+    key = next((t[len(KEY_TAG) :] for t in found if t.startswith(KEY_TAG)), None)
+    part = next((t[len(PART_TAG) :] for t in found if t.startswith(PART_TAG)), "")
+    number, _, total = part.partition("/")
+    if key is None or not number.isdigit() or not total.isdigit():
+        return None
+    return key, int(number), int(total)
+
+
+async def run_job(client: QaaSClient, key: str) -> Job:
+    """The submission of run ``key`` as one job handle: from the journal's newest complete entry of it,
+    else from the service's jobs tagged with it (programs then in part order). ``LookupError`` if a
+    part is missing. Reading it does not mark the run delivered."""
+    from .job import Job
+
+    journal = Journal(journal_path())
+    scope = (client.config.api_url, client.config.project_id)
+    entries = await asyncio.to_thread(journal.entries, key)
+    complete = [e for e in entries if (e.api_url, e.project_id) == scope and len(e.parts) == e.n_parts]
+    if complete:
+        parts = complete[-1].parts
+        return Job(client, [JobPart(p.job_id, p.session_id, p.indices) for _, p in sorted(parts.items())])
+    tagged = [k for info in await client.aio.list_jobs(tags=[KEY_TAG + key]) if (k := key_and_parts(info.tags))]
+    totals = {total for k, _, total in tagged if k == key}
+    if len(totals) != 1:
+        raise LookupError(f"no job of run {key} on the service" if not totals else f"run {key} has parts {totals}")
+    n_parts = totals.pop()
+    best = await on_service(client, key, n_parts)
+    if len(best) != n_parts:
+        missing = sorted(set(range(n_parts)) - set(best))
+        raise LookupError(f"run {key}: parts {missing} of {n_parts} have no usable job on the service")
+    return Job(client, [JobPart(best[n].id, best[n].session_id) for n in range(n_parts)], known=list(best.values()))
