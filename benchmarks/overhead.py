@@ -74,7 +74,7 @@ def run(ctx: Context) -> dict[str, Any]:
         res["ratio"] = res["median"] / base["median"]
         rows.append(
             [
-                "core core.run_in(...).result() via emulator",
+                "core.run_in(...).result() via emulator",
                 ms(res["median"]),
                 ms(res["p90"]),
                 ratio(res["median"], base["median"]),
@@ -83,7 +83,7 @@ def run(ctx: Context) -> dict[str, Any]:
         )
     else:
         rows.append(
-            ["core core.run_in(...).result() via emulator", "-", "-", "-", res["status"] + " / " + base["status"]]
+            ["core.run_in(...).result() via emulator", "-", "-", "-", res["status"] + " / " + base["status"]]
         )
     print_table(
         f"5. emulator overhead: {QUBITS} qubits, {GATES} random gates, {SHOTS:,} shots, {n} runs each",
