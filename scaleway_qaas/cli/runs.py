@@ -13,20 +13,18 @@ from . import output
 from .context import Context, UsageError
 
 if TYPE_CHECKING:
-    from ..core.journal import Entry, Journal
-    from ..core.records import JobInfo
+    from ..core import JobInfo, Journal, JournalEntry
 
 
 def _journal() -> Journal:
-    from ..core.config import journal_path
-    from ..core.journal import Journal
+    from ..core import Journal, journal_path
 
     return Journal(journal_path())
 
 
 def _tagged(ctx: Context) -> list[JobInfo]:
     """The project's jobs of the run ``--key`` (a prefix known to the journal will do) or ``--label``."""
-    from ..core.journal import KEY_TAG, LABEL_TAG
+    from ..core import KEY_TAG, LABEL_TAG
 
     tag = KEY_TAG + _full_key(ctx.args.key) if ctx.args.key else LABEL_TAG + ctx.args.label
     return [j for j in ctx.client.list_jobs(tags=[tag]) if tag in (j.tags or ())]
@@ -46,7 +44,7 @@ def _full_key(key: str) -> str:
 
 
 def _run_of(job: JobInfo) -> tuple[str, str]:
-    from ..core.resume import key_and_parts
+    from ..core import key_and_parts
 
     found = key_and_parts(job.tags)
     return (found[0], f"{found[1]}/{found[2]}") if found else ("-", "-")
@@ -76,8 +74,7 @@ def jobs_tagged(ctx: Context) -> int:
 
 def jobs_results(ctx: Context) -> int:
     """The results of a run (by key, or by a label only one run has), in program order."""
-    from ..core.loop import run_sync
-    from ..core.resume import run_job
+    from ..core import find_run
 
     keys = {_run_of(j)[0] for j in _tagged(ctx)} - {"-"}
     if ctx.args.key:
@@ -89,13 +86,13 @@ def jobs_results(ctx: Context) -> int:
             else f"no job is tagged with label {ctx.args.label!r}"
         )
     try:
-        job = run_sync(run_job(ctx.client, keys.pop()))
+        job = find_run(ctx.client, keys.pop())
     except LookupError as exc:
         raise UsageError(str(exc)) from None
     status = job.status()
     if not status.is_final:
         raise UsageError(f"run {job.job_id}: jobs still {status.value}; no results yet (see 'jobs list --key')")
-    results = run_sync(job.collect_async())
+    results = job.collect()
     if ctx.json:
         ctx.print_json({"job_id": job.job_id, "results": [output.result_json(i, r) for i, r in enumerate(results)]})
         return 0
@@ -103,8 +100,8 @@ def jobs_results(ctx: Context) -> int:
     return 0
 
 
-def _entry_json(entry: Entry) -> dict[str, Any]:
-    from ..core.journal import is_alive
+def _entry_json(entry: JournalEntry) -> dict[str, Any]:
+    from ..core import is_alive
 
     return {
         "key": entry.key,

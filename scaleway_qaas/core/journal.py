@@ -141,7 +141,7 @@ class Part:
 
 
 @attrs.frozen
-class Entry:
+class JournalEntry:
     """A run in the journal."""
 
     id: int
@@ -193,16 +193,16 @@ class Journal:
             db.close()
 
     @staticmethod
-    def _entry(db: sqlite3.Connection, row: sqlite3.Row) -> Entry:
+    def _entry(db: sqlite3.Connection, row: sqlite3.Row) -> JournalEntry:
         parts = {
             p["part"]: Part(p["part"], p["job_id"], p["session_id"], tuple(json.loads(p["indices"])))
             for p in db.execute("SELECT * FROM parts WHERE entry = ?", (row["id"],))
         }
-        return Entry(**dict(row), parts=parts)
+        return JournalEntry(**dict(row), parts=parts)
 
     def claim(
         self, api_url: str, project_id: str, key: str, label: str | None, platform: str, n_parts: int
-    ) -> tuple[Entry, str]:
+    ) -> tuple[JournalEntry, str]:
         """The entry a run of ``key`` goes on, and how: "new" (nothing to reattach), "resumed" (an entry
         whose owner is gone, or released in this process: now ours) or "shared" (another live process
         is running it: wait for its parts). Entries held in this process are skipped (a deliberate repeat)."""
@@ -238,7 +238,7 @@ class Journal:
             row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
             return self._entry(db, row), "new"
 
-    def get(self, entry_id: int) -> Entry | None:
+    def get(self, entry_id: int) -> JournalEntry | None:
         with self._db() as db:
             row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
             return self._entry(db, row) if row is not None else None
@@ -269,7 +269,7 @@ class Journal:
             )
             return {r["job_id"] for r in rows}
 
-    def entries(self, key: str | None = None, label: str | None = None) -> list[Entry]:
+    def entries(self, key: str | None = None, label: str | None = None) -> list[JournalEntry]:
         """Entries, oldest first; those of a key (or key prefix) or a label."""
         where, args = ["1"], []
         if key:

@@ -27,7 +27,20 @@ import attrs
 from .config import journal_path, resume_mode
 from .errors import InvalidArgumentError, NotFoundError, QaaSError
 from .job import JobPart
-from .journal import KEY_TAG, MAX_LABEL, PART_TAG, Entry, Journal, Part, content_key, is_alive, part_of, release, tags
+from .journal import (
+    KEY_TAG,
+    MAX_LABEL,
+    PART_TAG,
+    Journal,
+    JournalEntry,
+    Part,
+    content_key,
+    is_alive,
+    part_of,
+    release,
+    tags,
+)
+from .loop import blocking, on_core
 from .records import JobInfo, JobStatus
 
 if TYPE_CHECKING:
@@ -37,7 +50,7 @@ if TYPE_CHECKING:
     from .wire import NoiseModel, Program
 
 #: the run options the core reads itself (adapters forward them to :func:`.submit.run`)
-OPTIONS = ("resume", "label")
+RESUME_OPTIONS = ("resume", "label")
 #: statuses whose job gives no result: its part is submitted again
 FAILED = (JobStatus.ERROR, JobStatus.CANCELLED, JobStatus.CANCELLING)
 #: how long to wait, without progress, for another process submitting the same run
@@ -123,7 +136,7 @@ async def plan(
 
 async def _claim(
     journal: Journal, scope: tuple[str, str], key: str, label: str | None, platform: str, n_parts: int
-) -> tuple[Entry, str]:
+) -> tuple[JournalEntry, str]:
     """Claim the key; when another live process runs it, wait until its jobs are all written."""
     entry, how = await asyncio.to_thread(journal.claim, *scope, key, label, platform, n_parts)
     loop = asyncio.get_running_loop()
@@ -207,7 +220,8 @@ def key_and_parts(job_tags: Sequence[str] | None) -> tuple[str, int, int] | None
     return key, int(number), int(total)
 
 
-async def run_job(client: QaaSClient, key: str) -> Job:
+@on_core
+async def find_run_async(client: QaaSClient, key: str) -> Job:
     """The submission of run ``key`` as one job handle: from the journal's newest complete entry of it,
     else from the service's jobs tagged with it (programs then in part order). ``LookupError`` if a
     part is missing. Reading it does not mark the run delivered."""
@@ -230,3 +244,6 @@ async def run_job(client: QaaSClient, key: str) -> Job:
         missing = sorted(set(range(n_parts)) - set(best))
         raise LookupError(f"run {key}: parts {missing} of {n_parts} have no usable job on the service")
     return Job(client, [JobPart(best[n].id, best[n].session_id) for n in range(n_parts)], known=list(best.values()))
+
+
+find_run = blocking(find_run_async)

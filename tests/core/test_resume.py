@@ -14,8 +14,7 @@ from scaleway_qaas.core import Program, ProgramFormat, QaaSClient
 from scaleway_qaas.core.errors import InvalidArgumentError
 from scaleway_qaas.core.job import Job
 from scaleway_qaas.core.journal import Journal
-from scaleway_qaas.core.loop import run_sync
-from scaleway_qaas.core.resume import run_job
+from scaleway_qaas.core.resume import find_run
 from scaleway_qaas.core.submit import run
 
 N = 51  # 2 jobs (50 and 1 programs) on QPU-IBEX-12PQ
@@ -153,13 +152,13 @@ def test_a_run_found_by_key_gives_its_results_in_order(client: QaaSClient, tmp_p
     salt = uuid.uuid4().hex
     first = _submit(client, salt)
     (entry,) = Journal(tmp_path / "journal.sqlite").entries()
-    assert run_sync(run_job(client, entry.key)).ids == first
+    assert find_run(client, entry.key).ids == first
     Journal(tmp_path / "journal.sqlite").clear()
-    from_service = run_sync(run_job(client, entry.key))  # by tag, in part order
+    from_service = find_run(client, entry.key)  # by tag, in part order
     assert from_service.ids == first
     assert_in_order(from_service.result())
     with pytest.raises(LookupError, match="no job of run"):
-        run_sync(run_job(client, "0" * 64))
+        find_run(client, "0" * 64)
 
 
 def test_bad_label(client: QaaSClient) -> None:
