@@ -161,6 +161,16 @@ _held: set[tuple[str, int]] = set()
 _held_lock = threading.Lock()
 
 
+def _forget_held() -> None:
+    """In a forked child: the parent's jobs are not this process's (its owner token differs too)."""
+    global _held_lock
+    _held_lock = threading.Lock()
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_held)
+
+
 def release(path: str, entry_id: int) -> None:
     """The entry is no longer held by a live job of this process: a rerun may reattach to it."""
     with _held_lock:

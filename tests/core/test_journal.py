@@ -184,3 +184,17 @@ def test_owner_liveness() -> None:
     proc.wait()
     assert not is_alive(token)
     assert not is_alive("another-host|1|1")
+
+
+def test_a_forked_child_does_not_hold_its_parents_runs(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite")
+    _claim(journal)  # held by this process
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the parent still runs the entry, so it is shared, not repeated
+        try:
+            os.write(write, _claim(journal)[1].encode())
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 20) == b"shared"
