@@ -114,13 +114,19 @@ class AsyncQaaSClient:
         return [from_api(cls, item) for item in body.get(key) or []], total
 
     async def _list(self, path: str, key: str, cls: type[T], params: dict[str, Any]) -> list[T]:
-        """Every item, page after page; stops at the total count, or on a short or empty page."""
+        """Every item, page after page.
+
+        With a total count (``total_count`` or ``X-Total-Count``), pages are read until it is reached
+        or a page is empty: a server may serve fewer items per page than asked. Without one, a short
+        page ends the list.
+        """
         items: list[T] = []
         page = 1
         while True:
             batch, total = await self._page(path, key, cls, {**params, "page": page, "page_size": PAGE_SIZE})
             items.extend(batch)
-            if len(batch) < PAGE_SIZE or (total is not None and len(items) >= total):
+            done = len(items) >= total or not batch if total is not None else len(batch) < PAGE_SIZE
+            if done:
                 return items
             page += 1
 
