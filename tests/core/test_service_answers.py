@@ -9,9 +9,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from scaleway_qaas import errors
 from scaleway_qaas.core.client import QaaSClient
 from scaleway_qaas.core.codecs import qiskit as qiskit_codec
 from scaleway_qaas.core.config import Config
+from scaleway_qaas.core.errors import error_from_response
 from scaleway_qaas.core.requests import RetryPolicy
 
 FAST = RetryPolicy(max_attempts=3, initial_delay=0.001, max_delay=0.002)
@@ -81,3 +83,124 @@ def test_a_total_count_that_overstates_ends_on_an_empty_page() -> None:
 
     assert len(client_for(handler).list_platforms()) == 2
     assert pages == [1, 2, 3]
+
+
+# --- error bodies of every type the Go SDK knows (scaleway-sdk-go scw/errors.go) -------------------
+# bodies exactly as scw/errors_test.go and internal/e2e/errors_test.go show them; the QaaS API's status
+# for each is unknown, so the type decides (the status only when the type is unknown)
+
+GO_SDK_ERRORS = [
+    (  # internal/e2e/errors_test.go "quotas exceeded"
+        403,
+        {
+            "details": [{"current": 10, "quota": 10, "resource": "human"}],
+            "message": "quota(s) exceeded for this resource",
+            "type": "quotas_exceeded",
+        },
+        errors.QuotaExceededError,
+        "quota of human: 10 of 10 in use",
+    ),
+    (  # internal/e2e/errors_test.go "out of stock"
+        409,
+        {"message": "resource is out of stock", "resource": "ShoeSize60", "type": "out_of_stock"},
+        errors.OutOfStockError,
+        "resource is out of stock: ShoeSize60",
+    ),
+    (  # scw/errors_test.go: invalid_request_error with fields
+        400,
+        {
+            "fields": {"volumes.5.id": ["92 is not a valid UUID."], "volumes.5.name": ["required key not provided"]},
+            "message": "Validation Error",
+            "type": "invalid_request_error",
+        },
+        errors.InvalidArgumentError,
+        "Validation Error: volumes.5.id: 92 is not a valid UUID.; volumes.5.name: required key not provided",
+    ),
+    (  # scw/errors_test.go: invalid_request_error without fields
+        400,
+        {"message": "server should be running", "type": "invalid_request_error"},
+        errors.InvalidArgumentError,
+        "server should be running (HTTP 400, invalid_request_error)",
+    ),
+    (  # scw/errors_test.go: a quota said as invalid_request_error (the Go SDK reads it as quotas exceeded)
+        403,
+        {
+            "type": "invalid_request_error",
+            "message": "Quota exceeded for this resource.",
+            "resource": "compute_snapshots_type_b_ssd_available",
+        },
+        errors.QuotaExceededError,
+        "Quota exceeded for this resource.: compute_snapshots_type_b_ssd_available",
+    ),
+    (  # scw/errors_test.go: unknown_resource
+        404,
+        {"type": "unknown_resource", "message": 'Security group "11111111-1111-4111-8111-111111111111" not found'},
+        errors.NotFoundError,
+        '"11111111-1111-4111-8111-111111111111" not found (HTTP 404, unknown_resource)',
+    ),
+    (  # scw/errors.go ResourceLockedError {resource, resource_id}
+        403,
+        {"message": "resource is locked", "resource": "session", "resource_id": "s-1", "type": "locked"},
+        errors.ResourceLockedError,
+        "resource is locked: session s-1",
+    ),
+    (  # scw/errors.go ResourceExpiredError {resource, resource_id, expired_since}
+        410,
+        {
+            "message": "resource is expired",
+            "resource": "session",
+            "resource_id": "s-1",
+            "expired_since": "2026-01-02T03:04:05Z",
+            "type": "resource_expired",
+        },
+        errors.ResourceExpiredError,
+        "resource is expired: session s-1; expired since 2026-01-02T03:04:05Z",
+    ),
+    (  # internal/e2e/errors_test.go "transient state"
+        409,
+        {
+            "current_state": "running",
+            "message": "resource is in a transient state",
+            "resource": "human",
+            "resource_id": "b3ba839a-dcf2-4b0a-ac81-fc32370052a0",
+            "type": "transient_state",
+        },
+        errors.PreconditionFailedError,
+        "human b3ba839a-dcf2-4b0a-ac81-fc32370052a0; current state running",
+    ),
+    (  # scw/errors.go PermissionsDeniedError details {resource, action}
+        403,
+        {
+            "details": [{"resource": "qaas_session", "action": "write"}],
+            "message": "insufficient permissions",
+            "type": "permissions_denied",
+        },
+        errors.PermissionDeniedError,
+        "insufficient permissions: write on qaas_session denied",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "cls", "shown"), GO_SDK_ERRORS, ids=[b["type"] for _, b, _, _ in GO_SDK_ERRORS]
+)
+def test_every_error_type_of_the_go_sdk_is_typed_and_explained(status, body, cls, shown) -> None:
+    error = error_from_response(status, body, "req-1")
+    assert type(error) is cls
+    assert shown in str(error) and "req-1" in str(error)
+    assert "denied" not in str(error) or cls is errors.PermissionDeniedError
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 409, 412])
+def test_the_type_decides_whatever_the_status(status: int) -> None:
+    for _, body, cls, _ in GO_SDK_ERRORS:
+        if body["type"] != "invalid_request_error" or "fields" in body:
+            assert type(error_from_response(status, body)) is cls, body
+
+
+def test_a_quota_error_reaching_the_client_reads_as_a_quota_problem() -> None:
+    body = GO_SDK_ERRORS[0][1]
+    client = client_for(lambda request: httpx.Response(403, json=body, headers={"X-Request-Id": "r-9"}))
+    with pytest.raises(errors.QuotaExceededError) as caught:
+        client.create_session("p-1")
+    assert "quota of human: 10 of 10 in use" in str(caught.value) and "denied" not in str(caught.value)
