@@ -6,6 +6,7 @@ import asyncio
 import difflib
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -44,6 +45,14 @@ def _ids(value: str) -> str:
 def _named(listed: Sequence[SessionInfo] | Sequence[JobInfo], name: str) -> dict[str, Any] | None:
     """The JSON of the listed resource called ``name`` (a creation whose answer was lost), or None."""
     return next((to_api(item) for item in listed if item.name == name), None)
+
+
+def _instant(timestamp: str | None) -> float:
+    """An RFC 3339 timestamp as seconds since the epoch, for ordering (unknown or unreadable: 0)."""
+    try:
+        return datetime.fromisoformat(timestamp).timestamp() if timestamp else 0.0
+    except ValueError:
+        return 0.0
 
 
 def closest_names(name: str, names: Sequence[str]) -> list[str]:
@@ -346,10 +355,13 @@ class AsyncQaaSClient:
 
     @on_core
     async def list_job_results(self, job_id: str) -> list[JobResultInfo]:
-        """Results in creation order (one per program, or one for all programs on Aer platforms)."""
-        return await self._list(
+        """Results in creation order (one per program, or one for all programs on Aer platforms; intermediate
+        results, if the platform writes any, come before the final ones). Ordered here by ``created_at``
+        too, whatever order the server lists them in."""
+        results = await self._list(
             f"/jobs/{_ids(job_id)}/results", "job_results", JobResultInfo, {"order_by": "created_at_asc"}
         )
+        return sorted(results, key=lambda r: _instant(r.created_at))
 
     @on_core
     async def fetch_job_results(self, job_id: str) -> list[ProgramResult]:

@@ -18,6 +18,7 @@ from .results import ExperimentResult
 
 if TYPE_CHECKING:
     from .client import QaaSClient
+    from .wire import ProgramResult
 
 T = TypeVar("T")
 
@@ -44,6 +45,30 @@ _STATUS_RANK = {
     JobStatus.WAITING: 5,
     JobStatus.COMPLETED: 6,
 }
+
+
+def _final_results(part: JobPart, payloads: Sequence[ProgramResult]) -> list[ExperimentResult]:
+    """A job's final results: one per program, from its results in creation order.
+
+    ``ListJobResults`` holds "all intermediate and final results" (the API's words): a job may
+    list more results than programs. The final ones are the last: results are read from the
+    newest back until they cover the job's programs, and of those the last N (N programs) are
+    kept; older, intermediate ones are not decoded. A re-attached job (program count unknown)
+    keeps them all. Fewer results than programs is a :class:`PayloadError`.
+    """
+    if part.indices is None:
+        return [exp for payload in payloads for exp in payload.decode()]
+    wanted = len(part.indices)
+    newest_first: list[list[ExperimentResult]] = []
+    found = 0
+    for payload in reversed(payloads):
+        if found >= wanted:
+            break
+        newest_first.append(payload.decode())
+        found += len(newest_first[-1])
+    if found < wanted:
+        raise PayloadError(f"job {part.job_id} returned {found} results for {wanted} programs")
+    return [exp for experiments in reversed(newest_first) for exp in experiments][-wanted:]
 
 
 class Job:
@@ -205,10 +230,8 @@ class Job:
         ordered: dict[int, ExperimentResult] = {}
         next_index = 0
         for part, part_payloads in zip(self.parts, payloads, strict=True):
-            decoded = [exp for payload in part_payloads for exp in payload.decode()]
+            decoded = _final_results(part, part_payloads)
             indices = part.indices if part.indices is not None else range(next_index, next_index + len(decoded))
-            if len(decoded) != len(indices):
-                raise PayloadError(f"job {part.job_id} returned {len(decoded)} results for {len(indices)} programs")
             ordered.update(zip(indices, decoded, strict=True))
             next_index = max(indices, default=next_index - 1) + 1
         self._results = [ordered[i] for i in sorted(ordered)]

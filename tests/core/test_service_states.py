@@ -1,0 +1,86 @@
+"""States of the service the default emulator never shows, set on a real emulator of this module's own.
+
+Intermediate results beside the final ones, platforms in maintenance or shortage, sessions that
+stop while idle or under waiting jobs: each is produced in the emulator's store or settings, and
+the client is driven through real HTTP.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, run
+from scaleway_qaas.emulator import Emulator
+
+AER = "EMU-AER-16C-128M"
+QSIM = "EMU-QSIM-16C-128M"
+
+
+def qasm(*gates: str, n: int = 2) -> Program:
+    body = "".join(f"{g};\n" for g in gates)
+    return Program.from_text(
+        f'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[{n}];\ncreg c[{n}];\n{body}measure q -> c;\n',
+        ProgramFormat.QASM_V2,
+    )
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator(workers=1) as emu:
+        yield emu
+
+
+@pytest.fixture
+def client(emulator: Emulator) -> Iterator[QaaSClient]:
+    """A fresh project on the module's emulator; its managed sessions end with the test."""
+    with QaaSClient(url=emulator.url, secret_key=f"states-{uuid.uuid4().hex}", project_id=str(uuid.uuid4())) as c:
+        yield c
+
+
+# --- item 10: intermediate results ---------------------------------------------------------------
+
+
+def add_result(emulator: Emulator, job_id: str, text: str, *, idx: int, age: float) -> None:
+    """A result row for ``job_id``, created ``age`` seconds before now, listed at position ``idx``."""
+    with emulator.store._lock:
+        emulator.store._db.execute(
+            "INSERT INTO results (job_id, idx, result, created_at, token) VALUES (?, ?, ?, ?, ?)",
+            (job_id, idx, text, time.time() - age, uuid.uuid4().hex),
+        )
+
+
+@pytest.mark.parametrize("listed", ["before", "after"])
+@pytest.mark.parametrize("platform_name", [AER, QSIM])
+def test_intermediate_results_are_skipped_for_the_final_ones(
+    emulator: Emulator, client: QaaSClient, platform_name: str, listed: str
+) -> None:
+    """An older result of another outcome (an intermediate one) beside the final one: the final one is
+    returned, whether the server lists it before or after (ordered by ``created_at``)."""
+    platform = client.describe_platform(platform_name)
+    other = run(client, platform, [qasm()], shots=30)  # all zeros: the "intermediate" outcome
+    other.result()
+    [other_text] = [row["result"] for row in emulator.store.results(other.ids[0])]
+    job = run(client, platform, [qasm("x q[0]")], shots=50)
+    job.wait()
+    add_result(emulator, job.ids[0], other_text, idx=-1 if listed == "before" else 99, age=5.0)
+    assert len(client.list_job_results(job.ids[0])) == 2
+    [result] = job.result()
+    assert result.counts == {"10": 50}
+
+
+def test_a_job_of_several_programs_keeps_the_last_results(emulator: Emulator, client: QaaSClient) -> None:
+    """Two older results per job (more results than programs): the newest ones, one per program, are kept."""
+    platform = client.describe_platform(QSIM)  # one result per program
+    zeros = run(client, platform, [qasm()], shots=20)
+    zeros.result()
+    [zeros_text] = [row["result"] for row in emulator.store.results(zeros.ids[0])]
+    job = run(client, platform, [qasm("x q[0]"), qasm("x q[1]")], shots=20)
+    job.wait()
+    for part in job.parts:
+        for idx in (-2, -1):
+            add_result(emulator, part.job_id, zeros_text, idx=idx, age=9.0 + idx)
+    assert [r.counts for r in job.result()] == [{"10": 20}, {"01": 20}]
