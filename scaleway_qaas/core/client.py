@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -53,6 +53,15 @@ def _instant(timestamp: str | None) -> float:
         return datetime.fromisoformat(timestamp).timestamp() if timestamp else 0.0
     except ValueError:
         return 0.0
+
+
+#: called with a :class:`QaaSClient` about to close (the layers above register what must end with it)
+_close_hooks: list[Callable[[QaaSClient], None]] = []
+
+
+def on_close(hook: Callable[[QaaSClient], None]) -> None:
+    """Call ``hook(client)`` whenever a :class:`QaaSClient` is closed, before its connections are."""
+    _close_hooks.append(hook)
 
 
 def closest_names(name: str, names: Sequence[str]) -> list[str]:
@@ -431,9 +440,8 @@ class QaaSClient:
 
     def close(self) -> None:
         """Terminate the sessions the package opened through this client, then close its connections."""
-        from .managed import terminate_implicit_sessions
-
-        terminate_implicit_sessions(client=self)
+        for hook in _close_hooks:
+            hook(self)
         run_sync(self.aio.aclose())
 
     def __enter__(self) -> QaaSClient:

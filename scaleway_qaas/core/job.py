@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from .codecs import decode
 from .errors import InvalidArgumentError, JobCancelledError, JobFailedError, JobTimeoutError, PayloadError
 from .loop import blocking, on_core
 from .polling import PollPolicy, board_for
@@ -57,14 +58,14 @@ def _final_results(part: JobPart, payloads: Sequence[ProgramResult]) -> list[Exp
     keeps them all. Fewer results than programs is a :class:`PayloadError`.
     """
     if part.indices is None:
-        return [exp for payload in payloads for exp in payload.decode()]
+        return [exp for payload in payloads for exp in decode(payload)]
     wanted = len(part.indices)
     newest_first: list[list[ExperimentResult]] = []
     found = 0
     for payload in reversed(payloads):
         if found >= wanted:
             break
-        newest_first.append(payload.decode())
+        newest_first.append(decode(payload))
         found += len(newest_first[-1])
     if found < wanted:
         raise PayloadError(f"job {part.job_id} returned {found} results for {wanted} programs")
@@ -155,7 +156,11 @@ class Job:
             board = board_for(self.client.aio, session_id, self.poll)
             waits[board.watch(part.job_id)] = (part.job_id, board)
         pending = set(waits)
-        progress = SessionProgress.start(self) if pending and self.poll.show_progress else None
+        progress = (
+            SessionProgress.start(self.client.aio, self.platform_name, self._session_ids)
+            if pending and self.poll.show_progress
+            else None
+        )
         try:
             while pending:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
@@ -190,6 +195,11 @@ class Job:
         return JobTimeoutError(
             f"job {self.job_id} still {status.value} after {timeout} s; it keeps running: wait again, or cancel it"
         )
+
+    def _session_ids(self) -> set[str]:
+        """The sessions of its remote jobs, as far as known."""
+        ids = {p.session_id for p in self.parts if p.session_id}
+        return ids | {info.session_id for info in self._infos.values() if info.session_id}
 
     # --- results -----------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.codecs import mimiq
+from ...core.codecs import qiskit as qiskit_codec
 from ...core.wire import ComputationModel, ComputationParameters, ProgramResult, ResultFormat
 from ..platforms import PlatformSpec
 from . import ExecutionError
@@ -42,8 +43,7 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
     out = []
     for qc in circuits(platform, model.programs):
         result = simulate([for_aer(qc)], None, run_options, seed)
-        doc = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, jsonable(result.to_dict()))
-        (experiment,) = doc.decode()
+        (experiment,) = qiskit_codec.decode(jsonable(result.to_dict()))
         document = mimiq.encode(experiment, version=platform.version)
         out.append(ProgramResult.encode(ResultFormat.MIMIQ_QCSR_JSON_V1, document).to_json())
     return out
