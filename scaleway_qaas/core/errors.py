@@ -117,6 +117,14 @@ class QuotaExceededError(QaaSError):
     """A quota of the account was reached (``str()`` names the resource, the quota and the current use)."""
 
 
+class PlatformUnavailableError(QaaSError):
+    """The platform is in maintenance: no session was opened on it and nothing was sent."""
+
+
+class PlatformShortageWarning(UserWarning):
+    """(A warning, not an error.) The platform reports a shortage: its jobs may wait long before they run."""
+
+
 class OutOfStockError(QaaSError):
     """The service has no capacity left for the resource (``out_of_stock``): try again later, or elsewhere."""
 

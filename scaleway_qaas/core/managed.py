@@ -133,6 +133,7 @@ class _ManagedSessions:
     @staticmethod
     async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         kind = "session" if options else "implicit"
+        platform.check_availability()
         info = await client.aio.create_session(
             platform.id,
             name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",

@@ -147,6 +147,7 @@ class Session:
 
         ``max_cost`` (EUR) bounds the estimated cost of everything submitted to it through this handle."""
         plat = await client.aio.describe_platform(platform) if isinstance(platform, str) else _described(platform)
+        plat.check_availability()
         info = await client.aio.create_session(
             plat.id,
             name=name,

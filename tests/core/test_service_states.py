@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, run
+from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session, run, terminate_implicit_sessions
 from scaleway_qaas.emulator import Emulator
+from scaleway_qaas.errors import PlatformShortageWarning, PlatformUnavailableError
 
 AER = "EMU-AER-16C-128M"
 QSIM = "EMU-QSIM-16C-128M"
@@ -84,3 +85,62 @@ def test_a_job_of_several_programs_keeps_the_last_results(emulator: Emulator, cl
         for idx in (-2, -1):
             add_result(emulator, part.job_id, zeros_text, idx=idx, age=9.0 + idx)
     assert [r.counts for r in job.result()] == [{"10": 20}, {"01": 20}]
+
+
+# --- item 7: platforms in maintenance or shortage -----------------------------------------------
+
+
+@pytest.fixture
+def availability(emulator: Emulator) -> Iterator[Callable[[str, str], None]]:
+    """Set platforms' availability on the module's emulator; back to ``available`` after the test."""
+    changed: list[str] = []
+
+    def set_(name: str, value: str) -> None:
+        emulator.set_availability(name, value)
+        changed.append(name)
+
+    yield set_
+    for name in changed:
+        emulator.set_availability(name, "available")
+
+
+def test_a_platform_in_maintenance_is_refused_before_a_session_is_opened(
+    client: QaaSClient, availability: Callable[[str, str], None]
+) -> None:
+    availability("EMU-AER-2L4", "maintenance")
+    platform = client.describe_platform("EMU-AER-2L4")
+    with pytest.raises(PlatformUnavailableError, match=r"EMU-AER-2L4 is in maintenance.*no session was opened"):
+        run(client, platform, [qasm("x q[0]")], shots=10)
+    with pytest.raises(PlatformUnavailableError, match="maintenance"):
+        Session.open(client, "EMU-AER-2L4")
+    assert client.list_sessions() == []
+
+
+def test_every_adapter_reads_the_refusal_from_the_core(
+    emulator: Emulator, client: QaaSClient, availability: Callable[[str, str], None]
+) -> None:
+    from qiskit import QuantumCircuit
+
+    from scaleway_qaas.adapters.qiskit import ScalewayProvider
+
+    availability("EMU-AER-2L40S", "maintenance")
+    config = client.config
+    provider = ScalewayProvider(url=config.api_url, secret_key=config.secret_key, project_id=config.project_id)
+    qc = QuantumCircuit(1, 1)
+    qc.measure(0, 0)
+    with pytest.raises(PlatformUnavailableError, match="EMU-AER-2L40S is in maintenance"):
+        provider.get_backend("EMU-AER-2L40S").run(qc, shots=5)
+    assert client.list_sessions() == []
+
+
+def test_a_shortage_warns_once_per_platform_and_runs(
+    client: QaaSClient, availability: Callable[[str, str], None]
+) -> None:
+    availability("EMU-AER-4L40S", "shortage")
+    platform = client.describe_platform("EMU-AER-4L40S")
+    with pytest.warns(PlatformShortageWarning, match="EMU-AER-4L40S reports a shortage.*may wait long") as caught:
+        [first] = run(client, platform, [qasm("x q[0]")], shots=10).result()
+        terminate_implicit_sessions(client=client)  # the next run opens a session again: still one warning
+        [second] = run(client, platform, [qasm("x q[1]")], shots=10).result()
+    assert (first.counts, second.counts) == ({"10": 10}, {"01": 10})
+    assert len([w for w in caught if issubclass(w.category, PlatformShortageWarning)]) == 1
