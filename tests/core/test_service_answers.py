@@ -204,3 +204,29 @@ def test_a_quota_error_reaching_the_client_reads_as_a_quota_problem() -> None:
     with pytest.raises(errors.QuotaExceededError) as caught:
         client.create_session("p-1")
     assert "quota of human: 10 of 10 in use" in str(caught.value) and "denied" not in str(caught.value)
+
+
+class PageCap(httpx.AsyncBaseTransport):
+    """A gateway serving at most ``cap`` items per page whatever ``page_size`` asks (real HTTP behind it)."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.inner = cap, httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if "page_size" in request.url.params:
+            capped = min(int(request.url.params["page_size"]), self.cap)
+            request.url = request.url.copy_set_param("page_size", str(capped))
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_backends_lists_every_platform_of_a_server_capping_pages(emulator_url: str) -> None:
+    from scaleway_qaas.adapters.qiskit import ScalewayProvider
+    from scaleway_qaas.emulator.platforms import CATALOGUE
+
+    config = Config("SCWSECRETKEY-service-answers-0001", "project-1", emulator_url)
+    with QaaSClient(config, transport=PageCap(7)) as client:
+        assert len(CATALOGUE) > 7
+        assert {b.name for b in ScalewayProvider(client=client).backends()} == {p.name for p in CATALOGUE}
