@@ -230,3 +230,27 @@ def test_backends_lists_every_platform_of_a_server_capping_pages(emulator_url: s
     with QaaSClient(config, transport=PageCap(7)) as client:
         assert len(CATALOGUE) > 7
         assert {b.name for b in ScalewayProvider(client=client).backends()} == {p.name for p in CATALOGUE}
+
+
+def test_status_polling_pages_on_the_total_of_a_server_capping_pages() -> None:
+    """The jobs of one session are read by listing it; capped pages are followed, not each job read alone."""
+    from scaleway_qaas.core.job import Job, JobPart
+    from scaleway_qaas.core.polling import PollPolicy
+
+    jobs = [{"id": f"j-{i}", "session_id": "s-1", "status": "completed"} for i in range(12)]
+    singles: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/qaas/v1alpha1")
+        if path == "/jobs":
+            page, size = int(request.url.params["page"]), min(int(request.url.params["page_size"]), 5)
+            return httpx.Response(200, json={"jobs": jobs[(page - 1) * size : page * size], "total_count": len(jobs)})
+        if path.startswith("/jobs/"):
+            singles.append(path)
+            return httpx.Response(200, json=next(j for j in jobs if j["id"] == path.rsplit("/", 1)[1]))
+        return httpx.Response(200, json={"id": "s-1", "platform_id": "p-1", "status": "running"})
+
+    client = client_for(handler)
+    job = Job(client, [JobPart(j["id"], "s-1", (i,)) for i, j in enumerate(jobs)], PollPolicy(show_progress=False))
+    assert job.wait(timeout=10).value == "completed"
+    assert singles == []
