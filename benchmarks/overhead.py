@@ -82,9 +82,7 @@ def run(ctx: Context) -> dict[str, Any]:
             ]
         )
     else:
-        rows.append(
-            ["core.run_in(...).result() via emulator", "-", "-", "-", res["status"] + " / " + base["status"]]
-        )
+        rows.append(["core.run_in(...).result() via emulator", "-", "-", "-", res["status"] + " / " + base["status"]])
     print_table(
         f"5. emulator overhead: {QUBITS} qubits, {GATES} random gates, {SHOTS:,} shots, {n} runs each",
         ["path", "median", "p90", "vs direct", "goal: <= 1.15x"],
