@@ -205,15 +205,17 @@ class Job:
             if pending and self.poll.show_progress
             else None
         )
+        next_check = loop.time() + SESSION_CHECK_EVERY
         try:
             while pending:
-                remaining = None if deadline is None else max(0.0, deadline - loop.time())
-                step = SESSION_CHECK_EVERY if remaining is None else min(remaining, SESSION_CHECK_EVERY)
-                done, pending = await asyncio.wait(pending, timeout=step, return_when=asyncio.FIRST_COMPLETED)
+                step = next_check - loop.time() if deadline is None else min(deadline, next_check) - loop.time()
+                done, pending = await asyncio.wait(pending, timeout=max(0.0, step), return_when=asyncio.FIRST_COMPLETED)
+                if pending and loop.time() >= next_check:
+                    await self._check_sessions([waits[f] for f in pending])
+                    next_check = loop.time() + SESSION_CHECK_EVERY
                 if not done:
                     if deadline is not None and loop.time() >= deadline:
                         raise self._timeout(waits, pending, timeout)
-                    await self._check_sessions([waits[f] for f in pending])
                     continue
                 for future in done:
                     info = future.result()
