@@ -46,3 +46,15 @@ def test_the_cli_reads_the_prefixed_url(
     monkeypatch.setenv("SCW_API_URL", scw_env["SCW_API_URL"] + "/qaas/v1alpha1")
     assert main(["platforms", "--json"]) == 0
     assert "EMU-AER-16C-128M" in capsys.readouterr().out
+
+
+def test_terminating_a_urls_sessions_reads_the_url_in_any_form(scw_env: dict[str, str]) -> None:
+    from scaleway_qaas.core import run, terminate_implicit_sessions
+    from scaleway_qaas.core.wire import Program, ProgramFormat
+
+    client = QaaSClient()
+    platform = client.describe_platform("EMU-AER-16C-128M")
+    qasm = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\ncreg c[1];\nmeasure q -> c;\n'
+    job = run(client, platform, [Program.from_text(qasm, ProgramFormat.QASM_V2)], shots=5)
+    job.wait()
+    assert job.parts[0].session_id in terminate_implicit_sessions(scw_env["SCW_API_URL"] + "/qaas/v1alpha1/")
