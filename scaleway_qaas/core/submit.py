@@ -3,12 +3,15 @@
 1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
    ``max_cost`` over everything submitted to it), before anything is sent or billed;
-2. choose the session by the one policy (:func:`.managed.session_for`);
+2. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
+   may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
 3. group programs by shots (a job has one shot count), split each group into as few
    jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
 4. if a job creation on a managed session is refused (any 4xx), read the session: if
    it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
-5. return a :class:`~.job.Job` whose remote ids are known, results in submission order.
+5. return a :class:`~.job.Job` whose remote ids are known, results in submission order; if a
+   managed session stops while its jobs still wait (:meth:`.job.Job.wait`), they are submitted
+   again, once, in a fresh session (and the stranded ones cancelled).
 
 Run options go to the job parameters; families that read them in the model too (Aer's
 ``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
@@ -17,13 +20,15 @@ Run options go to the job parameters; families that read them in the model too (
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config import default_max_cost
-from .errors import QaaSError
+from .errors import QaaSError, SessionClosedError
 from .job import Job, JobPart, ResultFuture
 from .loop import blocking, on_core, submit
 from .managed import ensure_open, session_for
@@ -83,9 +88,19 @@ async def run_async(
         client, platform, programs, per_program, options, noise_model, [c for c, _ in work], resume=resume, label=label
     )
     todo = [n for n in range(len(work)) if n not in found.found]
+    chosen: Session | None = None
+
+    async def where() -> Session:
+        """The session new jobs go to, chosen when the first one must be created (none to reattach)."""
+        nonlocal chosen
+        if chosen is None:
+            chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
+            if chosen.may_have_stopped():
+                await ensure_open(chosen)  # read it: a managed one found closed is reopened, another raises
+        return chosen
+
     if todo:
-        chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
-        chosen.charge(platform.estimate_submission(Counter(work[n][1] for n in todo for _ in work[n][0])))
+        (await where()).charge(platform.estimate_submission(Counter(work[n][1] for n in todo for _ in work[n][0])))
     backend = BackendData(
         name=platform.name,
         version=platform.info.version or None,
@@ -93,6 +108,22 @@ async def run_async(
         if platform.traits.options_in_backend
         else None,
     )
+    # job id -> its part, model id and parameters (reattached jobs: as the service tells them)
+    created: dict[str, tuple[int, str, ComputationParameters | str]] = {
+        info.id: (n, info.model_id, info.parameters)
+        for n, (_, info) in found.found.items()
+        if info.model_id and info.parameters
+    }
+
+    async def create_job(number: int, model_id: str, parameters: ComputationParameters | str) -> JobPart:
+        target = await where()
+        job = await client.aio.create_job(
+            target.id, model_id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}", tags=found.tags(number)
+        )
+        created[job.id] = (number, model_id, parameters)
+        part = JobPart(job.id, target.id, tuple(work[number][0]))
+        found.record(number, part)
+        return part
 
     async def create(number: int) -> JobPart:
         indices, count = work[number]
@@ -102,32 +133,42 @@ async def run_async(
         stored = await client.aio.create_model(model)
         parameters = ComputationParameters(shots=count, options=options or None)
         for attempt in (1, 2):
-            session_id = chosen.id
+            session_id = (await where()).id
             try:
-                job = await client.aio.create_job(
-                    session_id,
-                    stored.id,
-                    parameters,
-                    name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}",
-                    tags=found.tags(number),
-                )
-                part = JobPart(job.id, session_id, tuple(indices))
-                found.record(number, part)
-                return part
+                return await create_job(number, stored.id, parameters)
             except QaaSError as exc:
                 refused = exc.status_code is not None and 400 <= exc.status_code < 500
-                if attempt == 2 or not refused or not await ensure_open(chosen, session_id):
+                if attempt == 2 or not refused or not await ensure_open(await where(), session_id):
                     raise
         raise AssertionError("unreachable")
 
+    async def resubmit(closed_id: str, stranded: list[JobPart]) -> list[JobPart]:
+        """Jobs left waiting in the stopped managed session ``closed_id``: the same models and parameters
+        in a fresh session; the stranded jobs are cancelled (best effort: a stopped session runs nothing)."""
+        await ensure_open(await where(), closed_id)
+        fresh = []
+        for part in stranded:
+            if part.job_id not in created:
+                raise SessionClosedError(f"session {closed_id} stopped under job {part.job_id}: run again to resubmit")
+            fresh.append(await create_job(*created[part.job_id]))
+            with contextlib.suppress(QaaSError):
+                await client.aio.cancel_job(part.job_id)
+        (await where()).last_used = time.monotonic()
+        return fresh
+
     try:
-        created = dict(zip(todo, await asyncio.gather(*(create(n) for n in todo)), strict=True))
+        made = dict(zip(todo, await asyncio.gather(*(create(n) for n in todo)), strict=True))
     except BaseException:
         found.report(False)  # what was created is in the journal: a rerun reattaches to it
         raise
-    parts = [found.found[n][0] if n in found.found else created[n] for n in range(len(work))]
+    if chosen is not None:
+        chosen.last_used = time.monotonic()
+    owner = chosen or session  # all reattached: the session new jobs would have gone to
+    managed = owner.is_managed if isinstance(owner, Session) else not (owner and owner.session_id)
+    parts = [found.found[n][0] if n in found.found else made[n] for n in range(len(work))]
     known = [info for _, info in found.found.values()]
-    return found.follow(Job(client, parts, poll, platform_name=platform.name, known=known))
+    job = Job(client, parts, poll, platform_name=platform.name, known=known, resubmit=resubmit if managed else None)
+    return found.follow(job)
 
 
 run = blocking(run_async)
