@@ -343,7 +343,7 @@ class Job:
         if self._results is not None:
             return self._results
         await self.wait_async(timeout)
-        for part in self.parts:
+        for part in sorted(self.parts, key=lambda p: p.job_id not in self._infos):  # a failed one is known
             self._check(part)
         gate = asyncio.Semaphore(MAX_CONCURRENT_DOWNLOADS)
 

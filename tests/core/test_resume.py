@@ -4,6 +4,7 @@ once delivered, find the jobs by tag, fetch from a stopped session without openi
 from __future__ import annotations
 
 import gc
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scaleway_qaas.core import Program, ProgramFormat, QaaSClient
-from scaleway_qaas.core.errors import InvalidArgumentError
+from scaleway_qaas.core.errors import InvalidArgumentError, JobCancelledError
 from scaleway_qaas.core.job import Job
 from scaleway_qaas.core.journal import Journal
 from scaleway_qaas.core.resume import find_run
@@ -164,3 +165,41 @@ def test_a_run_found_by_key_gives_its_results_in_order(client: QaaSClient, tmp_p
 def test_bad_label(client: QaaSClient) -> None:
     with pytest.raises(InvalidArgumentError, match="label= must be a non-empty string of at most 200 characters"):
         run(client, client.describe_platform("QPU-IBEX-12PQ"), programs(1), shots=10, label="x" * 201)
+
+
+def test_jobs_resubmitted_after_their_session_stopped_are_tagged_and_journaled(
+    client: QaaSClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from scaleway_qaas.core import job as job_module
+    from scaleway_qaas.emulator import Emulator
+
+    monkeypatch.setattr(job_module, "SESSION_CHECK_EVERY", 0.05)
+    with (
+        Emulator(session_start_delay=1) as emulator,
+        QaaSClient(secret_key="s" * 20, project_id=client.config.project_id, url=emulator.url) as slow,
+    ):
+        job = run(slow, slow.describe_platform("QPU-IBEX-12PQ"), programs(salt="stopped"), shots=10)
+        first = job.ids
+        stopped, now = job.parts[0].session_id, time.time()
+        with emulator.store._lock:  # stopped as a service might: its waiting jobs stay waiting, never to run
+            emulator.store._update("sessions", stopped, {"status": "stopped", "terminated_at": now, "updated_at": now})
+        assert_in_order(job.result(timeout=60))
+        assert set(job.ids).isdisjoint(first)
+        (entry,) = Journal(tmp_path / "journal.sqlite").entries()
+        assert [p.job_id for _, p in sorted(entry.parts.items())] == job.ids and entry.delivered_at is not None
+        for number, job_id in enumerate(job.ids):
+            assert f"qaas-part:{number}/2" in (slow.get_job(job_id).tags or ())
+
+
+def test_a_later_part_cancelled_while_the_first_waits_raises_job_cancelled(client: QaaSClient) -> None:
+    from scaleway_qaas.emulator import Emulator
+
+    with (
+        Emulator(session_start_delay=60) as emulator,  # nothing runs: part 0 keeps waiting
+        QaaSClient(secret_key="s" * 20, project_id=client.config.project_id, url=emulator.url) as slow,
+    ):
+        job = run(slow, slow.describe_platform("QPU-IBEX-12PQ"), programs(salt="later"), shots=10, resume="off")
+        slow.cancel_job(job.ids[1])
+        with pytest.raises(JobCancelledError, match=f"job {job.ids[1]} was cancelled"):
+            job.result(timeout=30)
+        slow.cancel_job(job.ids[0])
