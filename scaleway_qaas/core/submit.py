@@ -3,13 +3,15 @@
 1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
    ``max_cost`` over everything submitted to it), before anything is sent or billed;
-2. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
+2. name the run by its content key and find the jobs it already has (:func:`.resume.plan`: the journal,
+   or the service by tag); only the parts without a usable job are submitted, tagged and journaled;
+3. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
    may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
-3. group programs by shots (a job has one shot count), split each group into as few
+4. group programs by shots (a job has one shot count), split each group into as few
    jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
-4. if a job creation on a managed session is refused (any 4xx), read the session: if
+5. if a job creation on a managed session is refused (any 4xx), read the session: if
    it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
-5. return a :class:`~.job.Job` whose remote ids are known, results in submission order; if a
+6. return a :class:`~.job.Job` whose remote ids are known, results in submission order; if a
    managed session stops while its jobs still wait (:meth:`.job.Job.wait`), they are submitted
    again, once, in a fresh session (and the stranded ones cancelled).
 
