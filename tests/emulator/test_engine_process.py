@@ -13,7 +13,7 @@ import uuid
 import pytest
 from processes import alive, children
 
-from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session
+from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, implicit_session, run_in
 from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.emulator import run_emulator_process
 
@@ -24,9 +24,9 @@ def test_a_process_emulator_leaves_this_processs_sessions_to_it(caplog: pytest.L
     caplog.set_level(logging.WARNING)
     with run_emulator_process("--workers", "1") as url:
         client = QaaSClient(url=url, secret_key=f"secret-{uuid.uuid4()}", project_id=str(uuid.uuid4()))
-        session = Session.implicit(client, client.find_platform("EMU-AER-16C-128M"))
+        session = implicit_session(client, client.find_platform("EMU-AER-16C-128M"))
         program = Program.from_text(BELL_QASM2, ProgramFormat.QASM_V2)
-        (result,) = session.run([program], shots=100).result(timeout=60)
+        (result,) = run_in(session, [program], shots=100).result(timeout=60)
         assert set(result.counts) <= {"00", "11"}
         session_id = session.id
     # the emulator never called the core's session policy: the session is still this process's to close
