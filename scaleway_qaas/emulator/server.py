@@ -70,7 +70,7 @@ def serving_in_this_process(url: str) -> bool:
 class Emulator:
     """The local QaaS API server. ``start()`` returns its base URL; also a context manager.
 
-    ``tokens`` maps secret keys to project ids (``None``: open mode, see :mod:`.app`).
+    ``tokens`` maps secret keys to project ids (``None``: open mode, see :mod:`.context`).
     ``faults`` is a :class:`FaultConfig` or a fault rate (all modes, seeded by ``seed``).
     ``seed`` also seeds simulations of jobs that set no seed of their own.
     ``workers`` engine processes simulate jobs side by side (default: one per CPU core; see :mod:`.worker`).

@@ -47,6 +47,8 @@ LONG_POLL = 0.1
 MAX_SLEEP = 1.0
 #: default longest simulation of one job (seconds), after which its engine is replaced
 JOB_DEADLINE = 3600.0
+#: least time a platform family's first loading in an engine may take (seconds)
+LOAD_DEADLINE = 600.0
 
 
 class WorkerPool:
@@ -246,21 +248,26 @@ class WorkerPool:
         else:
             platform = BY_ID[session["platform_id"]]
             seed = None if self.seed is None else self.seed + int(job["seq"])
+            name, load_deadline = family(platform), max(self.job_deadline, LOAD_DEADLINE)
+            loading = name not in engine.families
             try:
-                if family(platform) not in engine.families:  # loaded first: the deadline is the simulation's
-                    engine.call("load", family(platform))
-                    engine.families.add(family(platform))  # loaded, or failed: the job will say why
+                if loading:  # first, apart: the job's deadline is its simulation's
+                    engine.call("load", name, timeout=load_deadline)
+                    engine.families.add(name)  # loaded, or failed: the job will say why
+                    loading = False
                 run = ("run", platform.id, model["payload"], job["parameters"], seed)
                 outcome, value = engine.call(*run, timeout=self.job_deadline)
                 if outcome == "ok":  # the family is loaded there now (a refused job may have loaded nothing)
-                    self._loaded(engine, family(platform))
+                    self._loaded(engine, name)
             except EngineDied as exc:
                 outcome, value = "error", str(exc)
                 if isinstance(exc, EngineOverran):
-                    value = (
-                        f"simulation exceeded the emulator's job deadline of {self.job_deadline:g} s; "
-                        "the engine was restarted"
+                    late = (
+                        f"loading the {name} simulators took more than {load_deadline:g} s"
+                        if loading
+                        else f"simulation exceeded the emulator's job deadline of {self.job_deadline:g} s"
                     )
+                    value = f"{late}; the engine was restarted"
                 if self._stopped.is_set():
                     return  # the emulator stops: the job stays running, re-queued at the next start
                 log.warning("job %s: %s; starting a new engine", job_id, exc)
