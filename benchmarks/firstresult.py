@@ -59,8 +59,9 @@ import sys, uuid
 from qiskit import QuantumCircuit
 from scaleway_qaas.adapters.qiskit import ScalewayProvider
 qc = QuantumCircuit(2, 2); qc.h(0); qc.cx(0, 1); qc.measure([0, 1], [0, 1])
-backend = ScalewayProvider(url=sys.argv[1], secret_key="bench-" + "0" * 20, project_id=str(uuid.uuid4())).get_backend(
-    "EMU-AER-16C-128M")
+# a key of its own: the emulator binds a key to the first project it names
+credentials = dict(secret_key="bench-" + uuid.uuid4().hex, project_id=str(uuid.uuid4()))
+backend = ScalewayProvider(url=sys.argv[1], **credentials).get_backend("EMU-AER-16C-128M")
 counts = backend.run(qc, shots=100).result().get_counts()
 assert sum(counts.values()) == 100
 """
@@ -71,7 +72,9 @@ FORKED = OURS.replace("EMULATOR_ARGS", "fork_engine=True")
 def _wall(script: str, *args: str) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "SCW_QAAS_ENGINE_FORK")}
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, env=env)
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env)
+    if out.returncode:
+        raise RuntimeError(f"a script failed (exit {out.returncode}): {out.stderr.strip()[-1500:]}")
     return time.perf_counter() - start, out.stdout.strip()
 
 

@@ -13,8 +13,9 @@ A fork copies the process as it is, so it is made only where nothing it inherits
 holds, no server running yet), which has imported Qiskit or Cirq (else a fork saves nothing) and no
 library whose thread pool would not survive it (Qiskit Aer's and qsim's OpenMP, CUDA-Q, the machine
 learning runtimes). Native thread pools of other libraries are not visible from Python: that is why
-forking is opt-in. The child leaves the script as it was (nothing is frozen or changed there) and
-keeps nothing of it but memory: it closes every file descriptor it inherited except stderr and its
+forking is opt-in. The child leaves the script as it was (nothing is frozen or changed there; the
+child freezes its own copy of the script's objects, so that none is finalised there) and keeps
+nothing of it but memory: it closes every file descriptor it inherited except stderr and its
 own connection (stdin and stdout become ``/dev/null``), as ``subprocess``'s ``close_fds`` does, runs
 Qiskit's native code without its thread pool (``QISKIT_IN_PARALLEL``), ignores the parent's signal
 handlers and never runs its exit handlers. Otherwise engines are spawned.
