@@ -218,16 +218,16 @@ def run_emulator_process(*cli_args: str) -> Iterator[str]:
     """
     command = [sys.executable, "-m", "scaleway_qaas.emulator", "--port", "0", *cli_args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        if "listening on " not in line:
-            raise RuntimeError(f"the emulator process did not start: {line.strip() or proc.wait(10)}")
-        yield line.split("listening on ")[1].split()[0]
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as proc:  # its exit reaps it
+        try:
+            line = proc.stdout.readline() if proc.stdout else ""
+            if "listening on " not in line:
+                raise RuntimeError(f"the emulator process did not start: {line.strip() or proc.wait(10)}")
+            yield line.split("listening on ")[1].split()[0]
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
