@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from .client import QaaSClient, on_close
+from .config import api_root
 from .errors import ConnectionFailedError, NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
 from .platform import PlatformDescription, describe
@@ -133,6 +134,7 @@ class _ManagedSessions:
     @staticmethod
     async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         kind = "session" if options else "implicit"
+        platform.check_availability()
         info = await client.aio.create_session(
             platform.id,
             name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
@@ -194,7 +196,7 @@ def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = Non
     ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop), ``client``
     to those opened through one client (closing a client does it).
     """
-    return registry.terminate_all(api_url.rstrip("/") if api_url else None, client)
+    return registry.terminate_all(api_root(api_url) if api_url else None, client)
 
 
 def _end_with(client: QaaSClient) -> None:

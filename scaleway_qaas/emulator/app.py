@@ -90,12 +90,13 @@ class Api(Context):
         found.sort(key=lambda p: p.record[key], reverse=desc)
         if filters["name"] and len(found) == 1:
             self.pool.prepare(found[0])  # looked up by name: about to be used
-        items = [p.record for p in found[(page - 1) * size : page * size]]
+        items = [render.served(p, self.settings.availability) for p in found[(page - 1) * size : page * size]]
         return render.listing("platforms", len(found), items)
 
     async def get_platform(self, request: Request) -> Response:
         self.project(request)
-        return JSONResponse(self.platform(request.path_params["platform_id"]).record)
+        spec = self.platform(request.path_params["platform_id"])
+        return JSONResponse(render.served(spec, self.settings.availability))
 
     # -- models -------------------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ class Settings:
     inline_result_bytes: int = 1_000_000
     default_max_duration: float = 1800.0
     default_max_idle_duration: float = 600.0
+    availability: dict[str, str] = attrs.field(factory=dict)  # platform id -> shown availability (set_availability)
 
 
 @functools.lru_cache(maxsize=4096)

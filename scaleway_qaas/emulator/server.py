@@ -35,6 +35,7 @@ from ..core.config import engine_fork_requested
 from .app import build_app
 from .context import Settings
 from .faults import FaultConfig, FaultInjector
+from .platforms import BY_NAME
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
@@ -65,6 +66,10 @@ def serving_in_this_process(url: str) -> bool:
     return any(
         port == served and (host == bound or is_loopback(host) or host in _LOOPBACK_NAMES) for bound, served in _SERVING
     )
+
+
+#: the availabilities of the spec's ``Platform.availability`` enum a platform can show
+_AVAILABILITIES = ("available", "scarce", "shortage", "maintenance")
 
 
 class Emulator:
@@ -118,7 +123,7 @@ class Emulator:
         self.pool = WorkerPool(
             self.store, workers or _cores(), seed, memory_limit or 0, fork_engine=fork, job_deadline=job_deadline
         )
-        settings = Settings(
+        self.settings = settings = Settings(
             tokens=dict(tokens) if tokens is not None else None,
             session_start_delay=session_start_delay,
             inline_result_bytes=inline_result_bytes,
@@ -139,6 +144,15 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._serving: tuple[str, int] = (host, -1)
         self.url = ""
+
+    def set_availability(self, platform_name: str, availability: str = "available") -> None:
+        """Show ``platform_name`` with ``availability`` (``available``, ``scarce``, ``shortage``,
+        ``maintenance``) from now on, as the real service does when a platform's state changes."""
+        if availability not in _AVAILABILITIES:
+            raise ValueError(f"availability must be one of {', '.join(_AVAILABILITIES)}, got {availability!r}")
+        if platform_name not in BY_NAME:
+            raise ValueError(f"no platform named {platform_name!r}")
+        self.settings.availability[BY_NAME[platform_name].id] = availability
 
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""
