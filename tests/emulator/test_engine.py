@@ -107,8 +107,15 @@ def test_a_job_past_the_deadline_fails_by_name_and_its_engine_is_replaced() -> N
 
 
 def test_a_job_deadline_must_be_positive() -> None:
+    import subprocess
+    import sys
+
     with pytest.raises(ValueError, match="job_deadline must be a positive number of seconds, got 0"):
         Emulator(job_deadline=0)
+    command = [sys.executable, "-m", "scaleway_qaas.emulator", "--job-deadline", "-1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "--job-deadline must be a positive number of seconds, got -1" in done.stderr
 
 
 def test_jobs_run_side_by_side_on_two_engines(api2: Api, two: Emulator) -> None:
