@@ -13,10 +13,6 @@ from scaleway_qaas.core.managed import terminate_implicit_sessions
 settings.register_profile("suite", deadline=None, print_blob=True)
 settings.load_profile("suite")
 
-# Engines of in-process emulators are spawned here, never forked from this process: what an engine
-# has loaded must not depend on what earlier tests imported. tests/emulator/test_fork.py runs forked
-# engines in fresh interpreters, as users' scripts get them.
-os.environ.setdefault("SCW_QAAS_ENGINE_FORK", "0")
 # Runs are not resumed across tests (one test's jobs are never another's): tests/core/test_resume.py
 # and the adapters' resume tests turn it on where they test it.
 os.environ.setdefault("SCW_QAAS_RESUME", "off")
@@ -38,7 +34,7 @@ def emulator_url() -> Iterator[str]:
 
     with Emulator() as emulator:
         yield emulator.url
-        terminate_implicit_sessions()
+        terminate_implicit_sessions()  # the emulator leaves this process's sessions to it: closed here
         # session hygiene, after the whole suite: no session the package opened for its runs is left running
         query = "SELECT id FROM sessions WHERE status IN ('starting', 'running') AND name LIKE ?"
         left = [row["id"] for row in emulator.store._all(query, ("scaleway-qaas-implicit-%",))]
