@@ -108,8 +108,10 @@ async def plan(
     label: str | None = None,
 ) -> Plan:
     """Claim the run (program indices of each job in ``work``) and find the jobs it already has."""
-    if label is not None and (not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL):
-        raise InvalidArgumentError(f"label= must be a non-empty string of at most {MAX_LABEL} characters")
+    if label is not None and (
+        not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL or "," in label
+    ):  # a comma would split the label in a list filter (tags=a,b)
+        raise InvalidArgumentError(f"label= must be a non-empty string of at most {MAX_LABEL} characters, no comma")
     mode = resume_mode(resume)
     if mode == "auto":
         mode = "off" if platform.is_simulator else "local"

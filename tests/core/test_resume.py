@@ -163,8 +163,9 @@ def test_a_run_found_by_key_gives_its_results_in_order(client: QaaSClient, tmp_p
 
 
 def test_bad_label(client: QaaSClient) -> None:
-    with pytest.raises(InvalidArgumentError, match="label= must be a non-empty string of at most 200 characters"):
-        run(client, client.describe_platform("QPU-IBEX-12PQ"), programs(1), shots=10, label="x" * 201)
+    for label in ("x" * 201, "a,b", " "):
+        with pytest.raises(InvalidArgumentError, match="label= must be a non-empty string of at most 200 characters"):
+            run(client, client.describe_platform("QPU-IBEX-12PQ"), programs(1), shots=10, label=label)
 
 
 def test_jobs_resubmitted_after_their_session_stopped_are_tagged_and_journaled(
