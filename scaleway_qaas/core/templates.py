@@ -20,9 +20,6 @@ import attrs
 
 from .wire import Compression, Program, ProgramFormat
 
-#: a decimal number as exporters print it (no sign: a negative value replaces the sentinel's text with its own)
-_NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])")
-
 
 def sentinels(count: int, alternate: bool = False) -> list[float]:
     """``count`` distinct values that every exporter prints plainly (above 99*pi: no pi fraction)."""
@@ -52,42 +49,47 @@ class Template:
 
 
 def _cut(text: str, printed: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    tokens = "|".join(re.escape(t) for t in sorted(printed, key=len, reverse=True))
     parts: list[str] = []
     slots: list[int] = []
     start = 0
-    for number in _NUMBER.finditer(text):
-        slot = printed.get(number[0])
-        if slot is not None:
-            parts.append(text[start : number.start()])
-            slots.append(slot)
-            start = number.end()
+    for found in re.finditer(rf"(?<![\w.])(?:{tokens})(?![\w.])", text):
+        parts.append(text[start : found.start()])
+        slots.append(printed[found[0]])
+        start = found.end()
     parts.append(text[start:])
     if set(slots) != set(printed.values()):
         return None
     return tuple(parts), tuple(slots)
 
 
+def _repr_all(values: Sequence[float]) -> list[str]:
+    return [repr(v) for v in values]
+
+
 def find(
     export: Callable[[Sequence[float]], str],
     count: int,
     fmt: ProgramFormat,
-    formatter: Callable[[Sequence[float]], list[str]] | None = None,
+    formatter: Callable[[Sequence[float]], list[str]] = _repr_all,
 ) -> Template | None:
     """The template of ``export`` (the full exporter of one point's ``count`` values), or None.
 
-    ``formatter`` prints a point's values as the exporter does (default: ``repr``; the
-    sentinels, above 99*pi, print as ``repr`` by every exporter here).
+    ``formatter`` prints a point's values as the exporter prints them (default: ``repr``).
     """
     first, second = sentinels(count), sentinels(count, alternate=True)
     try:
         texts = export(first), export(second)
+        printed = formatter(first)
     except Exception:  # the full export, done per point by the caller, reports it
         return None
-    cut = _cut(texts[0], {repr(v): i for i, v in enumerate(first)})
+    if len(set(printed)) != count:
+        return None
+    cut = _cut(texts[0], {t: i for i, t in enumerate(printed)})
     if cut is None:
         return None
     template = Template(cut[0], cut[1], fmt)
-    printed = formatter(second) if formatter is not None else [repr(v) for v in second]
-    if template.text([printed[s] for s in template.slots]) != texts[1]:
+    alternate = formatter(second)
+    if template.text([alternate[s] for s in template.slots]) != texts[1]:
         return None
     return template

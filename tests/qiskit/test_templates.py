@@ -69,8 +69,8 @@ def test_a_parameter_inside_an_expression_has_no_template() -> None:
     assert templates.for_parameters(qc, ProgramFormat.QASM_V2, qasm2.dumps) is None
 
 
-def _platform(name: str = "EMU-AER-16C-128M") -> PlatformDescription:
-    return describe(PlatformInfo(id="p", name=name, provider_name="aer", backend_name="aer_simulator"))
+def _platform(provider: str = "scaleway", backend: str = "aer") -> PlatformDescription:
+    return describe(PlatformInfo(id="p", name=f"{provider}-{backend}", provider_name=provider, backend_name=backend))
 
 
 def _custom(angle: float) -> QuantumCircuit:
@@ -92,7 +92,7 @@ def test_bound_circuits_that_share_a_structure_give_their_full_exports(points: l
     circuits.insert(seed % len(circuits), _custom(points[0][0]))
     circuits.append(_custom(points[-1][1]))
     circuits.append(ANSATZ.assign_parameters(points[0]).reverse_bits())
-    for platform in (_platform(), _platform("QPU-GARNET-20PQ")):
+    for platform in (_platform(), _platform("iqm", "garnet"), _platform("qperfect", "mps")):  # QASM 2, 3, no barriers
         expected = [convert.to_program(c, platform) for c in circuits]
         assert list(sweeps.programs(circuits, platform)) == expected
 
