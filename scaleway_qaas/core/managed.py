@@ -13,16 +13,15 @@ import asyncio
 import atexit
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .client import QaaSClient, on_close
 from .errors import NotFoundError, QaaSError, SessionClosedError
-from .loop import on_core, run_sync
-from .platform import PlatformDescription
+from .loop import blocking, on_core, run_sync
+from .platform import PlatformDescription, describe
+from .records import PlatformInfo
 from .requests import post_at_exit
 from .session import Session, SessionSpec
-
-if TYPE_CHECKING:
-    from .client import QaaSClient
 
 log = logging.getLogger("scaleway_qaas.session")
 
@@ -37,6 +36,12 @@ async def session_for(client: QaaSClient, platform: PlatformDescription, spec: S
     if spec.session_id:
         return await registry.attached(client, spec.session_id)
     return await registry.get(client, platform, spec.managed_options)
+
+
+def implicit_session(client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> Session:
+    """The process's implicit session on ``platform`` (the one runs without session options use)."""
+    described = describe(platform) if isinstance(platform, PlatformInfo) else platform
+    return blocking(session_for)(client, described)
 
 
 @on_core
@@ -122,6 +127,7 @@ class _ManagedSessions:
             fresh = await self._open(stale.client, stale.platform, stale.managed_options)
             stale.info = fresh.info
             self._sessions[key] = stale  # registered again (it may have been forgotten meanwhile)
+            stale.on_end = self.forget
             self._successors[closed_id] = fresh
 
     @staticmethod
@@ -137,6 +143,7 @@ class _ManagedSessions:
         log.info("opened %s session %s on %s", kind, info.id, platform.name)
         session = Session(client, platform, info, managed=True)
         session.managed_options = dict(options)
+        session.on_end = registry.forget
         return session
 
     def forget(self, session: Session) -> None:
@@ -183,3 +190,11 @@ def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = Non
     to those opened through one client (closing a client does it).
     """
     return registry.terminate_all(api_url.rstrip("/") if api_url else None, client)
+
+
+def _end_with(client: QaaSClient) -> None:
+    """Closing a client terminates the managed sessions opened through it."""
+    terminate_implicit_sessions(client=client)
+
+
+on_close(_end_with)

@@ -3,7 +3,7 @@
 A parameter sweep sends one circuit structure with many sets of numbers. Exporting each point
 from scratch (Qiskit's OpenQASM exporters, ``cirq.to_json``...) costs milliseconds; a
 :class:`Template` is one export with *sentinel* numbers, cut where each sentinel was printed, so
-a point costs formatting its numbers and joining text. :func:`find` builds it from two exports
+a point costs formatting its numbers and joining text. :func:`find_template` builds it from two exports
 (two sentinel sets): the template holds only if rendering the second set gives the second export
 exactly, so anything else that depends on the values (a value folded into an expression, a
 value-dependent structure) yields no template and the caller exports each point as before.
@@ -67,7 +67,7 @@ def _repr_all(values: Sequence[float]) -> list[str]:
     return [repr(v) for v in values]
 
 
-def find(
+def find_template(
     export: Callable[[Sequence[float]], str],
     count: int,
     fmt: ProgramFormat,

@@ -17,9 +17,7 @@ import cirq
 import numpy as np
 import sympy
 
-from ...core.platform import PlatformDescription
-from ...core.templates import Template, find
-from ...core.wire import ProgramFormat
+from ...core import PlatformDescription, ProgramFormat, Template, find_template
 from .convert import Prepared, prepare
 
 _ROTATIONS = (cirq.Rx, cirq.Ry, cirq.Rz)
@@ -89,4 +87,4 @@ def _template(
     def export(values: Sequence[float]) -> str:
         return prepare(circuit, cirq.ParamResolver(dict(zip(names, values, strict=True))), platform).program.text()
 
-    return find(export, len(names), fmt, lambda values: _numbers(fmt, values))
+    return find_template(export, len(names), fmt, lambda values: _numbers(fmt, values))

@@ -13,9 +13,7 @@ from functools import partial
 import numpy as np
 from qiskit import QuantumCircuit
 
-from ...core.platform import PlatformDescription
-from ...core.templates import Template
-from ...core.wire import Program, ProgramFormat
+from ...core import PlatformDescription, Program, ProgramFormat, Template
 from . import convert, templates
 
 #: below this many circuits of one shape, exporting each is as cheap as making a template

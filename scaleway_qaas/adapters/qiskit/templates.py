@@ -20,8 +20,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Barrier, Measure, Reset
 from qiskit.circuit.tools import pi_check
 
-from ...core import templates
-from ...core.wire import Program, ProgramFormat
+from ...core import Program, ProgramFormat, Template, find_template
 
 #: the ``eps`` of ``pi_check`` in each exporter (``qasm2.dumps``: 1e-12; ``qasm3``: its default)
 EPS = {ProgramFormat.QASM_V2: 1e-12, ProgramFormat.QASM_V3: 1e-9}
@@ -59,11 +58,11 @@ def _formatter(fmt: ProgramFormat) -> Callable[[Sequence[float]], list[str]]:
 
 def for_parameters(
     circuit: QuantumCircuit, fmt: ProgramFormat, export: Callable[[QuantumCircuit], str]
-) -> templates.Template | None:
+) -> Template | None:
     """The template of a parameterized circuit, values in ``circuit.parameters`` order (None: export each)."""
     if fmt not in EPS or not circuit.parameters:
         return None
-    return templates.find(
+    return find_template(
         lambda values: export(circuit.assign_parameters(values)), circuit.num_parameters, fmt, _formatter(fmt)
     )
 
@@ -106,14 +105,14 @@ def _with_values(circuit: QuantumCircuit, values: Sequence[float]) -> QuantumCir
 
 def for_structure(
     circuit: QuantumCircuit, count: int, fmt: ProgramFormat, export: Callable[[QuantumCircuit], str]
-) -> templates.Template | None:
+) -> Template | None:
     """The template of the key of ``circuit`` (``count`` numbers), or None."""
     if fmt not in EPS:
         return None
-    return templates.find(lambda values: export(_with_values(circuit, values)), count, fmt, _formatter(fmt))
+    return find_template(lambda values: export(_with_values(circuit, values)), count, fmt, _formatter(fmt))
 
 
-def bind_all(template: templates.Template, values: np.ndarray) -> Iterator[Program]:
+def bind_all(template: Template, values: np.ndarray) -> Iterator[Program]:
     """The program of each row of ``values`` (points x the template's values)."""
     slots = np.asarray(template.slots, dtype=np.intp)
     for texts in numbers(np.asarray(values, dtype=float)[:, slots], EPS[template.format]):
