@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .results import Register as Register
     from .session import Session as Session
     from .session import SessionSpec as SessionSpec
+    from .submit import ProgramStream as ProgramStream
     from .submit import run as run
     from .submit import run_async as run_async
     from .submit import run_in as run_in
@@ -100,6 +101,7 @@ _LAZY = {
     "Register": "results",
     "Session": "session",
     "SessionSpec": "session",
+    "ProgramStream": "submit",
     "run": "submit",
     "run_in": "submit",
     "run_async": "submit",

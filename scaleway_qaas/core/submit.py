@@ -10,6 +10,11 @@
    it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
 5. return a :class:`~.job.Job` whose remote ids are known, results in submission order.
 
+Programs may come as a :class:`ProgramStream` (a sweep's points, converted as they are needed):
+each job's programs are then produced in a worker thread when its creation starts, at most
+:data:`STREAM_WINDOW` jobs' worth at a time, so that jobs are created while later points are
+still being converted and the client holds a few jobs' programs, not the whole sweep's.
+
 Run options go to the job parameters; families that read them in the model too (Aer's
 ``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
 """
@@ -17,8 +22,10 @@ Run options go to the job parameters; families that read them in the model too (
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config import default_max_cost
@@ -37,6 +44,41 @@ if TYPE_CHECKING:
     from .client import QaaSClient
 
 T = TypeVar("T")
+
+
+#: jobs' worth of a :class:`ProgramStream` converted and not yet stored, at most
+STREAM_WINDOW = 4
+
+
+class ProgramStream(Sequence[Program]):
+    """``count`` programs that ``source`` yields in order, produced as the submission needs them.
+
+    A program is handed out once (then forgotten): it is read by the submission only.
+    """
+
+    def __init__(self, source: Iterable[Program], count: int) -> None:
+        self._source: Iterator[Program] = iter(source)
+        self._count = count
+        self._next = 0
+        self._ready: dict[int, Program] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        raise TypeError("a ProgramStream is read by the submission flow only, once")
+
+    def take(self, indices: Sequence[int]) -> tuple[Program, ...]:
+        """The programs at ``indices``, producing (and keeping) those before them that are not taken yet."""
+        with self._lock:
+            while self._next <= max(indices):
+                try:
+                    self._ready[self._next] = next(self._source)
+                except StopIteration:
+                    raise ValueError(f"the program stream ended after {self._next} of {self._count} programs") from None
+                self._next += 1
+            return tuple(self._ready.pop(i) for i in indices)
 
 
 def _chunks(indices: list[int], per_job: int) -> list[list[int]]:
@@ -86,11 +128,19 @@ async def run_async(
         else None,
     )
 
+    window: contextlib.AbstractAsyncContextManager[Any] = (
+        asyncio.Semaphore(STREAM_WINDOW) if isinstance(programs, ProgramStream) else contextlib.nullcontext()
+    )
+
     async def create(indices: list[int], count: int) -> JobPart:
-        model = ComputationModel(
-            tuple(programs[i] for i in indices), backend=backend, client=USER_AGENT, noise_model=noise_model
-        )
-        stored = await client.aio.create_model(model)
+        async with window:
+            if isinstance(programs, ProgramStream):
+                chunk = await asyncio.to_thread(programs.take, indices)
+            else:
+                chunk = tuple(programs[i] for i in indices)
+            model = ComputationModel(chunk, backend=backend, client=USER_AGENT, noise_model=noise_model)
+            stored = await client.aio.create_model(model)
+            del chunk, model
         parameters = ComputationParameters(shots=count, options=options or None)
         for attempt in (1, 2):
             session_id = chosen.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +11,7 @@ from qiskit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
-from ...core import Job, PlatformDescription, Program, QaaSClient, Session, SessionSpec
+from ...core import Job, PlatformDescription, Program, ProgramStream, QaaSClient, Session, SessionSpec
 from ...core import run as core_run
 from ...errors import InvalidArgumentError
 from . import convert, sweeps
@@ -177,7 +177,7 @@ class ScalewayBackend(BackendV2):
             raise InvalidArgumentError("run() takes a QuantumCircuit or a list of QuantumCircuits")
         for circuit in circuits:
             convert.check_circuit(circuit, self.platform)
-        return self._submit(circuits, sweeps.programs(circuits, self.platform), options)
+        return self._submit(circuits, list(sweeps.programs(circuits, self.platform)), options)
 
     def run_sweep(self, circuit: QuantumCircuit, values: Any, **options: Any) -> ScalewayJob:
         """Submit ``circuit`` bound to each row of ``values`` (points x ``circuit.parameters``, in that
@@ -189,11 +189,11 @@ class ScalewayBackend(BackendV2):
                 f"(circuit '{circuit.name}'), got an array of shape {rows.shape}"
             )
         convert.check_circuit(circuit, self.platform, bound=False)
-        programs = sweeps.parameter_sweep(circuit, rows, self.platform)
+        programs = ProgramStream(sweeps.parameter_sweep(circuit, rows, self.platform), len(rows))
         return self._submit([circuit] * len(rows), programs, options)
 
     def _submit(
-        self, circuits: list[QuantumCircuit], programs: Iterable[Program], options: dict[str, Any]
+        self, circuits: list[QuantumCircuit], programs: Sequence[Program], options: dict[str, Any]
     ) -> ScalewayJob:
         opts = {**self.options.__dict__, **options}
         if opts.get("noise_model") is not None and not self.platform.traits.noise_model:
@@ -209,7 +209,7 @@ class ScalewayBackend(BackendV2):
         job = core_run(
             self.client,
             self.platform,
-            list(programs),
+            programs,
             shots=shots,
             session=self._session(opts),
             options=run_options,

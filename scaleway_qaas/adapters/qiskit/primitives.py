@@ -19,6 +19,7 @@ from qiskit.primitives.backend_sampler_v2 import _analyze_circuit, _prepare_memo
 from qiskit.primitives.containers import SamplerPubResult
 from qiskit.primitives.containers.sampler_pub import SamplerPub
 
+from ...core import ProgramStream
 from . import convert, sweeps
 from .backend import ScalewayBackend
 
@@ -55,7 +56,8 @@ class Sampler(BackendSamplerV2):
             for pub, values in zip(pubs, rows, strict=True)
         )
         options = {"memory": True, "shots": shots, "seed_simulator": self._options.seed_simulator}
-        memory = _prepare_memory([backend._submit(circuits, programs, options).result()])
+        job = backend._submit(circuits, ProgramStream(programs, len(circuits)), options)
+        memory = _prepare_memory([job.result()])
         results, start = [], 0
         for pub in pubs:
             meas_info, max_num_bytes = _analyze_circuit(pub.circuit)
