@@ -208,14 +208,11 @@ def run(ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {"shots": SHOTS, "paths": {}, "bare_aer": {}, "load": _load()}
     counts = POINTS[:1] if ctx.quick else POINTS
     rows = []
-    for points in counts:
-        bare = {
-            "qiskit": bare_aer(points, _qiskit_bound),
-            "pennylane": bare_aer(points, _pennylane_bound),
-        }
-        out["bare_aer"][points] = bare
-        rows.append([f"bare Aer, {points:,} bound circuits (qiskit / pennylane shape)", "", "", "", ""])
-        rows[-1][1] = f"{ms(bare['qiskit'])} / {ms(bare['pennylane'])}"
+    # the bare simulator on the 1,000-point sweeps only: at 10,000 points, the rows are about the client's memory
+    bare = {"qiskit": bare_aer(POINTS[0], _qiskit_bound), "pennylane": bare_aer(POINTS[0], _pennylane_bound)}
+    out["bare_aer"][POINTS[0]] = bare
+    rows.append([f"bare Aer, {POINTS[0]:,} bound circuits (qiskit / pennylane shape)", "", "", "", ""])
+    rows[-1][1] = f"{ms(bare['qiskit'])} / {ms(bare['pennylane'])}"
     with run_emulator_process("--seed", "1") as url:
         creds = {"url": url, "project_id": ctx.project_id, "secret_key": ctx.secret_key}
         for name, factory in paths(url, creds).items():
@@ -238,12 +235,13 @@ def run(ctx: Context) -> dict[str, Any]:
     return out
 
 
-def bare_time(out: dict[str, Any], name: str, points: int) -> float:
-    return float(out["bare_aer"][points]["pennylane" if name.startswith("pennylane") else "qiskit"])
+def bare_time(out: dict[str, Any], name: str, points: int) -> float | None:
+    bare = out["bare_aer"].get(points)
+    return None if bare is None else float(bare["pennylane" if name.startswith("pennylane") else "qiskit"])
 
 
 def _row(
-    out: dict[str, Any], name: str, factory: Callable[[int], Callable[[], Any]], points: int, bare: float
+    out: dict[str, Any], name: str, factory: Callable[[int], Callable[[], Any]], points: int, bare: float | None
 ) -> list[str]:
     key = f"{name}, {points:,}"
     try:
@@ -263,12 +261,9 @@ def _row(
     out["paths"][key] = {"status": "ok", "seconds": elapsed, "peak_bytes": peak, "maxrss_mib": maxrss}
     limit = 2.0 if name.startswith("pennylane") else 1.5
     mem = f"{peak / 2**20:.0f} MiB / {maxrss:.0f} MiB" if peak is not None else f"- / {maxrss:.0f} MiB"
-    mark = (
-        goal(elapsed <= limit * bare, f"<= {limit}x")
-        if points < 10_000
-        else goal((peak or 0) < MEMORY_GOAL_MIB * 2**20, f"peak < {MEMORY_GOAL_MIB} MiB")
-    )
-    return [key, ms(elapsed), f"{elapsed / bare:.2f}x", mem, mark]
+    if bare is not None:
+        return [key, ms(elapsed), f"{elapsed / bare:.2f}x", mem, goal(elapsed <= limit * bare, f"<= {limit}x")]
+    return [key, ms(elapsed), "-", mem, goal((peak or 0) < MEMORY_GOAL_MIB * 2**20, f"peak < {MEMORY_GOAL_MIB} MiB")]
 
 
 def _load() -> str:
