@@ -214,7 +214,6 @@ class ScalewayDevice(Device):
         program.add_transform(validate_device_wires, self.wires, name=self.name)
         program.add_transform(defer_measurements, allow_postselect=False)  # may add wires for the MCMs
         program.add_transform(validate_measurements, sample_measurements=check_sample_measurement, name=self.name)
-        program.add_transform(broadcast_expand)
         program.add_transform(split_non_commuting, grouping_strategy="qwc")
         program.add_transform(diagonalize_measurements)
         program.add_transform(
@@ -224,6 +223,7 @@ class ScalewayDevice(Device):
             skip_initial_state_prep=False,
             name=f"{self.name} (standard OpenQASM gates)",
         )
+        program.add_transform(broadcast_expand)  # last: the steps above run once per broadcast tape, not per point
         return program
 
     def setup_execution_config(
