@@ -16,7 +16,8 @@ import uuid
 from typing import Any
 
 from .client import QaaSClient, on_close
-from .errors import NotFoundError, QaaSError, SessionClosedError
+from .config import api_root
+from .errors import ConnectionFailedError, NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
 from .platform import PlatformDescription, describe
 from .records import PlatformInfo
@@ -133,6 +134,7 @@ class _ManagedSessions:
     @staticmethod
     async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         kind = "session" if options else "implicit"
+        platform.check_availability()
         info = await client.aio.create_session(
             platform.id,
             name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
@@ -168,6 +170,7 @@ class _ManagedSessions:
         ended = {session.id for _, session in owned}
         self._successors = {k: v for k, v in self._successors.items() if v.id not in ended}
         closed = []
+        unreachable: dict[str, list[str]] = {}  # API URL -> sessions nothing answered for (a stopped server)
         for _, session in owned:
             try:
                 if at_exit or session.client.aio.is_closed:
@@ -175,8 +178,12 @@ class _ManagedSessions:
                 else:
                     run_sync(session.aio.terminate_session(session.id))
                 closed.append(session.id)
+            except ConnectionFailedError:
+                unreachable.setdefault(session.client.config.api_url, []).append(session.id)
             except (QaaSError, RuntimeError) as exc:  # gone, unreachable at exit, or its client closed
                 log.warning("could not terminate session %s: %s", session.id, exc)
+        for url, ids in unreachable.items():  # one line per server, however many sessions
+            log.warning("could not terminate %d session(s), nothing answers at %s: %s", len(ids), url, ", ".join(ids))
         return closed
 
 
@@ -189,7 +196,7 @@ def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = Non
     ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop), ``client``
     to those opened through one client (closing a client does it).
     """
-    return registry.terminate_all(api_url.rstrip("/") if api_url else None, client)
+    return registry.terminate_all(api_root(api_url) if api_url else None, client)
 
 
 def _end_with(client: QaaSClient) -> None:
