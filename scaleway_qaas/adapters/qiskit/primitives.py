@@ -3,9 +3,11 @@
 ``Sampler(backend, session_id=..., options=...)`` and ``Estimator(...)`` are Qiskit's own
 ``BackendSamplerV2`` / ``BackendEstimatorV2`` whose runs go to ``session_id`` when given
 (the official plugin requires one; here, without it, runs use the core's implicit session).
-Every pub of a ``run`` call becomes one core submission through ``backend.run``; the Sampler
+The pubs of a ``run`` call that share a shot count become one core submission; the Sampler
 exports each PUB's circuit once and binds each point of its parameter values into that export
-(:func:`.sweeps.parameter_sweep`) instead of binding and exporting every point.
+(:func:`.sweeps.parameter_sweep`), streamed to the core (:class:`~scaleway_qaas.core.ProgramStream`),
+instead of binding and exporting every point (the Estimator still binds, then ``backend.run``
+recognises the shared structure).
 """
 
 from __future__ import annotations
