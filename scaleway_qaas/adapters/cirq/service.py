@@ -22,16 +22,21 @@ import cirq
 from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError, NotFoundError
 from ...core.platform import SERVER_FILTERS, Family, PlatformDescription, describe, select
-from ...core.records import PlatformInfo
+from ...core.records import PlatformInfo, from_object
 from .sampler import ScalewaySampler
 
 
 class ScalewayDevice(cirq.Device):
     """A platform Cirq can program; :meth:`create_session` gives a sampler on it."""
 
-    def __init__(self, client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> None:
+    def __init__(self, client: QaaSClient, platform: PlatformDescription | PlatformInfo | Any) -> None:
+        """``platform``: a description, a platform record, or any object with a record's attributes
+        (``id``, ``name``, ``max_qubit_count``...; missing optional fields take their defaults)."""
         self.client = client
-        self.platform = platform if isinstance(platform, PlatformDescription) else describe(platform)
+        if not isinstance(platform, PlatformDescription):
+            info = platform if isinstance(platform, PlatformInfo) else from_object(PlatformInfo, platform)
+            platform = describe(info)
+        self.platform = platform
 
     def __repr__(self) -> str:
         return f"<ScalewayDevice(name={self.name},num_qubits={self.num_qubits},platform_id={self.id})>"
