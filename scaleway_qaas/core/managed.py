@@ -15,6 +15,7 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from .durations import parse_duration
 from .errors import NotFoundError, QaaSError, SessionClosedError
 from .loop import on_core, run_sync
 from .platform import PlatformDescription
@@ -28,6 +29,8 @@ log = logging.getLogger("scaleway_qaas.session")
 
 IMPLICIT_MAX_DURATION = "59m"
 IMPLICIT_MAX_IDLE_DURATION = "10m"
+#: the ``max_duration`` the service gives a session created without one (REAL-SERVICE.md)
+SERVICE_MAX_DURATION = "1800s"
 
 
 @on_core
@@ -40,6 +43,26 @@ async def session_for(client: QaaSClient, platform: PlatformDescription, spec: S
 
 
 @on_core
+async def check_hourly_budget(
+    client: QaaSClient, platform: PlatformDescription, session: Session | SessionSpec | None, max_cost: float | None
+) -> None:
+    """On a platform billed by the hour, refuse a run whose session may cost more than ``max_cost``: the
+    worst case is the session's whole ``max_duration`` (its own; else the implicit session's, or the
+    service's default), checked before any session is opened (:meth:`PlatformDescription.check_session_budget`)."""
+    if max_cost is None or not platform.billed_by_the_hour:
+        return
+    spec = session if isinstance(session, SessionSpec) else SessionSpec()
+    if isinstance(session, Session):
+        duration = session.info.max_duration
+    elif spec.session_id:
+        duration = (await client.aio.get_session(spec.session_id)).max_duration
+    elif spec.is_default:
+        duration = IMPLICIT_MAX_DURATION
+    else:
+        duration = spec.max_duration
+    platform.check_session_budget(max_cost, parse_duration(duration or SERVICE_MAX_DURATION))
+
+
 async def ensure_open(session: Session, refused_id: str | None = None) -> bool:
     """After a job creation refused in session ``refused_id``: is the session usable? A managed session
     found closed (or gone) is reopened in place, once however many creations were refused at the same
