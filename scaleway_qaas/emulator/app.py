@@ -39,7 +39,7 @@ from .processes import Processes
 from .sessions import Sessions, listing
 from .storage import ResultStorage
 from .store import Row, Store, dumps_tags, new_id
-from .worker import WorkerPool
+from .worker import LONG_POLL, WorkerPool
 
 log = logging.getLogger("scaleway_qaas.emulator")
 
@@ -71,6 +71,8 @@ class Settings:
     inline_result_bytes: int = 1_000_000
     default_max_duration: float = 1800.0
     default_max_idle_duration: float = 600.0
+    #: seconds a status read may wait for a job about to finish (0: answer at once, as the real service)
+    long_poll: float = LONG_POLL
 
 
 def _json(body: bytes) -> Response:
@@ -248,7 +250,8 @@ class Api:
     async def get_job(self, request: Request) -> Response:
         project = self.project(request)
         row = self.owned("jobs", "job", request.path_params["job_id"], project)
-        if row["status"] in ("waiting", "running") and await self.pool.wait_for_change(row["id"]):
+        waits = self.settings.long_poll > 0 and row["status"] in ("waiting", "running")
+        if waits and await self.pool.wait_for_change(row["id"], self.settings.long_poll):
             row = self.owned("jobs", "job", row["id"], project)  # long-poll: see WorkerPool.wait_for_change
         return _json(self.jobs_json.get(row))
 

@@ -26,7 +26,7 @@ from .faults import FaultConfig, FaultInjector
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
-from .worker import WorkerPool
+from .worker import LONG_POLL, WorkerPool
 
 
 class Emulator:
@@ -39,7 +39,9 @@ class Emulator:
     A job whose state vector needs more than ``memory_limit`` bytes (default: the machine's memory) is
     refused (see :mod:`.memory`). Results larger than ``inline_result_bytes`` are served through a presigned
     ``url`` of a separate result storage endpoint (:mod:`.storage`, on ``storage_port``, default any free
-    port of ``host``).
+    port of ``host``). ``long_poll`` is how long a status read may wait for a job about to finish
+    (default 0.1 s, see :mod:`.worker`); 0 answers every read at once, as the real service does (honest
+    timing of clients that sleep between polls).
     """
 
     def __init__(
@@ -57,9 +59,12 @@ class Emulator:
         inline_result_bytes: int = 1_000_000,
         storage_port: int = 0,
         log_level: str = "warning",
+        long_poll: float = LONG_POLL,
     ) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
+        if not 0 <= long_poll <= 60:
+            raise ValueError(f"long_poll must be between 0 and 60 seconds, got {long_poll}")
         if isinstance(faults, (int, float)):
             faults = FaultConfig(rate=float(faults), seed=seed or 0)
         self.host = host
@@ -69,6 +74,7 @@ class Emulator:
             tokens=dict(tokens) if tokens is not None else None,
             session_start_delay=session_start_delay,
             inline_result_bytes=inline_result_bytes,
+            long_poll=long_poll,
         )
         self.storage = ResultStorage(self.store, host, storage_port)
         app: Any = build_app(self.store, self.pool, settings, self.storage)
