@@ -25,6 +25,7 @@ import httpx
 from ..__about__ import __version__
 from .config import Config
 from .errors import (
+    AuthenticationError,
     ConnectionFailedError,
     QaaSError,
     RateLimitedError,
@@ -224,7 +225,7 @@ class RequestRunner:
                     if found is not None:
                         return found, httpx.Headers()
                 continue
-            raise _error(response)
+            raise _error(response, self.config)
 
     async def download(self, url: str) -> bytes:
         """GET a result URL (presigned storage): never with the secret key, with the configured timeouts."""
@@ -250,6 +251,16 @@ class RequestRunner:
             return response.content
 
 
+def _key_refused(config: Config, error: QaaSError) -> str:
+    """A refused key: say so, and where the key came from (never the key itself)."""
+    said = error.message + (f": {error.details['reason']}" if isinstance(error.details.get("reason"), str) else "")
+    source = config.sources.get("secret_key", "an unknown source")
+    return (
+        f"the secret key was refused by {config.api_url} ({said}); the key came from {source}: check it, "
+        "or give another (secret_key=, SCW_SECRET_KEY, or the Scaleway config file)"
+    )
+
+
 def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float = 5.0) -> None:
     """One POST without the event loop, for interpreter exit (terminating sessions).
 
@@ -269,7 +280,7 @@ def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float
             if response.status_code in _RETRY_STATUSES and attempt < attempts:
                 continue
             if response.status_code >= 400:
-                raise _error(response)
+                raise _error(response, config)
             return
 
 
@@ -288,13 +299,15 @@ def _json(response: httpx.Response, method: str, path: str) -> Any:
         ) from exc
 
 
-def _error(response: httpx.Response) -> QaaSError:
+def _error(response: httpx.Response, config: Config | None = None) -> QaaSError:
     try:
         body = response.json()
     except ValueError:
         body = {"message": f"HTTP {response.status_code}: {response.text[:200]}"}
     request_id = response.headers.get("X-Request-Id") or response.headers.get("Scw-Request-Id")
     error = error_from_response(response.status_code, body, request_id)
+    if isinstance(error, AuthenticationError) and config is not None:
+        error.message = _key_refused(config, error)
     if response.status_code == 429:
         if not isinstance(error, RateLimitedError):
             error = RateLimitedError(
