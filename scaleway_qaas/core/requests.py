@@ -261,27 +261,42 @@ def _key_refused(config: Config, error: QaaSError) -> str:
     )
 
 
-def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float = 5.0) -> None:
-    """One POST without the event loop, for interpreter exit (terminating sessions).
+def call_at_exit(
+    config: Config,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    attempts: int = 3,
+    timeout: float = 5.0,
+) -> Any:
+    """One API call without the event loop, for interpreter exit (finding and terminating sessions); its JSON.
 
     At exit, new threads (asyncio's DNS executor among them) can no longer start, so the
     async client may fail to open a connection; a blocking httpx call needs none. Raises
     :class:`QaaSError` when the service refuses or stays unreachable.
     """
     headers = {"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT}
+    body: dict[str, Any] | None = {} if method == "POST" else None
     with httpx.Client(base_url=config.api_url + API_PREFIX, headers=headers, timeout=timeout) as http:
         for attempt in range(1, attempts + 1):
             try:
-                response = http.post(path, json={})
+                response = http.request(method, path, json=body, params=params)
             except httpx.TransportError as exc:
                 if attempt == attempts:
-                    raise ServerError(f"no answer from {config.api_url} for POST {path}: {exc}") from exc
+                    raise ServerError(f"no answer from {config.api_url} for {method} {path}: {exc}") from exc
                 continue
             if response.status_code in _RETRY_STATUSES and attempt < attempts:
                 continue
             if response.status_code >= 400:
                 raise _error(response, config)
-            return
+            return _json(response, method, path) if response.content else None
+    return None
+
+
+def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float = 5.0) -> None:
+    """One POST without the event loop, for interpreter exit (terminating sessions): see :func:`call_at_exit`."""
+    call_at_exit(config, "POST", path, attempts=attempts, timeout=timeout)
 
 
 def _json(response: httpx.Response, method: str, path: str) -> Any:

@@ -9,6 +9,7 @@ import cudaq
 from ...core.config import Config, resolve_config
 from ...core.durations import format_duration
 from ...core.errors import InvalidArgumentError
+from .native_sessions import own_deduplication_id
 
 DEFAULT_MACHINE = "EMU-CUDAQ-H100"
 #: the session options CUDA-Q's C++ target reads (it names sessions itself)
@@ -47,10 +48,14 @@ def set_target(
     ``SCW_API_URL``, then the Scaleway CLI config file (profile ``profile`` or ``$SCW_PROFILE``).
     ``session_options``: ``deduplication_id``, ``max_duration``, ``max_idle_duration`` (durations in any
     form the package reads: ``"30m"``, ``"5min"``, ``"1h30m"``, seconds).
+    Without a ``deduplication_id``, the sessions the target opens are terminated when the interpreter
+    exits (:mod:`.native_sessions`); with one, they are shared on purpose and left to their limits.
     Returns the resolved :class:`Config` (its repr hides the secret key).
     """
     options = native_options(**session_options)
     config = resolve_config(secret_key=secret_key, project_id=project_id, url=url, profile=profile)
+    if "deduplication_id" not in options:
+        options["deduplication_id"] = own_deduplication_id(config)
     cudaq.set_target(
         "scaleway",
         url=config.api_url,
