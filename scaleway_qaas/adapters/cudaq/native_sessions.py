@@ -61,4 +61,3 @@ def _open_sessions(config: Config, dedup: str) -> list[SessionInfo]:
         if len(sessions) < 100:
             return found
         page += 1
-
