@@ -179,3 +179,23 @@ def test_dynamic_circuit_goes_as_openqasm3_and_runs(aer: ScalewayBackend) -> Non
     plain.measure(0, 0)
     assert to_program(plain, aer.platform).serialization_format == ProgramFormat.QASM_V2
     assert aer.run(qc, shots=50).result().get_counts() == {"11": 50}
+
+
+def test_retrieve_a_run_split_into_several_jobs(provider) -> None:
+    """qsim takes one program per job: three circuits are three jobs, and ``job_id()`` is their ids joined
+    by commas, in circuit order; ``retrieve_job`` takes that composite id back whole."""
+    qsim = provider.get_backend("EMU-QSIM-16C-128M")
+    circuits = []
+    for k in range(3):
+        qc = QuantumCircuit(2, 2, name=f"c{k}")
+        if k & 1:
+            qc.x(0)
+        if k & 2:
+            qc.x(1)
+        qc.measure([0, 1], [0, 1])
+        circuits.append(qc)
+    job = qsim.run(circuits, shots=10)
+    ids = job.job_id().split(",")
+    assert len(ids) == 3 and all(qsim.client.get_job(i).id == i for i in ids)
+    again = qsim.retrieve_job(job.job_id())
+    assert again.result().get_counts() == [{"00": 10}, {"01": 10}, {"10": 10}]
