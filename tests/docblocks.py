@@ -1,7 +1,7 @@
 """The code blocks of README.md and docs/*.md, and a runner that executes a page's blocks in one interpreter.
 
 A block is what a reader copies: each Python block runs as its own script (``runpy``, from a file, so
-that CUDA-Q kernels have inspectable source), all blocks of a page in one child process to keep it fast.
+that CUDA-Q kernels have inspectable source), all blocks in one child process to keep it fast.
 A block preceded by ``<!-- cloud-only -->`` needs the real cloud: it is reported skipped, by name.
 Bash blocks run when every command is a ``scaleway-qaas`` command (not the long-running emulator).
 

@@ -1,7 +1,6 @@
 """Every code block of README.md and docs/*.md runs as a reader would copy it, against the local emulator.
 
-Python blocks: each page's blocks run in one child process (:mod:`docblocks`), each block as its own
-script; one test per block reports it, and blocks marked ``<!-- cloud-only -->`` are reported skipped by
+Python blocks: all of them run in one child process (:mod:`docblocks`), each block as its own script; one test per block reports it, and blocks marked ``<!-- cloud-only -->`` are reported skipped by
 name. Bash blocks of ``scaleway-qaas`` commands run too; the README's set-up blocks have tests of their own.
 """
 
@@ -30,7 +29,7 @@ def test_pages_have_python_blocks() -> None:
 
 @pytest.fixture(scope="module")
 def page_results(emulator_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    """Run every page's Python blocks (one child process per page); the outcome of each block by name."""
+    """Run every page's Python blocks, each as its own script, in one child process; each outcome by name."""
     from conftest import TEST_PROJECT, TEST_SECRET
 
     work = tmp_path_factory.mktemp("docblocks")
@@ -43,25 +42,23 @@ def page_results(emulator_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         "PYTHONPATH": str(ROOT),
     }
     env.pop("SCW_DEFAULT_PROJECT_ID", None)
-    outcomes: dict[str, dict[str, Any]] = {}
-    for page in dict.fromkeys(b.page for b in PYTHON if not b.cloud_only):
-        runnable = [b for b in PYTHON if b.page == page and not b.cloud_only]
-        files = []
-        for block in runnable:
-            file = work / f"{page.stem}_{block.line}.py"  # a file: CUDA-Q kernels need inspectable source
-            file.write_text(block.code)
-            files.append(str(file))
-        done = subprocess.run(
-            [sys.executable, str(Path(__file__).parent / "docblocks.py"), *files],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=600,
-            cwd=work,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        results = json.loads(done.stdout.strip().splitlines()[-1])
-        outcomes.update({b.name: r for b, r in zip(runnable, results, strict=True)})
+    runnable = [b for b in PYTHON if not b.cloud_only]
+    files = []
+    for block in runnable:
+        file = work / f"{block.page.stem}_{block.line}.py"  # a file: CUDA-Q kernels need inspectable source
+        file.write_text(block.code)
+        files.append(str(file))
+    done = subprocess.run(  # one interpreter for all: the frameworks are imported once
+        [sys.executable, str(Path(__file__).parent / "docblocks.py"), *files],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=work,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    outcomes = {b.name: r for b, r in zip(runnable, results, strict=True)}
     return outcomes
 
 

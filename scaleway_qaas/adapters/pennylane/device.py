@@ -48,12 +48,17 @@ class ScalewayDevice(Device):
         client: a :class:`~scaleway_qaas.core.QaaSClient` to use; else one is built from
             ``project_id``, ``secret_key``, ``url`` (default: ``SCW_*`` env, then the scw config).
         session_id: run in this existing session (never terminated by the device).
-        deduplication_id, max_duration, max_idle_duration, session_name: run in the managed session
-            of these options (opened on first run or by ``with``); without them, the implicit session.
+        deduplication_id: with ``max_duration``, ``max_idle_duration`` and ``session_name``, the options
+            of the managed session runs go to (opened on first run or by ``with``); without any of them,
+            the implicit session.
+        max_duration: the managed session's longest life (``"59m"``, ``"1h30m"``, seconds).
+        max_idle_duration: how long the managed session may stay idle.
+        session_name: the managed session's name.
         noise_model: a ``qiskit_aer.noise.NoiseModel`` (Aer platforms only).
         max_cost: refuse, before anything is billed, a batch whose estimated price exceeds it (EUR).
-        run_options, **options: run options passed to the platform (Aer's ``method``, ``precision``...;
+        run_options: run options passed to the platform (Aer's ``method``, ``precision``...;
             QPerfect's ``bonddim``...; Quobly's ``noise``...).
+        **options: more run options, as keywords.
 
     Nothing is read from the service until the first run (or :meth:`describe_platform`).
     Without shots a device is analytic, as PennyLane's convention is; this one only samples, so a
