@@ -1,7 +1,8 @@
 """Every code block of README.md and docs/*.md runs as a reader would copy it, against the local emulator.
 
-Python blocks: all of them run in one child process (:mod:`docblocks`), each block as its own script; one test per block reports it, and blocks marked ``<!-- cloud-only -->`` are reported skipped by
-name. Bash blocks of ``scaleway-qaas`` commands run too; the README's set-up blocks have tests of their own.
+Python blocks: all of them run in one child process (:mod:`docblocks`), each block as its own script;
+one test per block reports it, and blocks marked ``<!-- cloud-only -->`` are reported skipped by name.
+Bash blocks of ``scaleway-qaas`` commands run too; the README's set-up blocks have tests of their own.
 """
 
 from __future__ import annotations
