@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -44,6 +44,15 @@ def _ids(value: str) -> str:
 def _named(listed: Sequence[SessionInfo] | Sequence[JobInfo], name: str) -> dict[str, Any] | None:
     """The JSON of the listed resource called ``name`` (a creation whose answer was lost), or None."""
     return next((to_api(item) for item in listed if item.name == name), None)
+
+
+#: called with a :class:`QaaSClient` about to close (the layers above register what must end with it)
+_close_hooks: list[Callable[[QaaSClient], None]] = []
+
+
+def on_close(hook: Callable[[QaaSClient], None]) -> None:
+    """Call ``hook(client)`` whenever a :class:`QaaSClient` is closed, before its connections are."""
+    _close_hooks.append(hook)
 
 
 def closest_names(name: str, names: Sequence[str]) -> list[str]:
@@ -413,9 +422,8 @@ class QaaSClient:
 
     def close(self) -> None:
         """Terminate the sessions the package opened through this client, then close its connections."""
-        from .managed import terminate_implicit_sessions
-
-        terminate_implicit_sessions(client=self)
+        for hook in _close_hooks:
+            hook(self)
         run_sync(self.aio.aclose())
 
     def __enter__(self) -> QaaSClient:

@@ -63,6 +63,28 @@ def switched_off(variable: str) -> bool:
     return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
 
 
+MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
+
+
+def default_max_cost() -> float | None:
+    """The budget of every submission without ``max_cost=``: ``$SCW_QAAS_MAX_COST`` in EUR (unset: none)."""
+    raw = os.environ.get(MAX_COST_VARIABLE, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} is not a number of euros") from None
+    if not value >= 0:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} must be a non-negative number of euros")
+    return value
+
+
+def progress_shown() -> bool:
+    """Whether a waiting job may show the session-start status line (``SCW_QAAS_PROGRESS``, default on)."""
+    return not switched_off("SCW_QAAS_PROGRESS")
+
+
 def config_file_path() -> Path:
     """Where the Scaleway CLI config file is looked for."""
     env = os.environ.get("SCW_CONFIG_PATH")

@@ -78,8 +78,11 @@ class InvalidArgumentError(QaaSError, ValueError):
     """The request (or a local argument) is invalid: bad shots, too many qubits, malformed duration..."""
 
 
-class PayloadError(InvalidArgumentError):
-    """A program, parameters or result payload could not be encoded or decoded."""
+class PayloadError(QaaSError):
+    """A payload (a result, a model, job parameters) that cannot be decoded: from the service, a bad answer.
+
+    Not a :class:`ValueError`: it says nothing about the caller's arguments.
+    """
 
 
 class AuthenticationError(QaaSError):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from .codecs import decode
 from .errors import InvalidArgumentError, JobCancelledError, JobFailedError, JobTimeoutError, PayloadError
 from .loop import blocking, on_core
 from .polling import PollPolicy, board_for
@@ -130,7 +131,11 @@ class Job:
             board = board_for(self.client.aio, session_id, self.poll)
             waits[board.watch(part.job_id)] = (part.job_id, board)
         pending = set(waits)
-        progress = SessionProgress.start(self) if pending and self.poll.show_progress else None
+        progress = (
+            SessionProgress.start(self.client.aio, self.platform_name, self._session_ids)
+            if pending and self.poll.show_progress
+            else None
+        )
         try:
             while pending:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
@@ -165,6 +170,11 @@ class Job:
         return JobTimeoutError(
             f"job {self.job_id} still {status.value} after {timeout} s; it keeps running: wait again, or cancel it"
         )
+
+    def _session_ids(self) -> set[str]:
+        """The sessions of its remote jobs, as far as known."""
+        ids = {p.session_id for p in self.parts if p.session_id}
+        return ids | {info.session_id for info in self._infos.values() if info.session_id}
 
     # --- results -----------------------------------------------------------------
 
@@ -205,7 +215,7 @@ class Job:
         ordered: dict[int, ExperimentResult] = {}
         next_index = 0
         for part, part_payloads in zip(self.parts, payloads, strict=True):
-            decoded = [exp for payload in part_payloads for exp in payload.decode()]
+            decoded = [exp for payload in part_payloads for exp in decode(payload)]
             indices = part.indices if part.indices is not None else range(next_index, next_index + len(decoded))
             if len(decoded) != len(indices):
                 raise PayloadError(f"job {part.job_id} returned {len(decoded)} results for {len(indices)} programs")

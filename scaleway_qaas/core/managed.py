@@ -13,17 +13,17 @@ import asyncio
 import atexit
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .client import QaaSClient, on_close
+from .config import Config
 from .durations import parse_duration
 from .errors import NotFoundError, QaaSError, SessionClosedError
-from .loop import on_core, run_sync
-from .platform import PlatformDescription
-from .requests import post_at_exit
+from .loop import blocking, on_core, run_sync
+from .platform import PlatformDescription, describe
+from .records import PlatformInfo, SessionInfo, from_api
+from .requests import call_at_exit, post_at_exit
 from .session import Session, SessionSpec
-
-if TYPE_CHECKING:
-    from .client import QaaSClient
 
 log = logging.getLogger("scaleway_qaas.session")
 
@@ -40,6 +40,12 @@ async def session_for(client: QaaSClient, platform: PlatformDescription, spec: S
     if spec.session_id:
         return await registry.attached(client, spec.session_id)
     return await registry.get(client, platform, spec.managed_options)
+
+
+def implicit_session(client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> Session:
+    """The process's implicit session on ``platform`` (the one runs without session options use)."""
+    described = describe(platform) if isinstance(platform, PlatformInfo) else platform
+    return blocking(session_for)(client, described)
 
 
 @on_core
@@ -145,6 +151,7 @@ class _ManagedSessions:
             fresh = await self._open(stale.client, stale.platform, stale.managed_options)
             stale.info = fresh.info
             self._sessions[key] = stale  # registered again (it may have been forgotten meanwhile)
+            stale.on_end = self.forget
             self._successors[closed_id] = fresh
 
     @staticmethod
@@ -160,6 +167,7 @@ class _ManagedSessions:
         log.info("opened %s session %s on %s", kind, info.id, platform.name)
         session = Session(client, platform, info, managed=True)
         session.managed_options = dict(options)
+        session.on_end = registry.forget
         return session
 
     def forget(self, session: Session) -> None:
@@ -199,6 +207,52 @@ class _ManagedSessions:
 registry = _ManagedSessions()
 
 
+#: deduplication id -> configuration: sessions another client opens for this process, terminated at exit
+_deduplicated: dict[str, Config] = {}
+
+
+def terminate_at_exit(config: Config, deduplication_id: str) -> None:
+    """Terminate at exit the open sessions carrying ``deduplication_id``: sessions another client opens for
+    this process and never terminates (CUDA-Q's C++ target), found through the API then."""
+    if not _deduplicated:
+        atexit.register(terminate_deduplicated_sessions)
+    _deduplicated[deduplication_id] = config
+
+
+def terminate_deduplicated_sessions(api_url: str | None = None) -> list[str]:
+    """Terminate the open sessions of the ids given to :func:`terminate_at_exit` (done at exit); their ids.
+
+    ``api_url`` limits it to one API (e.g. an emulator about to stop), whose ids are then forgotten. The
+    calls are made without the event loop (see :func:`.requests.call_at_exit`)."""
+    closed = []
+    for dedup, config in list(_deduplicated.items()):
+        if api_url is not None:
+            if config.api_url != api_url.rstrip("/"):
+                continue
+            del _deduplicated[dedup]
+        try:
+            for session in _open_sessions(config, dedup):
+                call_at_exit(config, "POST", f"/sessions/{session.id}/terminate")
+                closed.append(session.id)
+        except QaaSError as exc:  # unreachable or refused: the sessions end at their own limits
+            log.warning("could not terminate the sessions of %s: %s", dedup, exc)
+    return closed
+
+
+def _open_sessions(config: Config, dedup: str) -> list[SessionInfo]:
+    """The project's open sessions carrying ``dedup``, newest first (this process's are among the newest)."""
+    found: list[SessionInfo] = []
+    page = 1
+    while True:
+        params = {"project_id": config.project_id, "page": page, "page_size": 100, "order_by": "created_at_desc"}
+        body = call_at_exit(config, "GET", "/sessions", params=params) or {}
+        sessions = [from_api(SessionInfo, s) for s in body.get("sessions") or ()]
+        found += [s for s in sessions if s.deduplication_id == dedup and s.is_open]
+        if len(sessions) < 100:
+            return found
+        page += 1
+
+
 def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = None) -> list[str]:
     """Terminate the sessions this process opened for its runs (also done at exit); returns their ids.
 
@@ -206,3 +260,11 @@ def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = Non
     to those opened through one client (closing a client does it).
     """
     return registry.terminate_all(api_url.rstrip("/") if api_url else None, client)
+
+
+def _end_with(client: QaaSClient) -> None:
+    """Closing a client terminates the managed sessions opened through it."""
+    terminate_implicit_sessions(client=client)
+
+
+on_close(_end_with)

@@ -1,4 +1,4 @@
-"""Sessions, and the one policy that decides which session a run goes to.
+"""Session handles, and the options that say which session a run goes to.
 
 Sessions are billed while they run. Every :class:`Session` is a context manager that
 terminates it on exit. A run chooses its session from a :class:`SessionSpec`:
@@ -8,30 +8,29 @@ terminates it on exit. A run chooses its session from a :class:`SessionSpec`:
   open one *managed* session per platform and options, reused by later runs;
 - otherwise the platform's *implicit* session, a managed session with default limits.
 
-Managed sessions live in a process-wide registry (:mod:`.managed`), are reopened when they
-are found closed, and are terminated when the interpreter exits. The code is async, on the
-core's loop; every coroutine method ``x_async`` has a blocking twin ``x``.
+The policy above this handle (:mod:`.managed`) keeps managed sessions in a process-wide registry,
+reopens them when they are found closed and terminates them when the interpreter exits; submissions
+go through :func:`scaleway_qaas.core.run` (``session=`` a handle or a spec). The code is async, on
+the core's loop; every coroutine method ``x_async`` has a blocking twin ``x``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .durations import format_duration
 from .errors import BudgetExceededError, JobTimeoutError, SessionClosedError
-from .loop import blocking, on_core, run_sync
+from .loop import blocking, on_core
 from .platform import CostEstimate, PlatformDescription, describe
 from .records import PlatformInfo, SessionInfo, SessionStatus
 
 if TYPE_CHECKING:
     from .client import AsyncQaaSClient, QaaSClient
-    from .job import Job
-    from .wire import Program
 
 log = logging.getLogger("scaleway_qaas.session")
 
@@ -97,6 +96,12 @@ class Session:
         #: budget (EUR) for everything submitted through this handle; ``spent`` is the estimate so far
         self.max_cost = max_cost
         self.spent = 0.0
+        #: called when this handle terminates or deletes the session (the managed-session registry forgets it)
+        self.on_end: Callable[[Session], None] | None = None
+
+    def _ended(self) -> None:
+        if self.on_end is not None:
+            self.on_end(self)
 
     def charge(self, estimate: CostEstimate) -> None:
         """Count a submission's estimated cost against the session's ``max_cost``; refuse it, before
@@ -164,24 +169,6 @@ class Session:
 
     attach = classmethod(blocking(attach_async.__func__))  # type: ignore[attr-defined]
 
-    @classmethod
-    def implicit(cls, client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> Session:
-        """The process's implicit session on ``platform`` (the one runs without session options use)."""
-        from .managed import session_for  # the registry builds on this module
-
-        return run_sync(session_for(client, _described(platform)))
-
-    # --- running -------------------------------------------------------------------
-
-    @on_core
-    async def run_async(self, programs: Sequence[Program], **kwargs: Any) -> Job:
-        """Submit programs to this session: :func:`scaleway_qaas.core.submit.run_async` with ``session=self``."""
-        from .submit import run_async
-
-        return await run_async(self.client, self.platform, programs, session=self, **kwargs)
-
-    run = blocking(run_async)
-
     # --- state -------------------------------------------------------------------
 
     @on_core
@@ -217,7 +204,7 @@ class Session:
     async def terminate_async(self) -> SessionInfo:
         """Stop the session (and its billing); waiting jobs are cancelled by the service."""
         self.info = await self.aio.terminate_session(self.id)
-        _forget(self)
+        self._ended()
         return self.info
 
     terminate = blocking(terminate_async)
@@ -226,7 +213,7 @@ class Session:
     async def delete_async(self) -> None:
         """Delete the session and its jobs."""
         await self.aio.delete_session(self.id)
-        _forget(self)
+        self._ended()
 
     delete = blocking(delete_async)
 
@@ -243,10 +230,3 @@ class Session:
     async def __aexit__(self, *exc: object) -> None:
         if self.info.status.is_open:
             await self.terminate_async()
-
-
-def _forget(session: Session) -> None:
-    """A terminated or deleted session leaves the registry of managed sessions."""
-    from .managed import registry  # the registry builds on this module
-
-    registry.forget(session)

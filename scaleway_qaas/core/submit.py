@@ -18,12 +18,12 @@ Run options go to the job parameters; families that read them in the model too (
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import ConfigurationError, QaaSError
+from .config import default_max_cost
+from .errors import QaaSError
 from .job import Job, JobPart, ResultFuture
 from .loop import blocking, on_core, submit
 from .managed import check_hourly_budget, ensure_open, session_for
@@ -38,23 +38,6 @@ if TYPE_CHECKING:
     from .client import QaaSClient
 
 T = TypeVar("T")
-
-
-MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
-
-
-def default_max_cost() -> float | None:
-    """The budget of every submission without ``max_cost=``: ``$SCW_QAAS_MAX_COST`` in EUR (unset: none)."""
-    raw = os.environ.get(MAX_COST_VARIABLE, "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} is not a number of euros") from None
-    if not value >= 0:
-        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} must be a non-negative number of euros")
-    return value
 
 
 def _chunks(indices: list[int], per_job: int) -> list[list[int]]:
@@ -130,6 +113,11 @@ async def run_async(
 
 
 run = blocking(run_async)
+
+
+def run_in(session: Session, programs: Sequence[Program], **kwargs: Any) -> Job:
+    """Submit ``programs`` to an open :class:`~.session.Session` (``run`` with its client, platform and itself)."""
+    return run(session.client, session.platform, programs, session=session, **kwargs)
 
 
 def run_nowait(

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ...core.codecs import mimiq
+from ...core.codecs import qiskit as qiskit_codec
 from ...core.wire import ComputationModel, ComputationParameters, ProgramResult, ResultFormat
 from ..platforms import PlatformSpec
 from . import ExecutionError
@@ -41,8 +42,8 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
     out = []
     for qc in circuits(platform, model.programs):
         result = simulate([for_aer(qc)], None, run_options, seed)
-        doc = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, jsonable(result.to_dict()))
-        experiments = [attrs.evolve(exp, metadata={"n_qubits": qc.num_qubits}, name=None) for exp in doc.decode()]
+        decoded = qiskit_codec.decode(jsonable(result.to_dict()))
+        experiments = [attrs.evolve(exp, metadata={"n_qubits": qc.num_qubits}, name=None) for exp in decoded]
         document = mimiq.encode(experiments, backend_name=platform.name, backend_version=platform.version)
         out.append(ProgramResult.encode(ResultFormat.MIMIQ_QCSR_JSON_V1, document).to_json())
     return out
