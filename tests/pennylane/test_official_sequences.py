@@ -108,7 +108,7 @@ def test_no_shots_no_warning_and_no_analytic_run(creds: dict[str, str], recwarn:
 def test_bell_probs_and_a_batch_of_tapes(cls: Any, backend: str, creds: dict[str, str]) -> None:
     with cls(wires=2, backend=backend, **creds) as dev:
 
-        @qml.set_shots(4096)
+        @qml.set_shots(2000)
         @qml.qnode(dev)
         def probs() -> Any:
             qml.Hadamard(wires=0)
