@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from .client import QaaSClient, on_close
-from .config import Config
+from .config import Config, api_root
 from .durations import parse_duration
 from .errors import NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
@@ -157,6 +157,7 @@ class _ManagedSessions:
     @staticmethod
     async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         kind = "session" if options else "implicit"
+        platform.check_availability()
         info = await client.aio.create_session(
             platform.id,
             name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
@@ -227,7 +228,7 @@ def terminate_deduplicated_sessions(api_url: str | None = None) -> list[str]:
     closed = []
     for dedup, config in list(_deduplicated.items()):
         if api_url is not None:
-            if config.api_url != api_url.rstrip("/"):
+            if config.api_url != api_root(api_url):
                 continue
             del _deduplicated[dedup]
         try:
@@ -259,7 +260,7 @@ def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = Non
     ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop), ``client``
     to those opened through one client (closing a client does it).
     """
-    return registry.terminate_all(api_url.rstrip("/") if api_url else None, client)
+    return registry.terminate_all(api_root(api_url) if api_url else None, client)
 
 
 def _end_with(client: QaaSClient) -> None:

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from .durations import format_duration
-from .errors import BudgetExceededError, JobTimeoutError, SessionClosedError
+from .durations import format_duration, parse_duration
+from .errors import BudgetExceededError, InvalidArgumentError, JobTimeoutError, SessionClosedError
 from .loop import blocking, on_core
 from .platform import CostEstimate, PlatformDescription, describe
 from .records import PlatformInfo, SessionInfo, SessionStatus
@@ -41,6 +43,28 @@ def _described(platform: PlatformDescription | PlatformInfo) -> PlatformDescript
 
 def _duration(value: str | int | float | None) -> str | None:
     return format_duration(value) if value is not None else None
+
+
+#: a session idle longer than this fraction of its ``max_idle_duration``, or past this fraction of its
+#: ``max_duration``, may have stopped: it is read before the next submission (see Session.may_have_stopped)
+STALE_FRACTION = 0.5
+LIFETIME_FRACTION = 0.9
+#: the idle time (s) after which a session whose ``max_idle_duration`` is unknown is read before use
+UNKNOWN_IDLE_LIMIT = 60.0
+
+
+def _seconds(duration: str | None) -> float | None:
+    try:
+        return parse_duration(duration) if duration else None
+    except InvalidArgumentError:
+        return None
+
+
+def _epoch(timestamp: str | None) -> float | None:
+    try:
+        return datetime.fromisoformat(timestamp).timestamp() if timestamp else None
+    except ValueError:
+        return None
 
 
 @attrs.frozen
@@ -88,7 +112,9 @@ class Session:
     ) -> None:
         self.client = client
         self.platform = platform
-        self.info = info
+        #: when this process last submitted to it (``time.monotonic()``; reset when the session is replaced)
+        self.last_used = time.monotonic()
+        self._info: SessionInfo = info
         #: opened by the package (implicit, or from session options): reopened when found closed
         self.is_managed = managed
         #: the session options a managed session was opened for (the registry's key)
@@ -119,6 +145,29 @@ class Session:
         return f"Session({self.id!r}, platform={self.platform.name!r}, status={self.info.status.value!r})"
 
     @property
+    def info(self) -> SessionInfo:
+        """The session as last read (a reopened managed session's handle holds the new one)."""
+        return self._info
+
+    @info.setter
+    def info(self, value: SessionInfo) -> None:
+        if value.id != self._info.id:
+            self.last_used = time.monotonic()  # a fresh session: not idle
+        self._info = value
+
+    def may_have_stopped(self) -> bool:
+        """Whether the session may have stopped since it was last read, judged without a request: idle
+        (since this process last submitted to it) longer than ``STALE_FRACTION`` of its
+        ``max_idle_duration`` (``UNKNOWN_IDLE_LIMIT`` when unknown), or older than ``LIFETIME_FRACTION``
+        of its ``max_duration``. The submission flow then reads it first, as CUDA-Q's helper does before
+        every submission, rather than have a job refused (or left waiting) in a stopped session."""
+        idle_limit = _seconds(self.info.max_idle_duration)
+        if time.monotonic() - self.last_used > STALE_FRACTION * (idle_limit or UNKNOWN_IDLE_LIMIT):
+            return True
+        lifetime, started = _seconds(self.info.max_duration), _epoch(self.info.started_at or self.info.created_at)
+        return lifetime is not None and started is not None and time.time() - started > LIFETIME_FRACTION * lifetime
+
+    @property
     def id(self) -> str:
         return self.info.id
 
@@ -147,6 +196,7 @@ class Session:
 
         ``max_cost`` (EUR) bounds the estimated cost of everything submitted to it through this handle."""
         plat = await client.aio.describe_platform(platform) if isinstance(platform, str) else _described(platform)
+        plat.check_availability()
         info = await client.aio.create_session(
             plat.id,
             name=name,

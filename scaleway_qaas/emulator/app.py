@@ -39,7 +39,7 @@ from .processes import Processes
 from .sessions import Sessions, listing
 from .storage import ResultStorage
 from .store import Row, Store, dumps_tags, new_id
-from .worker import LONG_POLL, WorkerPool
+from .worker import WorkerPool
 
 log = logging.getLogger("scaleway_qaas.emulator")
 
@@ -71,8 +71,7 @@ class Settings:
     inline_result_bytes: int = 1_000_000
     default_max_duration: float = 1800.0
     default_max_idle_duration: float = 600.0
-    #: seconds a status read may wait for a job about to finish (0: answer at once, as the real service)
-    long_poll: float = LONG_POLL
+    availability: dict[str, str] = attrs.field(factory=dict)  # platform id -> shown availability (set_availability)
 
 
 def _json(body: bytes) -> Response:
@@ -151,12 +150,13 @@ class Api:
         found.sort(key=lambda p: p.record[key], reverse=desc)
         if filters["name"] and len(found) == 1:
             self.pool.prepare(found[0])  # looked up by name: about to be used
-        items = [p.record for p in found[(page - 1) * size : page * size]]
+        items = [render.served(p, self.settings.availability) for p in found[(page - 1) * size : page * size]]
         return listing("platforms", len(found), items)
 
     async def get_platform(self, request: Request) -> Response:
         self.project(request)
-        return JSONResponse(self.platform(request.path_params["platform_id"]).record)
+        spec = self.platform(request.path_params["platform_id"])
+        return JSONResponse(render.served(spec, self.settings.availability))
 
     def platform(self, platform_id: Any, argument: str = "platform_id") -> PlatformSpec:
         key = v.uuid_arg(platform_id, argument)
@@ -250,8 +250,7 @@ class Api:
     async def get_job(self, request: Request) -> Response:
         project = self.project(request)
         row = self.owned("jobs", "job", request.path_params["job_id"], project)
-        waits = self.settings.long_poll > 0 and row["status"] in ("waiting", "running")
-        if waits and await self.pool.wait_for_change(row["id"], self.settings.long_poll):
+        if row["status"] in ("waiting", "running") and await self.pool.wait_for_change(row["id"]):
             row = self.owned("jobs", "job", row["id"], project)  # long-poll: see WorkerPool.wait_for_change
         return _json(self.jobs_json.get(row))
 

@@ -16,8 +16,9 @@ import attrs
 import httpx
 import pytest
 
-from scaleway_qaas.core import QaaSClient, Session, run_in
+from scaleway_qaas.core import PlatformDescription, QaaSClient, Session, describe, run_in
 from scaleway_qaas.core.codecs import decode as decode_result
+from scaleway_qaas.core.records import Availability
 from scaleway_qaas.core.wire import ProgramResult
 from scaleway_qaas.errors import (
     AuthenticationError,
@@ -27,6 +28,7 @@ from scaleway_qaas.errors import (
     NotFoundError,
     PayloadError,
     PermissionDeniedError,
+    PlatformUnavailableError,
     QaaSError,
     SessionClosedError,
 )
@@ -84,6 +86,12 @@ def _expired(c: Ctx, **durations: str) -> Any:
     session.wait_until_running(10)
     time.sleep(1.6)
     return run_in(session, [qasm(BELL)], shots=10)
+
+
+def _in_maintenance(c: Ctx, name: str) -> PlatformDescription:
+    """The platform as the service describes it while in maintenance (tests/core/test_service_states.py
+    sets it on the emulator itself)."""
+    return describe(attrs.evolve(c.client.find_platform(name), availability=Availability.MAINTENANCE))
 
 
 def _cancelled(c: Ctx) -> Any:
@@ -176,6 +184,13 @@ ROWS = [
         lambda c: Session.open(c.client, "EMU-AER-16C-128M", max_duration="forever"),
         InvalidArgumentError,
         excerpt="forever",
+    ),
+    Row(
+        "maintenance-platform",
+        "open a session on a platform whose record says `maintenance`",
+        lambda c: Session.open(c.client, _in_maintenance(c, "EMU-AER-16C-128M")),
+        PlatformUnavailableError,
+        excerpt="is in maintenance",
     ),
     Row(
         "negative-duration",
