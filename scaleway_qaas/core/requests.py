@@ -283,7 +283,8 @@ def call_at_exit(
                 response = http.request(method, path, json=body, params=params)
             except httpx.TransportError as exc:
                 if attempt == attempts:
-                    raise ServerError(f"no answer from {config.api_url} for {method} {path}: {exc}") from exc
+                    error = ConnectionFailedError if isinstance(exc, httpx.ConnectError) else ServerError
+                    raise error(f"no answer from {config.api_url} for {method} {path}: {exc}") from exc
                 continue
             if response.status_code in _RETRY_STATUSES and attempt < attempts:
                 continue
