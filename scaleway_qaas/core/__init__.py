@@ -27,7 +27,10 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .job import JobPart as JobPart
     from .job import ResultFuture as ResultFuture
     from .loop import blocking as blocking
+    from .managed import IMPLICIT_MAX_DURATION as IMPLICIT_MAX_DURATION
     from .managed import implicit_session as implicit_session
+    from .managed import terminate_at_exit as terminate_at_exit
+    from .managed import terminate_deduplicated_sessions as terminate_deduplicated_sessions
     from .managed import terminate_implicit_sessions as terminate_implicit_sessions
     from .platform import SERVER_FILTERS as SERVER_FILTERS
     from .platform import CostEstimate as CostEstimate
@@ -42,6 +45,7 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .records import PlatformType as PlatformType
     from .records import SessionInfo as SessionInfo
     from .records import SessionStatus as SessionStatus
+    from .records import from_object as from_object
     from .requests import RetryPolicy as RetryPolicy
     from .requests import Timeouts as Timeouts
     from .results import ExperimentResult as ExperimentResult
@@ -81,6 +85,9 @@ _LAZY = {
     "ResultFuture": "job",
     "blocking": "loop",
     "implicit_session": "managed",
+    "IMPLICIT_MAX_DURATION": "managed",
+    "terminate_at_exit": "managed",
+    "terminate_deduplicated_sessions": "managed",
     "terminate_implicit_sessions": "managed",
     "CostEstimate": "platform",
     "Family": "platform",
@@ -95,6 +102,7 @@ _LAZY = {
     "PlatformType": "records",
     "SessionInfo": "records",
     "SessionStatus": "records",
+    "from_object": "records",
     "RetryPolicy": "requests",
     "Timeouts": "requests",
     "ExperimentResult": "results",

@@ -220,5 +220,8 @@ class ScalewayBackend(BackendV2):
         return ScalewayJob(self, job, circuits)
 
     def retrieve_job(self, job_id: str) -> ScalewayJob:
-        """Re-attach to a job from its ``job_id()`` (experiment names come from the results)."""
+        """Re-attach to a job from its ``job_id()`` (experiment names come from the results).
+
+        A run split into several jobs has a composite id, the jobs' ids joined by commas in circuit
+        order (``"id1,id2"``): pass it whole to get every circuit's result back in order."""
         return ScalewayJob(self, Job.attach(self.client, job_id))
