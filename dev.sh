@@ -43,7 +43,7 @@ case "${1:-demo}" in
          .venv/bin/ruff check scaleway_qaas tests benchmarks
          .venv/bin/ruff format --check scaleway_qaas tests benchmarks
          .venv/bin/mypy
-         site=$(mktemp -d); .venv/bin/mkdocs build --strict --quiet --site-dir "$site"; rm -rf "$site"
+         site=$(mktemp -d); NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$site"; rm -rf "$site"
          exec .venv/bin/python -m pytest -q ;;
   docs)  setup
          if [ "${2:-build}" = serve ]; then exec .venv/bin/mkdocs serve; fi
