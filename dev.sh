@@ -46,8 +46,8 @@ case "${1:-demo}" in
          site=$(mktemp -d); NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$site"; rm -rf "$site"
          exec .venv/bin/python -m pytest -q ;;
   docs)  setup
-         if [ "${2:-build}" = serve ]; then exec .venv/bin/mkdocs serve; fi
-         exec .venv/bin/mkdocs build --strict ;;
+         if [ "${2:-build}" = serve ]; then NO_MKDOCS_2_WARNING=1 exec .venv/bin/mkdocs serve; fi
+         NO_MKDOCS_2_WARNING=1 exec .venv/bin/mkdocs build --strict ;;
   bench) setup; exec .venv/bin/python -m benchmarks "${@:2}" ;;
   pythons)
     found=0; seen=" "
