@@ -71,7 +71,7 @@ class Plan:
     entry_id: int | None = None
 
     def tags(self, number: int) -> list[str]:
-        return tags(self.key, self.label, number, self.n_parts)
+        return tags(self.key, self.label, number, self.n_parts) if self.key else []
 
     def record(self, number: int, part: JobPart) -> None:
         """Write a job just created into the journal (before the submission returns)."""
@@ -98,7 +98,7 @@ class Plan:
 async def plan(
     client: QaaSClient,
     platform: PlatformDescription,
-    programs: Sequence[Program],
+    programs: Sequence[Program] | None,
     shots: Sequence[int],
     options: dict[str, Any],
     noise_model: NoiseModel | None,
@@ -107,12 +107,16 @@ async def plan(
     resume: str | bool | None = None,
     label: str | None = None,
 ) -> Plan:
-    """Claim the run (program indices of each job in ``work``) and find the jobs it already has."""
+    """Claim the run (program indices of each job in ``work``) and find the jobs it already has.
+
+    ``programs`` None: they are streamed (not all known up front), so the run has no key, no tags, no resuming."""
     if label is not None and (
         not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL or "," in label
     ):  # a comma would split the label in a list filter (tags=a,b)
         raise InvalidArgumentError(f"label= must be a non-empty string of at most {MAX_LABEL} characters, no comma")
     mode = resume_mode(resume)
+    if programs is None:
+        return Plan("", label, len(work))
     if mode == "auto":
         mode = "off" if platform.is_simulator else "local"
     result = Plan(content_key(platform.name, programs, shots, options, noise_model, label), label, len(work))
