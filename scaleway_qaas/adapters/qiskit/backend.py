@@ -10,6 +10,7 @@ from qiskit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
+from ...core.capabilities import Feature, require
 from ...core.client import QaaSClient
 from ...core.errors import InvalidArgumentError
 from ...core.job import Job
@@ -17,6 +18,7 @@ from ...core.platform import PlatformDescription
 from ...core.session import Session, SessionSpec
 from ...core.submit import run as core_run
 from . import convert
+from .fit import fit
 from .job import ScalewayJob
 from .target import build_target
 
@@ -180,8 +182,11 @@ class ScalewayBackend(BackendV2):
             raise InvalidArgumentError(
                 f"noise_model is only accepted by Aer platforms; {self.name} applies its own noise"
             )
+        if opts.get("memory"):
+            require(self.platform, Feature.MEMORY, what="memory=True")
         for circuit in circuits:
             convert.check_circuit(circuit, self.platform)
+        sent = [fit(c, self.platform) for c in circuits]
         run_options = {k: v for k, v in opts.items() if k not in _BACKEND_OPTIONS and v is not None}
         run_options["memory"] = bool(opts["memory"])
         noise = convert.to_noise_model(opts["noise_model"]) if opts.get("noise_model") is not None else None
@@ -191,7 +196,7 @@ class ScalewayBackend(BackendV2):
         job = core_run(
             self.client,
             self.platform,
-            [convert.to_program(c, self.platform) for c in circuits],
+            [convert.to_program(c, self.platform) for c in sent],
             shots=shots,
             session=self._session(opts),
             options=run_options,

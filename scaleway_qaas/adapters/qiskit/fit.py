@@ -1,0 +1,88 @@
+"""Make a circuit fit its platform before export, or say what does not fit (the core's capability table decides).
+
+High-level instructions that the program formats carry only as gate bodies (``initialize`` with its
+resets, ``UnitaryGate``, ``PauliEvolutionGate``, ``mcx``...) are decomposed into the gates every format
+the platform reads carries by name (:data:`~scaleway_qaas.core.capabilities.FORMAT_GATES`, plus the
+platform's published native gates); a reset of a qubit still in ``|0>`` is dropped. Both keep the
+circuit's meaning. What still needs a feature the family cannot run is refused by the core.
+"""
+
+from __future__ import annotations
+
+from qiskit import QuantumCircuit, transpile
+from qiskit.circuit import ControlFlowOp, ForLoopOp, WhileLoopOp
+from qiskit.circuit.library import get_standard_gate_name_mapping
+from qiskit.transpiler.passes import RemoveResetInZeroState
+
+from ...core.capabilities import FORMAT_GATES, FORMAT_INSTRUCTIONS, Feature, check
+from ...core.platform import PlatformDescription
+
+#: control flow Qiskit's transpiler takes as basis names; break/continue live inside loops
+_FLOW_BASIS = frozenset({"if_else", "switch_case", "for_loop", "while_loop"})
+_CONTROL_FLOW = _FLOW_BASIS | {"break_loop", "continue_loop", "box"}
+#: instructions exported as they are whatever the format (a delay is dropped by exporters that cannot write it)
+_KEPT = FORMAT_INSTRUCTIONS | _CONTROL_FLOW | {"delay"}
+
+
+def basis(platform: PlatformDescription) -> frozenset[str]:
+    """The gates every format the platform reads carries by name, and its native gates."""
+    sets = [FORMAT_GATES[f] for f in platform.program_formats if f in FORMAT_GATES]
+    gates = frozenset.intersection(*sets) if sets else frozenset()
+    return gates | frozenset(platform.native_gates or ())
+
+
+def _names(circuit: QuantumCircuit) -> set[str]:
+    out = set()
+    for inst in circuit.data:
+        out.add(inst.operation.name)
+        if isinstance(inst.operation, ControlFlowOp):
+            for block in inst.operation.blocks:
+                out |= _names(block)
+    return out
+
+
+def features(circuit: QuantumCircuit) -> set[Feature]:
+    """The capability-table features a circuit uses."""
+    used: set[Feature] = set()
+    if len(circuit.cregs) > 1:
+        used.add(Feature.REGISTERS)
+    if circuit.parameters:
+        used.add(Feature.PARAMETERS)
+    measured: set[int] = set()
+    for inst in circuit.data:
+        op = inst.operation
+        qubits = {circuit.find_bit(q).index for q in inst.qubits}
+        if isinstance(op, (ForLoopOp, WhileLoopOp)):
+            used.add(Feature.LOOPS)
+        elif isinstance(op, ControlFlowOp):
+            used.add(Feature.CONDITIONS)
+        if op.name == "reset":
+            used.add(Feature.RESET)
+        if op.name not in ("measure", "barrier", "delay") and qubits & measured:
+            used.add(Feature.MID_CIRCUIT_MEASUREMENT)
+        if op.name == "measure":
+            if qubits & measured:
+                used.add(Feature.MID_CIRCUIT_MEASUREMENT)
+            measured |= qubits
+        elif isinstance(op, ControlFlowOp) and measured:
+            used.add(Feature.MID_CIRCUIT_MEASUREMENT)
+    return used
+
+
+def fit(circuit: QuantumCircuit, platform: PlatformDescription) -> QuantumCircuit:
+    """The circuit in gates the platform's formats carry, without needless resets; refused (before anything
+    is sent) if it still uses a feature the platform cannot run."""
+    names = _names(circuit)
+    gates = basis(platform)
+    out = circuit
+    if names - gates - _KEPT:
+        standard = set(get_standard_gate_name_mapping()) | _FLOW_BASIS  # the names transpile takes
+        target = (gates | FORMAT_INSTRUCTIONS | (names & (_FLOW_BASIS | {"delay"}))) & standard
+        out = transpile(circuit, basis_gates=sorted(target), optimization_level=0)
+        out.name, out.metadata = circuit.name, circuit.metadata
+        names = _names(out)
+    if "reset" in names:
+        out = RemoveResetInZeroState()(out)
+        out.name, out.metadata = circuit.name, circuit.metadata
+    check(platform, features(out), what=f"circuit '{circuit.name}'")
+    return out
