@@ -18,6 +18,7 @@ from .core.errors import (
     RateLimitedError,
     ServerError,
     SessionClosedError,
+    UnsupportedFeatureError,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "RateLimitedError",
     "ServerError",
     "SessionClosedError",
+    "UnsupportedFeatureError",
 ]

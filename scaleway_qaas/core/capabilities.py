@@ -31,7 +31,7 @@ from enum import StrEnum
 
 import attrs
 
-from .errors import InvalidArgumentError
+from .errors import UnsupportedFeatureError
 from .platform import Family, PlatformDescription
 from .wire import ProgramFormat
 
@@ -46,15 +46,6 @@ class Feature(StrEnum):
     MEMORY = "per-shot memory"
     REGISTERS = "several classical registers"
     PARAMETERS = "free parameters"
-
-
-class UnsupportedFeatureError(InvalidArgumentError):
-    """A program uses a feature its platform cannot run; raised before anything is sent or billed."""
-
-    def __init__(self, message: str, feature: Feature, platforms: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.feature = feature
-        self.platforms = platforms
 
 
 #: what to do instead, per feature

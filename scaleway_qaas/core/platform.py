@@ -206,6 +206,13 @@ class PlatformDescription:
     def is_simulator(self) -> bool:
         return self.info.is_simulator
 
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The features its family runs (:data:`.capabilities.CAPABILITIES`, read by family)."""
+        from .capabilities import of
+
+        return frozenset(of(self).features)
+
     def validate(self, n_programs: int, shots: int, num_qubits: int | None = None) -> None:
         """Refuse, before anything is sent, a submission outside the platform's limits."""
         if n_programs <= 0:

@@ -11,8 +11,9 @@ from qiskit.circuit.library import PauliEvolutionGate, UnitaryGate
 from qiskit.quantum_info import SparsePauliOp
 
 from scaleway_qaas.adapters.qiskit import ScalewayProvider
-from scaleway_qaas.core.capabilities import Feature, UnsupportedFeatureError
+from scaleway_qaas.core.capabilities import Feature
 from scaleway_qaas.emulator import Emulator
+from scaleway_qaas.errors import UnsupportedFeatureError
 
 from .conftest import PLATFORMS
 

@@ -24,6 +24,7 @@ from ...core.formats import CannotEncode, encode_program
 from ...core.platform import PlatformDescription
 from ...core.results import ExperimentResult
 from ...core.wire import Program, ProgramFormat
+from .fit import fit
 
 #: register declarations of an OpenQASM 2 (``creg m_k0[2];``) or 3 (``bit[2] m_k0;``) program
 _QASM_REGISTER = re.compile(r"^\s*(?:creg\s+(\w+)\s*\[\d+\]|bit\s*\[\d+\]\s*(\w+))\s*;", re.MULTILINE)
@@ -145,6 +146,7 @@ def prepare(
     if not resolved.has_measurements():
         raise ValueError("Circuit has no measurements to sample.")
     relabelled, layout = _relabel(resolved)
+    relabelled = fit(relabelled, platform)
     qubits = qubit_order(relabelled, platform)
     if transpile and platform.native_gates is not None:
         from .native import native_qasm

@@ -60,9 +60,7 @@ def features(circuit: QuantumCircuit) -> set[Feature]:
             used.add(Feature.RESET)
         if op.name not in ("measure", "barrier", "delay") and qubits & measured:
             used.add(Feature.MID_CIRCUIT_MEASUREMENT)
-        if op.name == "measure":
-            if qubits & measured:
-                used.add(Feature.MID_CIRCUIT_MEASUREMENT)
+        if op.name == "measure":  # measuring again reads the same value: not a mid-circuit measurement
             measured |= qubits
         elif isinstance(op, ControlFlowOp) and measured:
             used.add(Feature.MID_CIRCUIT_MEASUREMENT)
