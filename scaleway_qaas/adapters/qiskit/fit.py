@@ -3,7 +3,8 @@
 High-level instructions that the program formats carry only as gate bodies (``initialize`` with its
 resets, ``UnitaryGate``, ``PauliEvolutionGate``, ``mcx``...) are decomposed into the gates every format
 the platform reads carries by name (:data:`~scaleway_qaas.core.capabilities.FORMAT_GATES`, plus the
-platform's published native gates); a reset of a qubit still in ``|0>`` is dropped. Both keep the
+platform's published native gates); a reset of a qubit still in ``|0>`` is dropped, and so are delays on
+simulators (OpenQASM 2 carries a delay only as an opaque gate, which Cirq's reader refuses). All keep the
 circuit's meaning. What still needs a feature the family cannot run is refused by the core.
 """
 
@@ -38,6 +39,14 @@ def _names(circuit: QuantumCircuit) -> set[str]:
         if isinstance(inst.operation, ControlFlowOp):
             for block in inst.operation.blocks:
                 out |= _names(block)
+    return out
+
+
+def _without_delays(circuit: QuantumCircuit) -> QuantumCircuit:
+    out = circuit.copy_empty_like()
+    for inst in circuit.data:
+        if inst.operation.name != "delay":
+            out.append(inst)
     return out
 
 
@@ -79,6 +88,9 @@ def fit(circuit: QuantumCircuit, platform: PlatformDescription) -> QuantumCircui
         out = transpile(circuit, basis_gates=sorted(target), optimization_level=0)
         out.name, out.metadata = circuit.name, circuit.metadata
         names = _names(out)
+    if "delay" in names and platform.is_simulator:  # no time passes in a simulator: drop them
+        out = _without_delays(out)
+        out.name, out.metadata = circuit.name, circuit.metadata
     if "reset" in names:
         out = RemoveResetInZeroState()(out)
         out.name, out.metadata = circuit.name, circuit.metadata
