@@ -9,7 +9,7 @@ import cirq
 import numpy as np
 import pytest
 import sympy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from scaleway_qaas.adapters.cirq import ScalewaySampler
@@ -25,6 +25,8 @@ from .stats import assert_matches
 SHOTS = 200
 NOISY = {"aqt", "iqm"}
 FAMILIES = sorted(PLATFORMS)
+#: the default run generates and reports without shrinking (a shrink re-runs jobs for minutes)
+QUICK = (Phase.explicit, Phase.reuse, Phase.generate)
 Q = cirq.LineQubit.range(3)
 
 
@@ -88,7 +90,7 @@ def _check(emulator: Emulator, circuit: cirq.Circuit, needs: set[Feature], famil
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@settings(max_examples=2, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
+@settings(max_examples=2, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True, phases=QUICK)
 @given(program=programs())
 def test_generated_programs(cap_env: Emulator, family: str, program: tuple[cirq.Circuit, set[Feature]]) -> None:
     _check(cap_env, *program, [family])

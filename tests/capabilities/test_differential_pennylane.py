@@ -9,7 +9,7 @@ import math
 
 import pennylane as qml
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pennylane import numpy as pnp
 
@@ -21,6 +21,8 @@ from .conftest import PLATFORMS
 SHOTS = 400
 NOISY = {"aqt", "iqm"}
 FAMILIES = sorted(PLATFORMS)
+#: the default run generates and reports without shrinking (a shrink re-runs jobs for minutes)
+QUICK = (Phase.explicit, Phase.reuse, Phase.generate)
 H = qml.Hamiltonian([0.5, 0.3, -0.2], [qml.PauliZ(0), qml.PauliX(0) @ qml.PauliX(1), qml.PauliY(1)])
 
 
@@ -89,7 +91,7 @@ _weights = st.lists(st.floats(0.1, 3.0), min_size=3, max_size=3).map(lambda w: p
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@settings(max_examples=1, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
+@settings(max_examples=1, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True, phases=QUICK)
 @given(weights=_weights, angle=st.floats(0.2, 2.9))
 def test_tutorial_shapes(cap_env: Emulator, family: str, weights: pnp.ndarray, angle: float) -> None:
     _check(family, weights, angle)

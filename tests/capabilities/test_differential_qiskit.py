@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister, transpile
 from qiskit.circuit import Parameter
@@ -107,10 +107,12 @@ def _check(emulator: Emulator, qc: QuantumCircuit, needs: set[Feature], families
 
 
 FAMILIES = sorted(PLATFORMS)
+#: the default run generates and reports without shrinking (a shrink re-runs jobs for minutes)
+QUICK = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True, phases=QUICK)
 @given(program=programs())
 def test_generated_programs(cap_env: Emulator, family: str, program: tuple[QuantumCircuit, set[Feature]]) -> None:
     _check(cap_env, *program, [family])

@@ -135,3 +135,13 @@ def typed_arguments(angles: list[float], targets: list[int], n: int, flip: bool,
     rz(phase, q[0])
     mz(q[0])
     mz(q[n - 1])
+
+
+@cudaq.kernel
+def reuse(theta: float):
+    """A qubit reset and reused: qubit 1 carries ry(theta), qubit 0 is flipped, reset, then flipped again."""
+    q = cudaq.qvector(2)
+    x(q[0])
+    reset(q[0])
+    x(q[0])
+    ry(theta, q[1])
