@@ -9,7 +9,7 @@ high-level gates into :data:`FORMAT_GATES`, dropping a reset of a qubit still in
 Sources of each fact (``docs/capabilities.md`` is generated from :data:`CAPABILITIES`):
 
 - **aer**: Qiskit Aer reads OpenQASM 3 through ``qiskit.qasm3.loads`` (``if``/``else`` on bits and
-  registers, mid-circuit measurement, ``reset``); the importer reads no loops. Qiskit results hold memory.
+  registers, ``for`` and ``while`` loops, mid-circuit measurement, ``reset``). Qiskit results hold memory.
 - **qsim**: Cirq reads the programs, qsimcirq simulates them: mid-circuit measurement and ``reset``
   (a channel, sampled by trajectories) run; classically controlled operations do not (qsim reports
   ``Encountered unparseable op: ...with_classical_controls``). Cirq results hold every shot.
@@ -45,7 +45,7 @@ class Feature(StrEnum):
     RESET = "reset"
     MEMORY = "per-shot memory"
     REGISTERS = "several classical registers"
-    PARAMETERS = "free parameters"
+    PARAMETERS = "unbound parameters in the program sent"
 
 
 #: what to do instead, per feature
@@ -76,7 +76,7 @@ _ALL_BUT_DYNAMIC = frozenset({_F.MID_CIRCUIT_MEASUREMENT, _F.RESET, _F.MEMORY, _
 
 #: the features each family runs (anything absent is refused before sending)
 CAPABILITIES: dict[Family, frozenset[Feature]] = {
-    Family.AER: _ALL_BUT_DYNAMIC | {_F.CONDITIONS},
+    Family.AER: _ALL_BUT_DYNAMIC | {_F.CONDITIONS, _F.LOOPS},
     Family.QSIM: _ALL_BUT_DYNAMIC,
     Family.CUDAQ: frozenset({_F.MID_CIRCUIT_MEASUREMENT, _F.REGISTERS}),
     Family.AQT: frozenset({_F.MEMORY, _F.REGISTERS}),
@@ -139,3 +139,18 @@ def check(platform: PlatformDescription, features: Iterable[Feature], *, what: s
 def require(platform: PlatformDescription, feature: Feature, *, what: str = "this run") -> None:
     """Refuse one feature asked for by an option (e.g. ``memory=True``) that the platform cannot serve."""
     check(platform, (feature,), what=what)
+
+
+def render_table() -> str:
+    """The capability table as Markdown (``docs/capabilities.md`` holds it; a test keeps both equal)."""
+    families = [f for f in CAPABILITIES if f in PLATFORMS]
+    lines = [
+        "| feature | " + " | ".join(f"{f.value} ({PLATFORMS[f]})" for f in families) + " |",
+        "|---|" + "---|" * len(families),
+    ]
+    for feature in Feature:
+        cells = ["yes" if feature in CAPABILITIES[f] else "refused" for f in families]
+        lines.append(f"| {feature.value} | " + " | ".join(cells) + " |")
+    for fmt, gates in FORMAT_GATES.items():
+        lines.append(f"\n{fmt.name} carries these gates by name: {', '.join(sorted(gates))}.")
+    return "\n".join(lines) + "\n"

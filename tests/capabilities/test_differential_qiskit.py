@@ -175,11 +175,26 @@ def _state_preparation() -> tuple[QuantumCircuit, set[Feature]]:
     return qc, set()
 
 
+def _repeat_until_success() -> tuple[QuantumCircuit, set[Feature]]:
+    """A for loop and a while loop (repeat until the measured coin reads 1)."""
+    qc = QuantumCircuit(2, 2, name="loops")
+    with qc.for_loop(range(3)):
+        qc.x(1)  # three flips: qubit 1 ends in |1>
+    qc.h(0)
+    qc.measure(0, 0)
+    with qc.while_loop((qc.clbits[0], 0)):
+        qc.h(0)
+        qc.measure(0, 0)
+    qc.measure(1, 1)
+    return qc, {Feature.LOOPS, Feature.MID_CIRCUIT_MEASUREMENT}
+
+
 TUTORIALS: dict[str, Callable[[], tuple[QuantumCircuit, set[Feature]]]] = {
     "teleport": _teleport,
     "ghz_registers": _ghz_registers,
     "reset_reuse": _reset_reuse,
     "state_preparation": _state_preparation,
+    "loops": _repeat_until_success,
 }
 
 
