@@ -55,7 +55,7 @@ FIXES: dict[Feature, str] = {
     Feature.LOOPS: "or unroll the loop before sending",
     Feature.MID_CIRCUIT_MEASUREMENT: "or move every measurement to the end of the circuit",
     Feature.RESET: "or remove the reset (a reset of a qubit not yet used is dropped for you)",
-    Feature.MEMORY: "or ask for counts only (memory=False)",
+    Feature.MEMORY: "or ask for counts only (memory=False; Qiskit's SamplerV2 always asks for memory)",
     Feature.REGISTERS: "or measure into one classical register",
     Feature.PARAMETERS: "or bind the parameters before sending",
 }

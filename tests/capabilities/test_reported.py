@@ -11,6 +11,7 @@ from qiskit.circuit.library import PauliEvolutionGate, UnitaryGate
 from qiskit.quantum_info import SparsePauliOp
 
 from scaleway_qaas.adapters.qiskit import ScalewayProvider
+from scaleway_qaas.adapters.qiskit.primitives import Sampler
 from scaleway_qaas.core.capabilities import Feature
 from scaleway_qaas.emulator import Emulator
 from scaleway_qaas.errors import UnsupportedFeatureError
@@ -108,6 +109,8 @@ def test_memory_is_refused_where_results_hold_counts_only(
     with pytest.raises(UnsupportedFeatureError, match="per-shot memory") as info:
         backend.run(bell, shots=10, memory=True)
     assert info.value.feature == Feature.MEMORY and "memory=False" in str(info.value)
+    with pytest.raises(UnsupportedFeatureError, match="SamplerV2 always asks for memory"):
+        Sampler(backend).run([bell], shots=10).result()
     nothing_sent()
     assert backend.run(bell, shots=10).result().results[0].header["name"] == "bell"
 
