@@ -26,6 +26,7 @@ Sources of each fact (``docs/capabilities.md`` is generated from :data:`CAPABILI
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -33,6 +34,7 @@ import attrs
 
 from .errors import UnsupportedFeatureError
 from .platform import Family, PlatformDescription
+from .results import ExperimentResult
 from .wire import ProgramFormat
 
 
@@ -86,6 +88,11 @@ CAPABILITIES: dict[Family, frozenset[Feature]] = {
     Family.UNKNOWN: frozenset({_F.REGISTERS}),
 }
 
+#: families whose per-shot memory comes in shot order. qsim's does not: qsimcirq samples a circuit measured at
+#: its end in sorted order (``000...0111``), so a slice of its records (a PennyLane shot vector) is biased;
+#: adapters shuffle such memory (simulator shots are independent: the distribution is unchanged)
+SHOT_ORDERED_MEMORY = frozenset({Family.AER, Family.AQT, Family.IQM, Family.QUOBLY})
+
 _QELIB1 = ("u3", "u2", "u1", "cx", "id", "u", "p", "x", "y", "z", "h", "s", "sdg", "t", "tdg", "rx", "ry", "rz",
            "sx", "sxdg", "cz", "cy", "swap", "ch", "ccx", "cswap", "crx", "cry", "crz", "cu1", "cp", "cu3", "csx",
            "cu", "rxx", "rzz")  # fmt: skip
@@ -114,6 +121,21 @@ class Capabilities:
 def of(platform: PlatformDescription) -> Capabilities:
     """The capabilities of a platform."""
     return Capabilities(platform.family, CAPABILITIES.get(platform.family, CAPABILITIES[Family.UNKNOWN]))
+
+
+def memory_in_shot_order(platform: PlatformDescription) -> bool:
+    """Whether the platform's per-shot memory is in shot order (else: shuffle before slicing it)."""
+    return platform.family in SHOT_ORDERED_MEMORY
+
+
+def shot_ordered(exp: ExperimentResult, platform: PlatformDescription, seed: str) -> ExperimentResult:
+    """The result with its memory in a random order (seeded: reproducible) when the platform's memory is
+    not in shot order (:data:`SHOT_ORDERED_MEMORY`); unchanged otherwise."""
+    if exp.memory is None or memory_in_shot_order(platform):
+        return exp
+    memory = list(exp.memory)
+    random.Random(seed).shuffle(memory)
+    return attrs.evolve(exp, memory=tuple(memory))
 
 
 def platforms_for(feature: Feature) -> tuple[str, ...]:
