@@ -48,9 +48,9 @@ class Context:
     def session(self, platform: str = AER) -> Any:
         """The process's implicit core session on ``platform``, opened and running before any timing."""
         if platform not in self._sessions:
-            from scaleway_qaas.core import Session
+            from scaleway_qaas.core import implicit_session
 
-            session = Session.implicit(self.client, self.client.find_platform(platform))
+            session = implicit_session(self.client, self.client.find_platform(platform))
             session.wait_until_running(30)
             self._sessions[platform] = session
         return self._sessions[platform]

@@ -1,6 +1,6 @@
 """What each platform family can run, and what each program format can carry: one table, read before sending.
 
-Adapters say which :class:`Feature` a program uses (:func:`require` / :func:`check`); the core refuses
+Adapters say which :class:`Feature` a program uses (:func:`require_feature` / :func:`check_features`); the core refuses
 what the platform's family cannot run with :class:`UnsupportedFeatureError`, naming the feature, the
 platforms that can run it and the change that would make the program fit, before any model or job
 is created. Adapters rewrite what can be made to fit without changing its meaning (decomposing
@@ -143,7 +143,7 @@ def platforms_for(feature: Feature) -> tuple[str, ...]:
     return tuple(PLATFORMS[f] for f, features in CAPABILITIES.items() if feature in features and f in PLATFORMS)
 
 
-def check(platform: PlatformDescription, features: Iterable[Feature], *, what: str = "the program") -> None:
+def check_features(platform: PlatformDescription, features: Iterable[Feature], *, what: str = "the program") -> None:
     """Refuse, before anything is sent, a program using a feature the platform cannot run."""
     capabilities = of(platform)
     for feature in Feature:  # a stable order: the first missing feature is named
@@ -158,9 +158,9 @@ def check(platform: PlatformDescription, features: Iterable[Feature], *, what: s
             )
 
 
-def require(platform: PlatformDescription, feature: Feature, *, what: str = "this run") -> None:
+def require_feature(platform: PlatformDescription, feature: Feature, *, what: str = "this run") -> None:
     """Refuse one feature asked for by an option (e.g. ``memory=True``) that the platform cannot serve."""
-    check(platform, (feature,), what=what)
+    check_features(platform, (feature,), what=what)
 
 
 def render_table() -> str:

@@ -23,7 +23,7 @@ import attrs
 import httpx
 
 from ..__about__ import __version__
-from .config import Config
+from .config import API_PREFIX, Config
 from .errors import (
     ConnectionFailedError,
     QaaSError,
@@ -35,7 +35,6 @@ from .errors import (
 log = logging.getLogger("scaleway_qaas.http")
 
 USER_AGENT = f"scaleway-qaas/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
-API_PREFIX = "/qaas/v1alpha1"
 _RETRY_STATUSES = {429, 502, 503, 504}
 
 

@@ -71,6 +71,7 @@ class Settings:
     inline_result_bytes: int = 1_000_000
     default_max_duration: float = 1800.0
     default_max_idle_duration: float = 600.0
+    availability: dict[str, str] = attrs.field(factory=dict)  # platform id -> shown availability (set_availability)
 
 
 def _json(body: bytes) -> Response:
@@ -149,12 +150,13 @@ class Api:
         found.sort(key=lambda p: p.record[key], reverse=desc)
         if filters["name"] and len(found) == 1:
             self.pool.prepare(found[0])  # looked up by name: about to be used
-        items = [p.record for p in found[(page - 1) * size : page * size]]
+        items = [render.served(p, self.settings.availability) for p in found[(page - 1) * size : page * size]]
         return listing("platforms", len(found), items)
 
     async def get_platform(self, request: Request) -> Response:
         self.project(request)
-        return JSONResponse(self.platform(request.path_params["platform_id"]).record)
+        spec = self.platform(request.path_params["platform_id"])
+        return JSONResponse(render.served(spec, self.settings.availability))
 
     def platform(self, platform_id: Any, argument: str = "platform_id") -> PlatformSpec:
         key = v.uuid_arg(platform_id, argument)

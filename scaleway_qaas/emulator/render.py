@@ -13,6 +13,7 @@ polls of clients list the same finished jobs again and again.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -146,6 +147,12 @@ def job_result(row: Row, url: str) -> dict[str, Any]:
 
 
 _ZERO_EUR = {"currency_code": "EUR", "units": 0, "nanos": 0}
+
+
+def served(spec: PlatformSpec, availability: Mapping[str, str]) -> dict[str, Any]:
+    """The platform's record as served: its cached record, with the availability set for it, if any."""
+    shown = availability.get(spec.id)
+    return {**spec.record, "availability": shown} if shown else spec.record
 
 
 def platform(spec: PlatformSpec) -> dict[str, Any]:

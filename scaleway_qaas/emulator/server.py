@@ -23,10 +23,14 @@ import uvicorn
 
 from .app import Settings, build_app
 from .faults import FaultConfig, FaultInjector
+from .platforms import BY_NAME
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
 from .worker import WorkerPool
+
+#: the availabilities of the spec's ``Platform.availability`` enum a platform can show
+_AVAILABILITIES = ("available", "scarce", "shortage", "maintenance")
 
 
 class Emulator:
@@ -65,7 +69,7 @@ class Emulator:
         self.host = host
         self.store = Store(db)
         self.pool = WorkerPool(self.store, workers or _cores(), seed, memory_limit or 0)
-        settings = Settings(
+        self.settings = settings = Settings(
             tokens=dict(tokens) if tokens is not None else None,
             session_start_delay=session_start_delay,
             inline_result_bytes=inline_result_bytes,
@@ -85,6 +89,15 @@ class Emulator:
         self._server = QuietServer(config)
         self._thread: threading.Thread | None = None
         self.url = ""
+
+    def set_availability(self, platform_name: str, availability: str = "available") -> None:
+        """Show ``platform_name`` with ``availability`` (``available``, ``scarce``, ``shortage``,
+        ``maintenance``) from now on, as the real service does when a platform's state changes."""
+        if availability not in _AVAILABILITIES:
+            raise ValueError(f"availability must be one of {', '.join(_AVAILABILITIES)}, got {availability!r}")
+        if platform_name not in BY_NAME:
+            raise ValueError(f"no platform named {platform_name!r}")
+        self.settings.availability[BY_NAME[platform_name].id] = availability
 
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""

@@ -34,6 +34,15 @@ def test_native_target_from_config_file_only(
     assert dict(cudaq.sample(asymmetric, shots_count=50).items()) == {"100": 50}
 
 
+def test_native_target_with_the_prefixed_url(native_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SCW_API_URL`` written with ``/qaas/v1alpha1`` (as some CUDA-Q releases document it): the helper
+    installed here appends the prefix itself (``V1Alpha1Client``: url + "/" + DEFAULT_BASE_PATH), so it
+    is handed the root."""
+    monkeypatch.setenv("SCW_API_URL", native_env["SCW_API_URL"] + "/qaas/v1alpha1/")
+    assert scw.set_target(machine="EMU-CUDAQ-H100").api_url == native_env["SCW_API_URL"]
+    assert dict(cudaq.sample(asymmetric, shots_count=50).items()) == {"100": 50}
+
+
 def test_python_path_from_config_file_only(
     scw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from processes import alive, children
 
-from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, Session
+from scaleway_qaas.core import Program, ProgramFormat, QaaSClient, implicit_session, run_in
 from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.emulator import run_emulator_process
 
@@ -22,9 +22,9 @@ def test_a_process_emulator_closes_this_processs_sessions_before_it_stops(caplog
     caplog.set_level(logging.WARNING)
     with run_emulator_process("--workers", "1") as url:
         client = QaaSClient(url=url, secret_key=f"secret-{uuid.uuid4()}", project_id=str(uuid.uuid4()))
-        session = Session.implicit(client, client.find_platform("EMU-AER-16C-128M"))
+        session = implicit_session(client, client.find_platform("EMU-AER-16C-128M"))
         program = Program.from_text(BELL_QASM2, ProgramFormat.QASM_V2)
-        (result,) = session.run([program], shots=100).result(timeout=60)
+        (result,) = run_in(session, [program], shots=100).result(timeout=60)
         assert set(result.counts) <= {"00", "11"}
         session_id = session.id
     started = time.monotonic()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import cirq
 
-from ...core.capabilities import Feature, check
-from ...core.platform import PlatformDescription
+from ...core import Feature, PlatformDescription, check_features
 
 
 def features(circuit: cirq.AbstractCircuit) -> set[Feature]:
@@ -47,5 +46,5 @@ def drop_fresh_resets(circuit: cirq.Circuit) -> cirq.Circuit:
 def fit(circuit: cirq.Circuit, platform: PlatformDescription) -> cirq.Circuit:
     """The circuit without needless resets; refused before anything is sent if it needs what the platform lacks."""
     out = drop_fresh_resets(circuit)
-    check(platform, features(out), what="the Cirq circuit")
+    check_features(platform, features(out), what="the Cirq circuit")
     return out

@@ -16,16 +16,22 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ...core.capabilities import Feature, check
-from ...core.client import QaaSClient
-from ...core.config import Config, resolve_config
-from ...core.formats import encode_program
-from ...core.job import ResultFuture
-from ...core.platform import PlatformDescription
-from ...core.results import ExperimentResult
-from ...core.session import Session, SessionSpec
-from ...core.submit import run_nowait
-from ...core.wire import Program, ProgramFormat
+from ...core import (
+    Config,
+    ExperimentResult,
+    Feature,
+    PlatformDescription,
+    Program,
+    ProgramFormat,
+    QaaSClient,
+    ResultFuture,
+    Session,
+    SessionSpec,
+    check_features,
+    encode_program,
+    resolve_config,
+    run_nowait,
+)
 from .qasm import Circuit
 from .target import DEFAULT_MACHINE
 
@@ -116,7 +122,7 @@ def program(
 
     A kernel that resets a qubit is refused where the capability table says the family cannot reset."""
     if _RESET.search(circuit.body):
-        check(platform, (Feature.RESET,), what="the kernel")
+        check_features(platform, (Feature.RESET,), what="the kernel")
     if rotations or measured is not None:
         encoders = {ProgramFormat.QASM_V2: lambda: circuit.qasm(rotations, measured)}
         return encode_program(platform, encoders, what="the kernel")

@@ -6,9 +6,8 @@ from typing import Any
 
 import cudaq
 
-from ...core.config import Config, resolve_config
-from ...core.durations import format_duration
-from ...core.errors import InvalidArgumentError
+from ...core import Config, format_duration, resolve_config
+from ...errors import InvalidArgumentError
 
 DEFAULT_MACHINE = "EMU-CUDAQ-H100"
 #: the session options CUDA-Q's C++ target reads (it names sessions itself)

@@ -10,13 +10,9 @@ from qiskit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
-from ...core.capabilities import Feature, require
-from ...core.client import QaaSClient
-from ...core.errors import InvalidArgumentError
-from ...core.job import Job
-from ...core.platform import PlatformDescription
-from ...core.session import Session, SessionSpec
-from ...core.submit import run as core_run
+from ...core import Feature, Job, PlatformDescription, QaaSClient, Session, SessionSpec, require_feature
+from ...core import run as core_run
+from ...errors import InvalidArgumentError
 from . import convert
 from .fit import fit
 from .job import ScalewayJob
@@ -183,7 +179,7 @@ class ScalewayBackend(BackendV2):
                 f"noise_model is only accepted by Aer platforms; {self.name} applies its own noise"
             )
         if opts.get("memory"):
-            require(self.platform, Feature.MEMORY, what="memory=True")
+            require_feature(self.platform, Feature.MEMORY, what="memory=True")
         for circuit in circuits:
             convert.check_circuit(circuit, self.platform)
         sent = [fit(c, self.platform) for c in circuits]

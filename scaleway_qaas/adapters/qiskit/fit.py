@@ -15,8 +15,7 @@ from qiskit.circuit import ControlFlowOp, ForLoopOp, WhileLoopOp
 from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler.passes import RemoveResetInZeroState
 
-from ...core.capabilities import FORMAT_GATES, FORMAT_INSTRUCTIONS, Feature, check
-from ...core.platform import PlatformDescription
+from ...core import FORMAT_GATES, FORMAT_INSTRUCTIONS, Feature, PlatformDescription, check_features
 
 #: control flow Qiskit's transpiler takes as basis names; break/continue live inside loops
 _FLOW_BASIS = frozenset({"if_else", "switch_case", "for_loop", "while_loop"})
@@ -94,5 +93,5 @@ def fit(circuit: QuantumCircuit, platform: PlatformDescription) -> QuantumCircui
     if "reset" in names:
         out = RemoveResetInZeroState()(out)
         out.name, out.metadata = circuit.name, circuit.metadata
-    check(platform, features(out), what=f"circuit '{circuit.name}'")
+    check_features(platform, features(out), what=f"circuit '{circuit.name}'")
     return out

@@ -10,9 +10,7 @@ from qiskit.providers import JobStatus as QiskitJobStatus
 from qiskit.providers import JobV1
 from qiskit.result import Result
 
-from ...core.capabilities import shot_ordered
-from ...core.job import Job
-from ...core.records import JobStatus
+from ...core import Job, JobStatus, shot_ordered
 from .convert import to_qiskit_result
 
 if TYPE_CHECKING:
