@@ -79,6 +79,12 @@ class Context:
         return self._child_ctx
 
     def close(self) -> None:
+        """Close the sessions this process opened on the emulators, then stop the child emulator."""
+        from scaleway_qaas.core.managed import terminate_implicit_sessions
+
+        terminate_implicit_sessions(self.url)
+        if self._child_ctx is not None:
+            terminate_implicit_sessions(self._child_ctx.url)
         if self._child is not None:
             self._child.terminate()
             self._child.wait(timeout=10)

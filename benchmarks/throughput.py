@@ -98,6 +98,7 @@ def _measure(ctx: Context, workers: int, program: Any) -> tuple[float, float, fl
     """Seconds until the emulator finished the batch's last job and until the client held every result;
     cores used by this benchmark's processes, and by others, meanwhile."""
     from scaleway_qaas.core.loop import run_sync
+    from scaleway_qaas.core.managed import terminate_implicit_sessions
     from scaleway_qaas.emulator import run_emulator_process
 
     with run_emulator_process("--workers", str(workers), "--seed", "1") as url:
@@ -111,6 +112,7 @@ def _measure(ctx: Context, workers: int, program: Any) -> tuple[float, float, fl
         ours = _ours() - ours
         # the emulator's own figure: until it recorded the last job finished (server timestamps, same clock)
         done = max(_epoch(child.client.get_job(job.job_id).updated_at) for job in jobs) - began
+        terminate_implicit_sessions(url)  # the emulator stops next: the session is this process's to close
         return done, wall, ours / tick / wall, max(0.0, ((_busy() - busy) - ours) / tick / wall)
 
 

@@ -74,6 +74,17 @@ def switched_off(variable: str) -> bool:
     return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
 
 
+def switched_on(variable: str) -> bool:
+    """Whether an on/off environment variable is set to on (``1``, ``true``, ``yes`` or ``on``)."""
+    return os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def engine_fork_requested() -> bool:
+    """``SCW_QAAS_ENGINE_FORK=1``: an in-process emulator's first engine may be a fork of the script
+    (opt-in; see :mod:`scaleway_qaas.emulator.forked`)."""
+    return switched_on("SCW_QAAS_ENGINE_FORK")
+
+
 MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
 
 

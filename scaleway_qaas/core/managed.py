@@ -17,7 +17,7 @@ from typing import Any
 
 from .client import QaaSClient, on_close
 from .config import api_root
-from .errors import NotFoundError, QaaSError, SessionClosedError
+from .errors import ConnectionFailedError, NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
 from .platform import PlatformDescription, describe
 from .records import PlatformInfo
@@ -170,6 +170,7 @@ class _ManagedSessions:
         ended = {session.id for _, session in owned}
         self._successors = {k: v for k, v in self._successors.items() if v.id not in ended}
         closed = []
+        unreachable: dict[str, list[str]] = {}  # API URL -> sessions nothing answered for (a stopped server)
         for _, session in owned:
             try:
                 if at_exit or session.client.aio.is_closed:
@@ -177,8 +178,12 @@ class _ManagedSessions:
                 else:
                     run_sync(session.aio.terminate_session(session.id))
                 closed.append(session.id)
+            except ConnectionFailedError:
+                unreachable.setdefault(session.client.config.api_url, []).append(session.id)
             except (QaaSError, RuntimeError) as exc:  # gone, unreachable at exit, or its client closed
                 log.warning("could not terminate session %s: %s", session.id, exc)
+        for url, ids in unreachable.items():  # one line per server, however many sessions
+            log.warning("could not terminate %d session(s), nothing answers at %s: %s", len(ids), url, ", ".join(ids))
         return closed
 
 

@@ -263,7 +263,8 @@ def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float
                 response = http.post(path, json={})
             except httpx.TransportError as exc:
                 if attempt == attempts:
-                    raise ServerError(f"no answer from {config.api_url} for POST {path}: {exc}") from exc
+                    error = ConnectionFailedError if isinstance(exc, httpx.ConnectError) else ServerError
+                    raise error(f"no answer from {config.api_url} for POST {path}: {exc}") from exc
                 continue
             if response.status_code in _RETRY_STATUSES and attempt < attempts:
                 continue

@@ -17,10 +17,17 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from starlette.responses import JSONResponse
+
 from .store import Row
 
 if TYPE_CHECKING:
     from .platforms import PlatformSpec
+
+
+def listing(name: str, total: int, items: list[Any]) -> JSONResponse:
+    """A page of a list: ``{"total_count": total, name: items}``."""
+    return JSONResponse({"total_count": total, name: items})
 
 
 def timestamp(ts: float | None) -> str | None:

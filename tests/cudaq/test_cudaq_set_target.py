@@ -81,3 +81,18 @@ def test_session_options_as_the_cpp_target_reads_them() -> None:
         native_options(max_durations="5m")
     with pytest.raises(InvalidArgumentError, match="name"):  # the C++ target names its sessions itself
         native_options(name="mine")
+
+
+def test_the_native_target_refuses_an_emulator_of_this_process_at_once() -> None:
+    import time
+
+    from scaleway_qaas.emulator import Emulator
+
+    with Emulator(workers=1) as emu:
+        for url in (emu.url, emu.url.replace("127.0.0.1", "localhost") + "/"):
+            started = time.monotonic()
+            with pytest.raises(InvalidArgumentError, match="an Emulator\\(\\) running in this Python process") as e:
+                scw.set_target(url=url, secret_key="k" * 20, project_id="11111111-2222-3333-4444-555555555555")
+            assert time.monotonic() - started < 1
+            assert "run_emulator_process()" in str(e.value) and "scaleway-qaas emulator" in str(e.value)
+    assert "k" * 20 not in str(e.value)

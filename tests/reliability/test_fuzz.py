@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaleway_qaas.core import QaaSClient, Session, run_in
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.emulator import Emulator
 
 from .conftest import API, REPO, qasm
@@ -160,6 +161,7 @@ def fuzz_emulator() -> Iterator[Emulator]:
     tokens = {TOKEN: PROJECT, INTRUDER: INTRUDER_PROJECT}
     with Emulator(tokens=tokens, seed=5, session_start_delay=0.01) as emulator:
         yield emulator
+        terminate_implicit_sessions(emulator.url)
 
 
 @pytest.fixture(scope="module")
