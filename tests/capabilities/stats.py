@@ -6,8 +6,9 @@ import math
 from collections.abc import Mapping
 
 #: allowance for the noise the twins of QPUs add (a few percent per native gate and readout), on each outcome:
-#: a generated program decomposed and routed on Garnet loses up to ~20% of its ideal outcome (stress run)
-NOISE_SLACK = 0.25
+#: a generated program decomposed and routed on Garnet lost up to ~31% of its ideal outcome in the stress run.
+#: A bit-order mistake still fails: it moves an outcome's whole weight to another key
+NOISE_SLACK = 0.35
 
 
 def assert_matches(
@@ -27,4 +28,4 @@ def assert_matches(
             f"{dict(got)} vs {dict(reference)}"
         )
     tv = sum(abs(got.get(k, 0) / n - reference.get(k, 0) / m) for k in set(got) | set(reference)) / 2
-    assert tv <= (0.45 if noisy else 0.25), f"{what} total variation {tv:.3f}; {dict(got)} vs {dict(reference)}"
+    assert tv <= (0.5 if noisy else 0.25), f"{what} total variation {tv:.3f}; {dict(got)} vs {dict(reference)}"
