@@ -15,11 +15,13 @@ from qiskit.circuit import ControlFlowOp, ForLoopOp, WhileLoopOp
 from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler.passes import RemoveResetInZeroState
 
-from ...core import FORMAT_GATES, FORMAT_INSTRUCTIONS, Feature, PlatformDescription, check_features
+from ...core import CAPABILITIES, FORMAT_GATES, FORMAT_INSTRUCTIONS, Feature, PlatformDescription, check_features
 
 #: control flow Qiskit's transpiler takes as basis names; break/continue live inside loops
 _FLOW_BASIS = frozenset({"if_else", "switch_case", "for_loop", "while_loop"})
 _CONTROL_FLOW = _FLOW_BASIS | {"break_loop", "continue_loop", "box"}
+#: what a circuit without control flow or reset may use beyond gates
+_PLAIN = frozenset({Feature.MID_CIRCUIT_MEASUREMENT, Feature.REGISTERS})
 #: instructions exported as they are whatever the format (a delay is dropped by exporters that cannot write it)
 _KEPT = FORMAT_INSTRUCTIONS | _CONTROL_FLOW | {"delay"}
 
@@ -32,12 +34,13 @@ def basis(platform: PlatformDescription) -> frozenset[str]:
 
 
 def _names(circuit: QuantumCircuit) -> set[str]:
-    out = set()
-    for inst in circuit.data:
-        out.add(inst.operation.name)
-        if isinstance(inst.operation, ControlFlowOp):
-            for block in inst.operation.blocks:
-                out |= _names(block)
+    """Every instruction name, control-flow bodies included (``count_ops`` is cheap: sweeps call this per point)."""
+    out = set(circuit.count_ops())
+    if out & _CONTROL_FLOW:
+        for inst in circuit.data:
+            if isinstance(inst.operation, ControlFlowOp):
+                for block in inst.operation.blocks:
+                    out |= _names(block)
     return out
 
 
@@ -54,8 +57,6 @@ def features(circuit: QuantumCircuit) -> set[Feature]:
     used: set[Feature] = set()
     if len(circuit.cregs) > 1:
         used.add(Feature.REGISTERS)
-    if circuit.parameters:
-        used.add(Feature.PARAMETERS)
     measured: set[int] = set()
     for inst in circuit.data:
         op = inst.operation
@@ -93,5 +94,7 @@ def fit(circuit: QuantumCircuit, platform: PlatformDescription) -> QuantumCircui
     if "reset" in names:
         out = RemoveResetInZeroState()(out)
         out.name, out.metadata = circuit.name, circuit.metadata
-    check_features(platform, features(out), what=f"circuit '{circuit.name}'")
+    supported = CAPABILITIES.get(platform.family, frozenset())
+    if names & (_CONTROL_FLOW | {"reset"}) or not supported >= _PLAIN:  # else nothing to refuse: skip the scan
+        check_features(platform, features(out), what=f"circuit '{circuit.name}'")
     return out
