@@ -4,14 +4,16 @@
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
    ``max_cost`` over everything submitted to it), before anything is sent or billed;
 2. choose the session by the one policy (:func:`.managed.session_for`);
-3. group programs by shots (a job has one shot count), split each group into as few
-   jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
+3. group programs by shots (a job has one shot count), split each group into jobs of as many
+   programs as the family takes in one model (:meth:`FamilyTraits.programs_per_job`: up to
+   ``max_circuit_count`` on Aer, AQT, IQM; one elsewhere), create the models and jobs concurrently;
 4. if a job creation on a managed session is refused (any 4xx), read the session: if
    it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
 5. return a :class:`~.job.Job` whose remote ids are known, results in submission order.
 
 Run options go to the job parameters; families that read them in the model too (Aer's
-``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
+``method``/``precision``..., QPerfect's, Quobly's) get them in ``backend.options`` as well, each
+with the family's defaults (:meth:`FamilyTraits.job_options`, :meth:`FamilyTraits.backend_options`).
 """
 
 from __future__ import annotations
@@ -95,20 +97,17 @@ async def run_async(
         if estimate is not None
         else platform.estimate_submission({count: len(indices) for count, indices in groups.items()})
     )
-    backend = BackendData(
-        name=platform.name,
-        version=platform.info.version or None,
-        options={k: v for k, v in options.items() if k != "memory"} or None
-        if platform.traits.options_in_backend
-        else None,
-    )
+    traits = platform.traits
 
     async def create(indices: list[int], count: int) -> JobPart:
+        backend = BackendData(
+            name=platform.name, version=platform.info.version or None, options=traits.backend_options(options, count)
+        )
         model = ComputationModel(
             tuple(programs[i] for i in indices), backend=backend, client=USER_AGENT, noise_model=noise_model
         )
         stored = await client.aio.create_model(model)
-        parameters = ComputationParameters(shots=count, options=options or None)
+        parameters = ComputationParameters(shots=count, options=traits.job_options(options, count))
         for attempt in (1, 2):
             session_id = chosen.id
             try:
@@ -122,7 +121,8 @@ async def run_async(
                     raise
         raise AssertionError("unreachable")
 
-    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, platform.max_circuits)]
+    per_job = traits.programs_per_job(platform.max_circuits)
+    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, per_job)]
     parts = await asyncio.gather(*(create(chunk, count) for chunk, count in work))
     return Job(client, parts, poll, platform_name=platform.name)
 

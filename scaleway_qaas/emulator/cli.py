@@ -50,6 +50,9 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         "--inline-result-bytes", type=int, default=1_000_000, help="results above this size are served by URL"
     )
     parser.add_argument(
+        "--record", default=None, metavar="FILE", help="append every POST/PATCH/PUT body received to FILE (JSON lines)"
+    )
+    parser.add_argument(
         "--storage-port", type=int, default=0, help="TCP port of the result storage endpoint (default: any free port)"
     )
 
@@ -97,6 +100,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         memory_limit=int(args.memory_limit * 2**30) if args.memory_limit else None,
         inline_result_bytes=args.inline_result_bytes,
         storage_port=args.storage_port,
+        record=args.record or False,
     )
     url = emulator.start()
     print(f"Scaleway QaaS emulator listening on {url}  (SCW_API_URL={url}; Ctrl-C to stop)", flush=True)

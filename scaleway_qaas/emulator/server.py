@@ -23,6 +23,7 @@ import uvicorn
 
 from .app import Settings, build_app
 from .faults import FaultConfig, FaultInjector
+from .recorder import RecordedRequest, Recorder
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
@@ -39,7 +40,8 @@ class Emulator:
     A job whose state vector needs more than ``memory_limit`` bytes (default: the machine's memory) is
     refused (see :mod:`.memory`). Results larger than ``inline_result_bytes`` are served through a presigned
     ``url`` of a separate result storage endpoint (:mod:`.storage`, on ``storage_port``, default any free
-    port of ``host``).
+    port of ``host``). ``record=True`` keeps the body of every POST/PATCH/PUT received in
+    :attr:`recorded` (a path: also as JSON lines in that file; see :mod:`.recorder`), for wire tests.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class Emulator:
         inline_result_bytes: int = 1_000_000,
         storage_port: int = 0,
         log_level: str = "warning",
+        record: bool | str = False,
     ) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
@@ -73,8 +76,10 @@ class Emulator:
         self.storage = ResultStorage(self.store, host, storage_port)
         app: Any = build_app(self.store, self.pool, settings, self.storage)
         self.faults = FaultInjector(app, faults) if faults is not None and faults.rate > 0 else None
+        served: Any = self.faults or app
+        self.recorder = Recorder(served, record if isinstance(record, str) else None) if record else None
         config = uvicorn.Config(
-            self.faults or app,
+            self.recorder or served,
             host=host,
             port=port,
             log_level=log_level,
@@ -85,6 +90,13 @@ class Emulator:
         self._server = QuietServer(config)
         self._thread: threading.Thread | None = None
         self.url = ""
+
+    @property
+    def recorded(self) -> list[RecordedRequest]:
+        """The requests received so far with their bodies (``record=True`` only), in arrival order."""
+        if self.recorder is None:
+            raise RuntimeError("this emulator records nothing: create it with Emulator(record=True)")
+        return list(self.recorder.requests)
 
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""
