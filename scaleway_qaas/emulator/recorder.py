@@ -63,6 +63,8 @@ class Recorder:
         self.path = path
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
+        if path:
+            open(path, "w", encoding="utf-8").close()  # exists (empty) from the start
 
     def clear(self) -> None:
         """Forget what was recorded so far (the file, if any, is truncated too)."""

@@ -42,20 +42,11 @@ def _round(value: Any) -> float:
     return round(float(value), 9)
 
 
-def _clbit(circuit: Any, bit: Any) -> str:
-    """A classical bit as ``register[index]`` (its position when it belongs to no register)."""
-    loc = circuit.find_bit(bit)
-    if loc.registers:
-        register, index = loc.registers[0]
-        return f"{register.name}[{index}]"
-    return str(loc.index)
-
-
 def _from_qiskit(circuit: Any) -> tuple[tuple[Instruction, ...], tuple[tuple[str, int], ...]]:
     out = []
     for inst in circuit.data:
         qubits = tuple(circuit.find_bit(q).index for q in inst.qubits)
-        clbits = tuple(_clbit(circuit, c) for c in inst.clbits)
+        clbits = tuple(str(circuit.find_bit(c).index) for c in inst.clbits)  # names are compared in registers
         out.append((inst.operation.name, qubits, clbits, tuple(_round(p) for p in inst.operation.params)))
     return _per_wire(out), tuple((reg.name, reg.size) for reg in circuit.cregs)
 
@@ -166,7 +157,8 @@ def differences(ours: list[SentJob], theirs: list[SentJob]) -> set[str]:
             found.add("parameters.options")
         mine, official = match.backend or {}, job.backend or {}
         if (match.backend is None) != (job.backend is None):
-            found.add("backend")
+            found.add("backend")  # sent by one client only: its fields are not compared
+            continue
         for key in ("name", "version"):
             if mine.get(key) != official.get(key):
                 found.add(f"backend.{key}")
