@@ -76,7 +76,7 @@ def _from_cirq(text: str) -> tuple[tuple[Instruction, ...], tuple[tuple[str, int
         if cirq.is_measurement(op):
             key = cirq.measurement_key_name(op)
             keys.append((key, len(op.qubits)))
-            out.append(("measure", where, (key,), ()))
+            out.append(("measure", where, (str(len(keys) - 1),), ()))  # names are compared in registers
         else:
             out.append((str(op.gate), where, (), ()))
     return _per_wire(out), tuple(keys)
