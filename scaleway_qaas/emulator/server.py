@@ -23,6 +23,7 @@ import uvicorn
 
 from .app import Settings, build_app
 from .faults import FaultConfig, FaultInjector
+from .paging import PageSizeCap
 from .recorder import RecordedRequest, Recorder
 from .storage import ResultStorage
 from .store import Store
@@ -42,6 +43,8 @@ class Emulator:
     ``url`` of a separate result storage endpoint (:mod:`.storage`, on ``storage_port``, default any free
     port of ``host``). ``record=True`` keeps the body of every POST/PATCH/PUT received in
     :attr:`recorded` (a path: also as JSON lines in that file; see :mod:`.recorder`), for wire tests.
+    ``page_size_cap`` makes lists answer at most that many items per page, as a server with such a cap
+    would (:mod:`.paging`).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class Emulator:
         storage_port: int = 0,
         log_level: str = "warning",
         record: bool | str = False,
+        page_size_cap: int | None = None,
     ) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
@@ -77,6 +81,8 @@ class Emulator:
         app: Any = build_app(self.store, self.pool, settings, self.storage)
         self.faults = FaultInjector(app, faults) if faults is not None and faults.rate > 0 else None
         served: Any = self.faults or app
+        if page_size_cap is not None:
+            served = PageSizeCap(served, page_size_cap)
         self.recorder = Recorder(served, record if isinstance(record, str) else None) if record else None
         config = uvicorn.Config(
             self.recorder or served,

@@ -20,7 +20,7 @@ import attrs
 from ...core.codecs import mimiq
 from ...core.wire import ComputationModel, ComputationParameters, ProgramResult, ResultFormat
 from ..platforms import PlatformSpec
-from . import ExecutionError
+from . import ExecutionError, packed
 from .aer import for_aer, jsonable, simulate
 from .programs import circuits, seed_of
 
@@ -44,7 +44,7 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
         doc = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, jsonable(result.to_dict()))
         experiments = [attrs.evolve(exp, metadata={"n_qubits": qc.num_qubits}, name=None) for exp in doc.decode()]
         document = mimiq.encode(experiments, backend_name=platform.name, backend_version=platform.version)
-        out.append(ProgramResult.encode(ResultFormat.MIMIQ_QCSR_JSON_V1, document).to_json())
+        out.append(packed(ResultFormat.MIMIQ_QCSR_JSON_V1, document))
     return out
 
 
