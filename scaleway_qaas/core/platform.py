@@ -51,7 +51,8 @@ class FamilyTraits:
     ``never`` (result formats without per-shot memory, or with it always: qsim, CUDA-Q, QPerfect). ``job_defaults`` /
     ``backend_defaults``: options sent by default in the job parameters / ``backend.options``
     (user options override them). ``shots_option``: an option that repeats the shot count
-    (QPerfect's ``nsamples``). The defaults are those qiskit-scaleway sends (docs/wire-differences.md).
+    (QPerfect's ``nsamples``; a value the user gives wins). The defaults are those qiskit-scaleway
+    sends (docs/wire-differences.md).
     """
 
     program_formats: tuple[ProgramFormat, ...]
@@ -74,7 +75,7 @@ class FamilyTraits:
         if self.memory_option == "always" or (self.memory_option == "asked" and memory):
             out["memory"] = bool(memory)
         if self.shots_option is not None:
-            out[self.shots_option] = shots
+            out.setdefault(self.shots_option, shots)  # the shot count, unless the user set this option
         return out or None
 
     def backend_options(self, options: Mapping[str, Any], shots: int) -> dict[str, Any] | None:
@@ -83,7 +84,7 @@ class FamilyTraits:
             return None
         out = {**self.backend_defaults, **{k: v for k, v in options.items() if k != "memory"}}
         if self.shots_option is not None:
-            out[self.shots_option] = shots
+            out.setdefault(self.shots_option, shots)  # the shot count, unless the user set this option
         return out or None
 
     def programs_per_job(self, max_circuit_count: int) -> int:

@@ -63,3 +63,18 @@ def test_every_family_that_removes_barriers_is_marked() -> None:
         Family.QPERFECT,
         Family.QUOBLY,
     }
+
+
+@pytest.mark.parametrize("family", ["cudaq", "qsim", "qperfect", "quobly"])
+def test_a_measure_all_circuit_runs_where_barriers_are_refused(family: str, recording_emulator: Emulator) -> None:
+    from qiskit import QuantumCircuit
+
+    from scaleway_qaas.adapters.qiskit import ScalewayProvider
+
+    qc = QuantumCircuit(2)
+    qc.x(0)
+    qc.measure_all()  # adds a barrier, which qio's converter refuses on CUDA-Q platforms
+    backend = ScalewayProvider(project_id=TEST_PROJECT, secret_key=TEST_SECRET, url=recording_emulator.url)
+    result = backend.get_backend(PLATFORMS[family]).run(qc, shots=50).result()
+    counts = result.get_counts()
+    assert counts.get("01", 0) >= (45 if family == "quobly" else 50), counts  # Quobly's emulator is noisy
