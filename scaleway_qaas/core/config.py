@@ -5,6 +5,9 @@ Order: explicit arguments, then environment variables (``SCW_SECRET_KEY``,
 plugins' ``QISKIT_SCALEWAY_*`` and ``CIRQ_SCALEWAY_*``), then the
 Scaleway CLI config file (``$SCW_CONFIG_PATH`` or ``~/.config/scw/config.yaml``,
 profile ``$SCW_PROFILE``). The secret key never appears in a repr.
+
+The API URL is the service's root (``https://api.scaleway.com``); a URL ending in the API's
+prefix ``/qaas/v1alpha1`` (how some CUDA-Q releases document ``SCW_API_URL``) is read as its root.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import attrs
 from .errors import ConfigurationError
 
 DEFAULT_API_URL = "https://api.scaleway.com"
+#: the path of the QaaS API under the root URL
+API_PREFIX = "/qaas/v1alpha1"
 
 #: read in this order: Scaleway's own variables, then the official plugins' (so code written for them runs as is)
 _ENV = {
@@ -41,13 +46,19 @@ def redact(secret: str | None) -> str:
     return secret[:4] + "*" * 8 if len(secret) > 8 else "********"
 
 
+def api_root(url: str) -> str:
+    """The root of an API URL given with or without the ``/qaas/v1alpha1`` prefix and trailing slashes."""
+    url = url.rstrip("/")
+    return url.removesuffix(API_PREFIX).rstrip("/") if url.endswith(API_PREFIX) else url
+
+
 @attrs.frozen(repr=False)
 class Config:
     """Resolved credentials and endpoint; ``sources`` says where each setting came from."""
 
     secret_key: str
     project_id: str
-    api_url: str = DEFAULT_API_URL
+    api_url: str = attrs.field(default=DEFAULT_API_URL, converter=api_root)
     sources: Mapping[str, str] = attrs.field(factory=dict, eq=False)
 
     def __repr__(self) -> str:
@@ -61,6 +72,39 @@ class Config:
 def switched_off(variable: str) -> bool:
     """Whether an on/off environment variable is set to off (``0``, ``false``, ``no`` or ``off``)."""
     return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
+
+
+def switched_on(variable: str) -> bool:
+    """Whether an on/off environment variable is set to on (``1``, ``true``, ``yes`` or ``on``)."""
+    return os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def engine_fork_requested() -> bool:
+    """``SCW_QAAS_ENGINE_FORK=1``: an in-process emulator's first engine may be a fork of the script
+    (opt-in; see :mod:`scaleway_qaas.emulator.forked`)."""
+    return switched_on("SCW_QAAS_ENGINE_FORK")
+
+
+MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
+
+
+def default_max_cost() -> float | None:
+    """The budget of every submission without ``max_cost=``: ``$SCW_QAAS_MAX_COST`` in EUR (unset: none)."""
+    raw = os.environ.get(MAX_COST_VARIABLE, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} is not a number of euros") from None
+    if not value >= 0:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} must be a non-negative number of euros")
+    return value
+
+
+def progress_shown() -> bool:
+    """Whether a waiting job may show the session-start status line (``SCW_QAAS_PROGRESS``, default on)."""
+    return not switched_off("SCW_QAAS_PROGRESS")
 
 
 def config_file_path() -> Path:
@@ -125,7 +169,7 @@ def resolve_config(
             f"{k}: argument {k}=, environment {' or '.join(_ENV[k])}, key {_FILE_KEYS[k]!r} in {path}" for k in missing
         )
         raise ConfigurationError(f"missing Scaleway credentials ({', '.join(missing)}). Looked at: {looked}")
-    api_url = values["api_url"].rstrip("/")
+    api_url = api_root(values["api_url"])
     if not api_url.startswith(("http://", "https://")):
         raise ConfigurationError(f"API URL must start with http:// or https://, got {api_url!r}")
     return Config(values["secret_key"], values["project_id"], api_url, sources)

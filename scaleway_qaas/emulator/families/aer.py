@@ -16,8 +16,9 @@ from typing import Any
 
 from ...core.codecs import aer_noise
 from ...core.codecs import cudaq as cudaq_codec
+from ...core.codecs import qiskit as qiskit_codec
 from ...core.results import ExperimentResult
-from ...core.wire import ComputationModel, ComputationParameters, NoiseModel, ProgramResult, ResultFormat
+from ...core.wire import ComputationModel, ComputationParameters, NoiseModel, ResultFormat
 from ..platforms import Noise, PlatformSpec
 from . import ExecutionError, packed
 from .programs import circuits, seed_of
@@ -68,7 +69,7 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
         for experiment, width in zip(doc["results"], widths, strict=True):
             experiment["header"]["n_qubits"] = width
     if platform.result_format == ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1:
-        return [_cudaq_payload(exp) for exp in ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc).decode()]
+        return [_cudaq_payload(exp) for exp in qiskit_codec.decode(doc)]
     return [packed(ResultFormat.QISKIT_RESULT_JSON_V1, doc)]
 
 
