@@ -27,7 +27,10 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .job import JobPart as JobPart
     from .job import ResultFuture as ResultFuture
     from .loop import blocking as blocking
+    from .managed import IMPLICIT_MAX_DURATION as IMPLICIT_MAX_DURATION
     from .managed import implicit_session as implicit_session
+    from .managed import terminate_at_exit as terminate_at_exit
+    from .managed import terminate_deduplicated_sessions as terminate_deduplicated_sessions
     from .managed import terminate_implicit_sessions as terminate_implicit_sessions
     from .platform import SERVER_FILTERS as SERVER_FILTERS
     from .platform import CostEstimate as CostEstimate
@@ -42,16 +45,20 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .records import PlatformType as PlatformType
     from .records import SessionInfo as SessionInfo
     from .records import SessionStatus as SessionStatus
+    from .records import from_object as from_object
     from .requests import RetryPolicy as RetryPolicy
     from .requests import Timeouts as Timeouts
     from .results import ExperimentResult as ExperimentResult
     from .results import Register as Register
     from .session import Session as Session
     from .session import SessionSpec as SessionSpec
+    from .submit import ProgramStream as ProgramStream
     from .submit import run as run
     from .submit import run_async as run_async
     from .submit import run_in as run_in
     from .submit import run_nowait as run_nowait
+    from .templates import Template as Template
+    from .templates import find_template as find_template
     from .wire import Compression as Compression
     from .wire import ComputationModel as ComputationModel
     from .wire import ComputationParameters as ComputationParameters
@@ -78,6 +85,9 @@ _LAZY = {
     "ResultFuture": "job",
     "blocking": "loop",
     "implicit_session": "managed",
+    "IMPLICIT_MAX_DURATION": "managed",
+    "terminate_at_exit": "managed",
+    "terminate_deduplicated_sessions": "managed",
     "terminate_implicit_sessions": "managed",
     "CostEstimate": "platform",
     "Family": "platform",
@@ -92,16 +102,20 @@ _LAZY = {
     "PlatformType": "records",
     "SessionInfo": "records",
     "SessionStatus": "records",
+    "from_object": "records",
     "RetryPolicy": "requests",
     "Timeouts": "requests",
     "ExperimentResult": "results",
     "Register": "results",
     "Session": "session",
     "SessionSpec": "session",
+    "ProgramStream": "submit",
     "run": "submit",
     "run_in": "submit",
     "run_async": "submit",
     "run_nowait": "submit",
+    "Template": "templates",
+    "find_template": "templates",
     "Compression": "wire",
     "ComputationModel": "wire",
     "ComputationParameters": "wire",

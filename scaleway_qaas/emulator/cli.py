@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from .faults import MODES, FaultConfig
 from .server import Emulator
-from .worker import JOB_DEADLINE
+from .worker import JOB_DEADLINE, LONG_POLL
 
 
 def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +75,14 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--storage-port", type=int, default=0, help="TCP port of the result storage endpoint (default: any free port)"
     )
+    parser.add_argument(
+        "--long-poll",
+        type=float,
+        default=LONG_POLL,
+        metavar="SECONDS",
+        help=f"how long a status read may wait for a job about to finish (default {LONG_POLL}; "
+        "0: answer at once, as the real service does)",
+    )
 
 
 def _at_least_one(what: str) -> Callable[[str], int]:
@@ -128,6 +136,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         inline_result_bytes=args.inline_result_bytes,
         storage_port=args.storage_port,
         job_deadline=args.job_deadline,
+        long_poll=args.long_poll,
         record=args.record or False,
         page_size_cap=args.page_size_cap,
     )

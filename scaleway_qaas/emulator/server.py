@@ -41,7 +41,7 @@ from .recorder import RecordedRequest, Recorder
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
-from .worker import JOB_DEADLINE, WorkerPool
+from .worker import JOB_DEADLINE, LONG_POLL, WorkerPool
 
 #: (host, port) of every emulator serving in this process
 _SERVING: set[tuple[str, int]] = set()
@@ -88,6 +88,9 @@ class Emulator:
     ``host``, default any free port). ``fork_engine=True`` (or ``SCW_QAAS_ENGINE_FORK=1``) lets the first
     engine be a fork of this process (:mod:`.forked`); by default engines are spawned.
     Beyond loopback without ``tokens``, only :attr:`credentials` (drawn here) are accepted.
+    ``long_poll`` is how long a status read may wait for a job about to finish (default 0.1 s, see
+    :mod:`.worker`); 0 answers every read at once, as the real service does (honest timing of clients
+    that sleep between polls).
     ``record=True`` keeps the body of every POST/PATCH/PUT received in :attr:`recorded` (a path: also as
     JSON lines in that file; see :mod:`.recorder`), for wire tests. ``page_size_cap`` makes lists answer
     at most that many items per page, as a server with such a cap would (:mod:`.paging`).
@@ -110,6 +113,7 @@ class Emulator:
         log_level: str = "warning",
         fork_engine: bool | None = None,
         job_deadline: float = JOB_DEADLINE,
+        long_poll: float = LONG_POLL,
         record: bool | str = False,
         page_size_cap: int | None = None,
     ) -> None:
@@ -117,6 +121,8 @@ class Emulator:
             raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
         if not job_deadline > 0:
             raise ValueError(f"job_deadline must be a positive number of seconds, got {job_deadline}")
+        if not 0 <= long_poll <= 60:
+            raise ValueError(f"long_poll must be between 0 and 60 seconds, got {long_poll}")
         #: (secret key, project id) drawn for a server beyond loopback without ``tokens``, else None
         self.credentials: tuple[str, str] | None = None
         if tokens is None and not is_loopback(host):
@@ -128,7 +134,13 @@ class Emulator:
         self.store = Store(db)
         fork = engine_fork_requested() if fork_engine is None else fork_engine
         self.pool = WorkerPool(
-            self.store, workers or _cores(), seed, memory_limit or 0, fork_engine=fork, job_deadline=job_deadline
+            self.store,
+            workers or _cores(),
+            seed,
+            memory_limit or 0,
+            fork_engine=fork,
+            job_deadline=job_deadline,
+            long_poll=long_poll,
         )
         self.settings = settings = Settings(
             tokens=dict(tokens) if tokens is not None else None,
