@@ -12,6 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type checker sees them here
     from . import codecs as codecs
+    from .capabilities import CAPABILITIES as CAPABILITIES
+    from .capabilities import FORMAT_GATES as FORMAT_GATES
+    from .capabilities import FORMAT_INSTRUCTIONS as FORMAT_INSTRUCTIONS
+    from .capabilities import Feature as Feature
+    from .capabilities import check_features as check_features
+    from .capabilities import memory_in_shot_order as memory_in_shot_order
+    from .capabilities import require_feature as require_feature
+    from .capabilities import shot_ordered as shot_ordered
     from .client import AsyncQaaSClient as AsyncQaaSClient
     from .client import QaaSClient as QaaSClient
     from .client import closest_names as closest_names
@@ -69,6 +77,14 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .wire import ResultFormat as ResultFormat
 
 _LAZY = {
+    "CAPABILITIES": "capabilities",
+    "FORMAT_GATES": "capabilities",
+    "FORMAT_INSTRUCTIONS": "capabilities",
+    "Feature": "capabilities",
+    "check_features": "capabilities",
+    "memory_in_shot_order": "capabilities",
+    "require_feature": "capabilities",
+    "shot_ordered": "capabilities",
     "AsyncQaaSClient": "client",
     "QaaSClient": "client",
     "closest_names": "client",

@@ -23,7 +23,17 @@ from pennylane.transforms import broadcast_expand, defer_measurements, diagonali
 from pennylane.transforms.core import CompilePipeline
 from pennylane.wires import Wires
 
-from ...core import Family, Job, NoiseModel, PlatformDescription, QaaSClient, Session, SessionSpec, codecs
+from ...core import (
+    Family,
+    Job,
+    NoiseModel,
+    PlatformDescription,
+    QaaSClient,
+    Session,
+    SessionSpec,
+    codecs,
+    memory_in_shot_order,
+)
 from ...core import run as core_run
 from ...errors import BudgetExceededError, InvalidArgumentError, QaaSError
 from . import convert
@@ -304,8 +314,9 @@ class ScalewayDevice(Device):
             raise DeviceError(str(exc)) from exc
         if self._session is None and not self._spec.session_id:
             self._used_sessions.update(dict.fromkeys(p.session_id for p in job.parts if p.session_id))
+        ordered = memory_in_shot_order(platform)
         results = [
-            tape_results(tape, samples_from_result(experiment, len(wires), self._rng), wires)
+            tape_results(tape, samples_from_result(experiment, len(wires), self._rng, in_shot_order=ordered), wires)
             for tape, wires, experiment in zip(batch, wire_orders, job.result(), strict=True)
         ]
         self._track(batch, job, results)
