@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from official.conftest import add_httpstatus_312_properties
 
+from scaleway_qaas.core import terminate_implicit_sessions
 from scaleway_qaas.emulator import Emulator
 
 add_httpstatus_312_properties()  # the official client needs it on Python 3.11 (see tests/official/conftest.py)
@@ -31,6 +32,7 @@ def recording_emulator() -> Iterator[Emulator]:
     """An in-process emulator that records every POST body (one engine: the suite only reads requests)."""
     with Emulator(record=True, workers=1, seed=1) as emulator:
         yield emulator
+        terminate_implicit_sessions(emulator.url)  # the emulator leaves this process's sessions to it
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import cudaq
 import pytest
 
 from scaleway_qaas.adapters import cudaq as scw
+from scaleway_qaas.core import terminate_implicit_sessions
 from scaleway_qaas.emulator import run_emulator_process
 from scaleway_qaas.emulator.recorder import read_recording
 
@@ -71,6 +72,7 @@ def recording_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
     record = tmp_path_factory.mktemp("wire") / "requests.jsonl"
     with run_emulator_process("--record", str(record), "--workers", "1", "--seed", "1") as url:
         yield url, record
+        terminate_implicit_sessions(url)  # our adapter's session there; the emulator leaves it to us
 
 
 def _recorded(record: Path, run: Callable[[], object]) -> list[Any]:
