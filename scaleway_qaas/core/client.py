@@ -316,7 +316,7 @@ class AsyncQaaSClient:
             "session_id": session_id,
             "model_id": model_id,
             "parameters": params_json,
-            "circuit": {},  # as the official SDK sends
+            "circuit": {"qiskit_circuit": None},  # as the official Python SDK sends
         }
         if tags:
             body["tags"] = list(tags)

@@ -9,8 +9,9 @@
    (a :class:`ProgramStream` is not named: its programs exist only as they are sent);
 3. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
    may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
-4. group programs by shots (a job has one shot count), split each group into as few
-   jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
+4. group programs by shots (a job has one shot count), split each group into jobs of as many
+   programs as the family takes in one model (:meth:`FamilyTraits.programs_per_job`: up to
+   ``max_circuit_count`` on Aer, AQT, IQM; one elsewhere), create the models and jobs concurrently;
 5. if a job creation on a managed session is refused (any 4xx), read the session: if
    it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
 6. return a :class:`~.job.Job` whose remote ids are known, results in submission order; if a
@@ -23,7 +24,8 @@ each job's programs are then produced in a worker thread when its creation start
 still being converted and the client holds a few jobs' programs, not the whole sweep's.
 
 Run options go to the job parameters; families that read them in the model too (Aer's
-``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
+``method``/``precision``..., QPerfect's, Quobly's) get them in ``backend.options`` as well, each
+with the family's defaults (:meth:`FamilyTraits.job_options`, :meth:`FamilyTraits.backend_options`).
 """
 
 from __future__ import annotations
@@ -129,7 +131,9 @@ async def run_async(
     budget = max_cost if max_cost is not None else default_max_cost()
     platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
     await check_hourly_budget(client, platform, session, budget)
-    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, platform.max_circuits)]
+    traits = platform.traits
+    per_job = traits.programs_per_job(platform.max_circuits)
+    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, per_job)]
     streamed = isinstance(programs, ProgramStream)
     found = await resume_plan(
         client, platform, None if streamed else programs, per_program, options, noise_model, [c for c, _ in work],
@@ -149,13 +153,6 @@ async def run_async(
 
     if todo:
         (await where()).charge(platform.estimate_submission(Counter(work[n][1] for n in todo for _ in work[n][0])))
-    backend = BackendData(
-        name=platform.name,
-        version=platform.info.version or None,
-        options={k: v for k, v in options.items() if k != "memory"} or None
-        if platform.traits.options_in_backend
-        else None,
-    )
     # job id -> its part, model id and parameters (reattached jobs: as the service tells them)
     created: dict[str, tuple[int, str, ComputationParameters | str]] = {
         info.id: (n, info.model_id, info.parameters)
@@ -184,10 +181,15 @@ async def run_async(
                 chunk = await asyncio.to_thread(programs.take, indices)
             else:
                 chunk = tuple(programs[i] for i in indices)
+            backend = BackendData(
+                name=platform.name,
+                version=platform.info.version or None,
+                options=traits.backend_options(options, count),
+            )
             model = ComputationModel(chunk, backend=backend, client=USER_AGENT, noise_model=noise_model)
             stored = await client.aio.create_model(model)
             del chunk, model
-        parameters = ComputationParameters(shots=count, options=options or None)
+        parameters = ComputationParameters(shots=count, options=traits.job_options(options, count))
         for attempt in (1, 2):
             session_id = (await where()).id
             try:

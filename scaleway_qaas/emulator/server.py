@@ -35,7 +35,9 @@ from ..core.config import engine_fork_requested
 from .app import build_app
 from .context import Settings
 from .faults import FaultConfig, FaultInjector
+from .paging import PageSizeCap
 from .platforms import BY_NAME
+from .recorder import RecordedRequest, Recorder
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
@@ -89,6 +91,9 @@ class Emulator:
     ``long_poll`` is how long a status read may wait for a job about to finish (default 0.1 s, see
     :mod:`.worker`); 0 answers every read at once, as the real service does (honest timing of clients
     that sleep between polls).
+    ``record=True`` keeps the body of every POST/PATCH/PUT received in :attr:`recorded` (a path: also as
+    JSON lines in that file; see :mod:`.recorder`), for wire tests. ``page_size_cap`` makes lists answer
+    at most that many items per page, as a server with such a cap would (:mod:`.paging`).
     """
 
     def __init__(
@@ -109,6 +114,8 @@ class Emulator:
         fork_engine: bool | None = None,
         job_deadline: float = JOB_DEADLINE,
         long_poll: float = LONG_POLL,
+        record: bool | str = False,
+        page_size_cap: int | None = None,
     ) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
@@ -143,8 +150,12 @@ class Emulator:
         self.storage = ResultStorage(self.store, host, storage_port)
         app: Any = build_app(self.store, self.pool, settings, self.storage)
         self.faults = FaultInjector(app, faults) if faults is not None and faults.rate > 0 else None
+        served: Any = self.faults or app
+        if page_size_cap is not None:
+            served = PageSizeCap(served, page_size_cap)
+        self.recorder = Recorder(served, record if isinstance(record, str) else None) if record else None
         config = uvicorn.Config(
-            self.faults or app,
+            self.recorder or served,
             host=host,
             port=port,
             log_level=log_level,
@@ -165,6 +176,13 @@ class Emulator:
         if platform_name not in BY_NAME:
             raise ValueError(f"no platform named {platform_name!r}")
         self.settings.availability[BY_NAME[platform_name].id] = availability
+
+    @property
+    def recorded(self) -> list[RecordedRequest]:
+        """The requests received so far with their bodies (``record=True`` only), in arrival order."""
+        if self.recorder is None:
+            raise RuntimeError("this emulator records nothing: create it with Emulator(record=True)")
+        return list(self.recorder.requests)
 
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""

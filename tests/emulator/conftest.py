@@ -50,7 +50,8 @@ class Api:
 
     def submit(self, session_id: str, model_id: str, shots: int = 1000, **options: Any) -> httpx.Response:
         params = ComputationParameters(shots=shots, options=options or None).to_json()
-        return self.http.post(f"{P}/jobs", json={"session_id": session_id, "model_id": model_id, "parameters": params})
+        body = {"name": "tests-job", "session_id": session_id, "model_id": model_id, "parameters": params}
+        return self.http.post(f"{P}/jobs", json=body)
 
     def wait(self, job_id: str, timeout: float = 30.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -62,7 +63,8 @@ class Api:
             time.sleep(0.005)
 
     def results(self, job_id: str) -> list[ProgramResult]:
-        items = self.ok(self.http.get(f"{P}/jobs/{job_id}/results"))["job_results"]
+        params = {"order_by": "created_at_asc"}  # the service's default is the newest first
+        items = self.ok(self.http.get(f"{P}/jobs/{job_id}/results", params=params))["job_results"]
         out = []
         for item in items:
             text = item["result"] or httpx.get(item["url"], timeout=30).text

@@ -44,10 +44,10 @@ PHASES = "examples,coverage,fuzzing,stateful"
 def _error(error_type: str, message: str | None, properties: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["type", "message", *properties],
+        "required": ["type", *(["message"] if message != "" else []), *properties],
         "properties": {
             "type": {"const": error_type},
-            "message": {"const": message} if message else {"type": "string"},
+            **({"message": {"const": message} if message else {"type": "string"}} if message != "" else {}),
             **properties,
         },
     }
@@ -87,7 +87,7 @@ ERRORS: dict[str, dict[str, Any]] = {
     ),
     "412": _error(
         "precondition_failed",
-        "precondition is not respected",
+        "",  # a recorded Scaleway 412 body has no message
         {
             "precondition": {"enum": ["unknown_precondition", "resource_still_in_use", "attribute_must_be_set"]},
             "help_message": _TEXT,
