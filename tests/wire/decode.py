@@ -36,6 +36,8 @@ class SentJob:
     formats: tuple[str, ...]
     programs: tuple[tuple[Instruction, ...], ...]
     registers: tuple[tuple[tuple[str, int], ...], ...]
+    #: the job body's other fields (beyond name, circuit, parameters and the ids), e.g. ``tags``
+    extra: frozenset[str] = frozenset()
 
 
 def _round(value: Any) -> float:
@@ -98,6 +100,10 @@ def parse_program(program: Program) -> tuple[tuple[Instruction, ...], tuple[tupl
     raise AssertionError(f"no parser for {program.serialization_format!r}")
 
 
+#: the job body's fields compared one by one above; any other field one client sends is a difference
+JOB_FIELDS = frozenset({"name", "circuit", "parameters", "session_id", "model_id"})
+
+
 def sent_jobs(recorded: list[RecordedRequest]) -> list[SentJob]:
     """The jobs of a recording, each with its model (matched by the model id of the answer)."""
     models = {
@@ -123,6 +129,7 @@ def sent_jobs(recorded: list[RecordedRequest]) -> list[SentJob]:
                 formats=tuple(p.serialization_format.name for p in model.programs),
                 programs=tuple(p for p, _ in parsed),
                 registers=tuple(r for _, r in parsed),
+                extra=frozenset(body) - JOB_FIELDS,
             )
         )
     return out
@@ -155,6 +162,7 @@ def differences(ours: list[SentJob], theirs: list[SentJob]) -> set[str]:
                 found.add(field)
         if match.options != job.options:
             found.add("parameters.options")
+        found |= {f"job.{key}" for key in match.extra ^ job.extra}
         mine, official = match.backend or {}, job.backend or {}
         if (match.backend is None) != (job.backend is None):
             found.add("backend")  # sent by one client only: its fields are not compared
