@@ -71,7 +71,7 @@ class AsyncQaaSClient:
     ) -> None:
         self.config = config or resolve_config(secret_key=secret_key, project_id=project_id, url=url)
         self._http = RequestRunner(self.config, retry=retry, timeouts=timeouts, transport=transport)
-        self._creations: asyncio.Semaphore | None = None
+        self._creations: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def __repr__(self) -> str:
         return f"AsyncQaaSClient({self.config!r})"
@@ -94,9 +94,10 @@ class AsyncQaaSClient:
     @property
     def creations(self) -> asyncio.Semaphore:
         """Bounds the model and job creations in flight from this client, across all submissions."""
-        if self._creations is None:
-            self._creations = asyncio.Semaphore(MAX_CONCURRENT_CREATIONS)
-        return self._creations
+        loop = asyncio.get_running_loop()  # the core's: a new one in a forked child
+        if self._creations is None or self._creations[0] is not loop:
+            self._creations = (loop, asyncio.Semaphore(MAX_CONCURRENT_CREATIONS))
+        return self._creations[1]
 
     async def _page(self, path: str, key: str, cls: type[T], params: dict[str, Any]) -> tuple[list[T], int | None]:
         """One page and the total count, from ``total_count`` or the ``X-Total-Count`` header (None: unknown)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -205,6 +206,15 @@ class StatusBoard:
 
 
 _boards: dict[tuple[int, str], StatusBoard] = {}
+
+
+def _forget_after_fork() -> None:
+    """A forked child polls for itself: the parent's boards and their tasks live on the parent's loop."""
+    _boards.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def board_for(client: AsyncQaaSClient, session_id: str, poll: PollPolicy) -> StatusBoard:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import platform
 import random
 import ssl
@@ -111,17 +112,41 @@ class RequestRunner:
         self.config = config
         self.retry = retry or RetryPolicy()
         timeouts = timeouts or Timeouts()
-        self._timeout = timeout = httpx.Timeout(timeouts.read, connect=timeouts.connect)
+        self._timeout = httpx.Timeout(timeouts.read, connect=timeouts.connect)
         self._transport = transport
+        self._max_connections = max_connections
+        self._pid = os.getpid()
         self._anonymous: httpx.AsyncClient | None = None  # for result downloads; made at the first one
-        self._http = httpx.AsyncClient(
+        self._api = self._api_client()
+        #: clients made in a parent process before a fork, whose pooled connections are the parent's
+        self._inherited: list[httpx.AsyncClient] = []
+
+    def _api_client(self) -> httpx.AsyncClient:
+        config, limit = self.config, self._max_connections
+        return httpx.AsyncClient(
             verify=tls_context_for(config.api_url),
             base_url=config.api_url + API_PREFIX,
             headers={"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT},
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            transport=transport,
+            timeout=self._timeout,
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            transport=self._transport,
         )
+
+    def _in_this_process(self) -> None:
+        """A runner carried into a forked child makes fresh clients there (the parent's pooled connections
+        and their event loop are the parent's); the old ones are kept unused and unclosed (closing them
+        could shut connections the parent still uses). An injected ``transport`` is the caller's."""
+        if self._pid != os.getpid():
+            self._inherited += [c for c in (self._api, self._anonymous) if c is not None]
+            self._pid, self._anonymous = os.getpid(), None
+            if not self._api.is_closed:
+                self._api = self._api_client()
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The API client (of this process)."""
+        self._in_this_process()
+        return self._api
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -131,6 +156,7 @@ class RequestRunner:
     def _downloader(self) -> httpx.AsyncClient:
         """The client of result downloads: presigned storage URLs refuse the API key (and must never see
         it), so a second client, without it. Made at the first download (most results come inline)."""
+        self._in_this_process()
         if self._anonymous is None:
             self._anonymous = httpx.AsyncClient(
                 headers={"User-Agent": USER_AGENT},
@@ -142,7 +168,7 @@ class RequestRunner:
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        return self._api.is_closed
 
     async def request(
         self,
