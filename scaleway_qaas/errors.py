@@ -17,6 +17,7 @@ from .core.errors import (
     QuotaExceededError,
     RateLimitedError,
     ServerError,
+    ServiceUnreachableError,
     SessionClosedError,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitedError",
     "ServerError",
+    "ServiceUnreachableError",
     "SessionClosedError",
 ]

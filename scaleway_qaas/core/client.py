@@ -92,6 +92,11 @@ class AsyncQaaSClient:
         return self._http.is_closed
 
     @property
+    def unreachable_since(self) -> float | None:
+        """Since when (``time.monotonic()``) the API has not answered this client; None while it answers."""
+        return self._http.unreachable_since
+
+    @property
     def creations(self) -> asyncio.Semaphore:
         """Bounds the model and job creations in flight from this client, across all submissions."""
         loop = asyncio.get_running_loop()  # the core's: a new one in a forked child

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from .errors import InvalidArgumentError, JobCancelledError, JobFailedError, JobTimeoutError, PayloadError
+from .errors import (
+    InvalidArgumentError,
+    JobCancelledError,
+    JobFailedError,
+    JobTimeoutError,
+    PayloadError,
+    ServiceUnreachableError,
+)
 from .loop import blocking, on_core
 from .polling import PollPolicy, board_for
 from .progress import SessionProgress
@@ -114,7 +122,8 @@ class Job:
 
         Polling is adaptive and shared: the jobs of one session waited on at once are
         polled together (see :mod:`.polling`); outages and rate limits are ridden over
-        for up to ``PollPolicy.max_outage`` seconds. While the session is still starting
+        for up to ``PollPolicy.max_outage`` seconds, then :class:`ServiceUnreachableError` names
+        the URL and these jobs (which may still be running). While the session is still starting
         (minutes, on the cloud), a progress line shows it (``PollPolicy.show_progress``).
         """
         loop = asyncio.get_running_loop()
@@ -138,7 +147,11 @@ class Job:
                 if not done:
                     raise self._timeout(waits, pending, timeout)
                 for future in done:
-                    info = future.result()
+                    try:
+                        info = future.result()
+                    except ServiceUnreachableError as exc:  # told of this submission's jobs, all of them
+                        raise exc.for_jobs(self.ids) from exc.__cause__
+
                     self._infos[info.id] = info
                     if info.status in (JobStatus.ERROR, JobStatus.CANCELLED) or not info.status.is_final:
                         return info.status  # failed, or stuck (cancelling / unknown_status): reported by result()
@@ -149,11 +162,24 @@ class Job:
                 job_id, board = waits[future]
                 board.unwatch(job_id, future)
                 future.cancel()
+            for future in waits:  # one failure (e.g. an outage) may end several: it is raised once
+                if future.done() and not future.cancelled():
+                    future.exception()
         return self._overall()
 
     wait = blocking(wait_async)
 
     def _timeout(self, waits: dict[Any, tuple[str, Any]], pending: set[Any], timeout: float | None) -> JobTimeoutError:
+        since = self.client.aio.unreachable_since
+        if since is not None:  # nothing is known of the jobs since the service stopped answering
+            last = next((b.last_error for _, b in waits.values() if b.last_error is not None), None)
+            return JobTimeoutError(
+                f"gave up waiting for job {self.job_id} after {timeout} s: the QaaS API at "
+                f"{self.client.config.api_url} has been unreachable for the last {time.monotonic() - since:.0f} s"
+                + (f" ({last})" if last is not None else "")
+                + f"; the job may still be running on the service: wait again later (Job.attach(client, "
+                f"{self.job_id!r}))"
+            )
         for future in pending:
             job_id, board = waits[future]
             if job_id in board.last:
@@ -163,7 +189,8 @@ class Job:
             key=lambda s: _STATUS_RANK[s],
         )
         return JobTimeoutError(
-            f"job {self.job_id} still {status.value} after {timeout} s; it keeps running: wait again, or cancel it"
+            f"job {self.job_id} still {status.value} after {timeout} s (as the service last answered): wait again, "
+            "or cancel it"
         )
 
     # --- results -----------------------------------------------------------------

@@ -120,6 +120,9 @@ class RequestRunner:
         self._api = self._api_client()
         #: clients made in a parent process before a fork, whose pooled connections are the parent's
         self._inherited: list[httpx.AsyncClient] = []
+        #: since when (``time.monotonic()``) the API has not answered (connection failures, timeouts, HTTP
+        #: 5xx or 429, retries included); None while it answers. Waits measure their outage by it.
+        self.unreachable_since: float | None = None
 
     def _api_client(self) -> httpx.AsyncClient:
         config, limit = self.config, self._max_connections
@@ -212,6 +215,7 @@ class RequestRunner:
                 response = await self._http.request(method, path, params=params, json=json)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # nothing reached the server: always safe to retry
+                self._answered(False)
                 if attempt >= self.retry.max_attempts:
                     raise ConnectionFailedError(
                         f"cannot reach the QaaS API at {self.config.api_url}: {exc or type(exc).__name__}"
@@ -220,6 +224,7 @@ class RequestRunner:
                 continue
             except httpx.TransportError as exc:
                 # sent, but no answer: the call may or may not have taken effect
+                self._answered(False)
                 log.debug(
                     "%s %s: %s after %.1f ms", method, path, type(exc).__name__, 1000 * (time.perf_counter() - started)
                 )
@@ -240,6 +245,7 @@ class RequestRunner:
             log.debug(
                 "%s %s -> %d in %.1f ms", method, path, response.status_code, 1000 * (time.perf_counter() - started)
             )
+            self._answered(response.status_code < 500 and response.status_code != 429)
             if response.status_code < 400:
                 return _json(response, method, path), response.headers
             if response.status_code in _RETRY_STATUSES and attempt < self.retry.max_attempts:
@@ -251,6 +257,12 @@ class RequestRunner:
                         return found, httpx.Headers()
                 continue
             raise _error(response)
+
+    def _answered(self, answered: bool) -> None:
+        if answered:
+            self.unreachable_since = None
+        elif self.unreachable_since is None:
+            self.unreachable_since = time.monotonic()
 
     async def download(self, url: str) -> bytes:
         """GET a result URL (presigned storage): never with the secret key, with the configured timeouts."""
