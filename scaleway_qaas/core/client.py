@@ -14,7 +14,7 @@ from .config import Config, resolve_config
 from .durations import format_duration
 from .errors import NotFoundError, PayloadError
 from .loop import blocking_via, on_core, run_sync
-from .platform import PlatformDescription, describe
+from .platform import PlatformDescription, describe, named
 from .records import (
     BookingInfo,
     JobInfo,
@@ -142,6 +142,8 @@ class AsyncQaaSClient:
         platform_type: str | None = None,
         platform_technology: str | None = None,
     ) -> list[PlatformInfo]:
+        """The platforms matching every filter given; ``name`` matches exactly, else ignoring case (the
+        service is asked with the name as given; without an exact match, the whole listing is compared)."""
         params = {
             "name": name,
             "provider_name": provider_name,
@@ -149,7 +151,12 @@ class AsyncQaaSClient:
             "platform_type": platform_type,
             "platform_technology": platform_technology,
         }
-        return await self._list("/platforms", "platforms", PlatformInfo, params)
+        found = await self._list("/platforms", "platforms", PlatformInfo, params)
+        if name is None:
+            return found
+        if not any(p.name == name for p in found):
+            found = await self._list("/platforms", "platforms", PlatformInfo, {**params, "name": None})
+        return named(found, name)
 
     @on_core
     async def get_platform(self, platform_id: str) -> PlatformInfo:
@@ -157,10 +164,13 @@ class AsyncQaaSClient:
 
     @on_core
     async def find_platform(self, name: str) -> PlatformInfo:
-        """The platform named ``name``; :class:`NotFoundError` lists close matches otherwise."""
-        for platform in await self.list_platforms(name=name):
-            if platform.name == name:
-                return platform
+        """The platform named ``name`` (exactly, else ignoring case); :class:`NotFoundError` lists close matches
+        otherwise."""
+        found = await self.list_platforms(name=name)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise NotFoundError(f"{name!r} names several platforms: {', '.join(p.name for p in found)}; give one")
         names = [p.name for p in await self.list_platforms()]
         close = closest_names(name, names) or names
         raise NotFoundError(

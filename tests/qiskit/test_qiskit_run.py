@@ -179,3 +179,13 @@ def test_dynamic_circuit_goes_as_openqasm3_and_runs(aer: ScalewayBackend) -> Non
     plain.measure(0, 0)
     assert to_program(plain, aer.platform).serialization_format == ProgramFormat.QASM_V2
     assert aer.run(qc, shots=50).result().get_counts() == {"11": 50}
+
+
+def test_backend_names_match_ignoring_case(provider) -> None:
+    backend = provider.get_backend("emu-aer-16c-128m")  # the emulator's own name filter is case-sensitive
+    assert backend.name == "EMU-AER-16C-128M"
+    qc = QuantumCircuit(2, 2)
+    qc.x(0)
+    qc.measure([0, 1], [0, 1])
+    assert backend.run(qc, shots=50).result().get_counts() == {"01": 50}
+    assert [b.name for b in provider.backends(name="Qpu-Garnet-20PQ")] == ["QPU-GARNET-20PQ"]
