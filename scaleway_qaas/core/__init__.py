@@ -40,6 +40,7 @@ _LAZY = {
     "Session": "session",
     "SessionSpec": "session",
     "terminate_implicit_sessions": "managed",
+    "use_endpoint": "endpoint",
     "run": "submit",
     "run_async": "submit",
     "run_nowait": "submit",

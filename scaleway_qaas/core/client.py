@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import uuid
+import weakref
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -13,7 +14,7 @@ import httpx
 from .config import Config, resolve_config
 from .durations import format_duration
 from .errors import NotFoundError, PayloadError
-from .loop import blocking_via, on_core, run_sync
+from .loop import blocking_via, on_core, run_sync, submit_if_running
 from .platform import PlatformDescription, describe, named
 from .records import (
     BookingInfo,
@@ -51,6 +52,13 @@ def closest_names(name: str, names: Sequence[str]) -> list[str]:
     return difflib.get_close_matches(name, list(names), n=3, cutoff=0.4)
 
 
+def _close_dropped(runner: RequestRunner) -> None:
+    """A client dropped without :meth:`AsyncQaaSClient.aclose` closes its connections on the core's loop
+    (left to the garbage collector, they would be torn down unclosed)."""
+    if not runner.is_closed and not runner.is_inherited:
+        submit_if_running(runner.aclose())
+
+
 class AsyncQaaSClient:
     """Asynchronous client of the QaaS API: one coroutine per API call.
 
@@ -71,6 +79,7 @@ class AsyncQaaSClient:
     ) -> None:
         self.config = config or resolve_config(secret_key=secret_key, project_id=project_id, url=url)
         self._http = RequestRunner(self.config, retry=retry, timeouts=timeouts, transport=transport)
+        weakref.finalize(self, _close_dropped, self._http)
         self._creations: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def __repr__(self) -> str:

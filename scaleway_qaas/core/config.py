@@ -1,6 +1,8 @@
 """Credentials and endpoint resolution, shared by every adapter.
 
-Order: explicit arguments, then environment variables (``SCW_SECRET_KEY``,
+Order: explicit arguments, then an endpoint set for a ``with`` block (:func:`endpoint_override`, which
+``scaleway_qaas.core.use_endpoint`` and ``Emulator.use()`` set; it applies when no ``url=`` or
+``profile=`` is given), then environment variables (``SCW_SECRET_KEY``,
 ``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``; then the official
 plugins' ``QISKIT_SCALEWAY_*`` and ``CIRQ_SCALEWAY_*``), then the
 Scaleway CLI config file (``$SCW_CONFIG_PATH`` or ``~/.config/scw/config.yaml``,
@@ -10,7 +12,8 @@ profile ``$SCW_PROFILE``). The secret key never appears in a repr.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,31 @@ class Config:
     __str__ = __repr__
 
 
+#: endpoints set for ``with`` blocks, innermost last. Process-wide, not a contextvar: clients are
+#: also made on the core's own loop thread, and a block means "everything this process does meanwhile".
+_endpoints: list[Config] = []
+
+
+@contextmanager
+def endpoint_override(url: str, secret_key: str, project_id: str) -> Iterator[Config]:
+    """For the ``with`` block, configurations resolved without ``url=`` (or ``profile=``) use this endpoint
+    and these credentials (unless given as arguments), whatever the environment and config file say.
+    Nestable; the previous resolution is back at the block's end."""
+    config = Config(secret_key, project_id, _checked_url(url), {k: "use_endpoint()" for k in _ENV})
+    _endpoints.append(config)
+    try:
+        yield config
+    finally:
+        del _endpoints[max(i for i, known in enumerate(_endpoints) if known is config)]
+
+
+def _checked_url(url: str) -> str:
+    url = url.rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"API URL must start with http:// or https://, got {url!r}")
+    return url
+
+
 def switched_off(variable: str) -> bool:
     """Whether an on/off environment variable is set to off (``0``, ``false``, ``no`` or ``off``)."""
     return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
@@ -100,6 +128,10 @@ def resolve_config(
     profile: str | None = None,
 ) -> Config:
     """Resolve credentials and API URL; raise :class:`ConfigurationError` naming what was looked at."""
+    if _endpoints and not url and not profile:  # a use_endpoint() block
+        block = _endpoints[-1]
+        given = {k: v for k, v in {"secret_key": secret_key, "project_id": project_id}.items() if v}
+        return attrs.evolve(block, **given, sources={**block.sources, **dict.fromkeys(given, "argument")})
     explicit = {"secret_key": secret_key, "project_id": project_id, "api_url": url}
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
@@ -125,7 +157,4 @@ def resolve_config(
             f"{k}: argument {k}=, environment {' or '.join(_ENV[k])}, key {_FILE_KEYS[k]!r} in {path}" for k in missing
         )
         raise ConfigurationError(f"missing Scaleway credentials ({', '.join(missing)}). Looked at: {looked}")
-    api_url = values["api_url"].rstrip("/")
-    if not api_url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"API URL must start with http:// or https://, got {api_url!r}")
-    return Config(values["secret_key"], values["project_id"], api_url, sources)
+    return Config(values["secret_key"], values["project_id"], _checked_url(values["api_url"]), sources)

@@ -60,6 +60,18 @@ def submit(coro: Coroutine[Any, Any, T]) -> Future[T]:
     return asyncio.run_coroutine_threadsafe(coro, background_loop())
 
 
+def submit_if_running(coro: Coroutine[Any, Any, Any]) -> None:
+    """Schedule a coroutine on the core's loop if it runs in this process, without waiting (finalizers)."""
+    loop = _loop
+    if loop is None or loop.is_closed() or not loop.is_running():
+        coro.close()
+        return
+    try:
+        asyncio.run_coroutine_threadsafe(coro, loop)
+    except RuntimeError:  # interpreter shutdown: no more scheduling
+        coro.close()
+
+
 def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
     """Run a coroutine on the background loop and wait for its result."""
     loop = background_loop()

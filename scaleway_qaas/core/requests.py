@@ -173,6 +173,11 @@ class RequestRunner:
     def is_closed(self) -> bool:
         return self._api.is_closed
 
+    @property
+    def is_inherited(self) -> bool:
+        """Made in a parent process (before a fork): its connections are the parent's."""
+        return self._pid != os.getpid()
+
     async def request(
         self,
         method: str,

@@ -15,9 +15,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -27,6 +27,13 @@ from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
 from .worker import WorkerPool
+
+if TYPE_CHECKING:
+    from ..core.config import Config
+
+#: the key and project of :meth:`Emulator.use` (the emulator without ``tokens`` takes any key)
+LOCAL_SECRET_KEY = "emulator-local-key"
+LOCAL_PROJECT_ID = "00000000-0000-4000-8000-000000000001"
 
 
 class Emulator:
@@ -120,6 +127,19 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=30)
         self.store.close()
+
+    def use(
+        self, secret_key: str = LOCAL_SECRET_KEY, project_id: str = LOCAL_PROJECT_ID
+    ) -> AbstractContextManager[Config]:
+        """``with emu.use():`` points every client and adapter created in the block without ``url=`` at this
+        emulator, whatever ``SCW_*`` says, and only there; the sessions opened in the block are terminated at
+        its end (:func:`scaleway_qaas.core.use_endpoint`). The key is any string and the project
+        :data:`LOCAL_PROJECT_ID`, unless given (an emulator with ``tokens`` wants one of them)."""
+        if not self.url:
+            raise RuntimeError("the emulator is not started: use() goes inside `with Emulator() as emu:`")
+        from ..core.endpoint import use_endpoint
+
+        return use_endpoint(self.url, secret_key, project_id)
 
     def serve_forever(self) -> None:
         """Block until interrupted (Ctrl-C), then stop."""
