@@ -79,7 +79,7 @@ class AsyncQaaSClient:
     ) -> None:
         self.config = config or resolve_config(secret_key=secret_key, project_id=project_id, url=url)
         self._http = RequestRunner(self.config, retry=retry, timeouts=timeouts, transport=transport)
-        weakref.finalize(self, _close_dropped, self._http)
+        weakref.finalize(self, _close_dropped, self._http).atexit = False  # at exit, the process ends them
         self._creations: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def __repr__(self) -> str:

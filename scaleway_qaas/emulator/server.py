@@ -204,3 +204,6 @@ def run_emulator_process(*cli_args: str) -> Iterator[str]:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
