@@ -48,9 +48,9 @@ class Context:
     def session(self, platform: str = AER) -> Any:
         """The process's implicit core session on ``platform``, opened and running before any timing."""
         if platform not in self._sessions:
-            from scaleway_qaas.core import Session
+            from scaleway_qaas.core import implicit_session
 
-            session = Session.implicit(self.client, self.client.find_platform(platform))
+            session = implicit_session(self.client, self.client.find_platform(platform))
             session.wait_until_running(30)
             self._sessions[platform] = session
         return self._sessions[platform]
@@ -79,6 +79,12 @@ class Context:
         return self._child_ctx
 
     def close(self) -> None:
+        """Close the sessions this process opened on the emulators, then stop the child emulator."""
+        from scaleway_qaas.core.managed import terminate_implicit_sessions
+
+        terminate_implicit_sessions(self.url)
+        if self._child_ctx is not None:
+            terminate_implicit_sessions(self._child_ctx.url)
         if self._child is not None:
             self._child.terminate()
             self._child.wait(timeout=10)

@@ -12,6 +12,8 @@ import itertools
 import time
 from typing import Any
 
+from scaleway_qaas.core import run_async, run_in
+
 from . import paths
 from .common import AER, Context, failed, goal, ms, percentile, print_table, stats
 
@@ -30,7 +32,7 @@ async def _burst(session: Any, program: Any, jobs: int, concurrency: int) -> tup
     async def one() -> float:
         async with gate:
             start = time.perf_counter()
-            job = await session.run_async([program], shots=1000)
+            job = await run_async(session.client, session.platform, [program], session=session, shots=1000)
             await job.result_async(timeout=120)
             return time.perf_counter() - start
 
@@ -62,7 +64,7 @@ def _measure(ctx: Context) -> dict[str, Any]:
     start = time.perf_counter()
     for _ in range(JOBS):
         t = time.perf_counter()
-        session.run([program], shots=1000).result()
+        run_in(session, [program], shots=1000).result()
         latencies.append(time.perf_counter() - t)
     base = _figures(time.perf_counter() - start, latencies)
     out: dict[str, Any] = {"baseline": base, "levels": {}}
@@ -127,7 +129,7 @@ def run(ctx: Context) -> dict[str, Any]:
             ]
         )
     print_table(
-        f"3. concurrency: {JOBS} Bell jobs (1,000 shots) through Session.run_async",
+        f"3. concurrency: {JOBS} Bell jobs (1,000 shots) through core.run_async",
         [
             "mode [emulator]",
             "jobs/s",

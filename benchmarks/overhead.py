@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from scaleway_qaas.core import run_in
+
 from .common import AER, Context, goal, measure, ms, print_table, ratio
 
 QUBITS, GATES, SHOTS = 20, 400, 10_000
@@ -48,7 +50,7 @@ def run(ctx: Context) -> dict[str, Any]:
 
     base = measure(lambda: direct, n)
     same = measure(lambda: worker_call, n)
-    res = measure(lambda: lambda: session.run([program], shots=SHOTS, options={"seed": 1}).result(), n)
+    res = measure(lambda: lambda: run_in(session, [program], shots=SHOTS, options={"seed": 1}).result(), n)
     out = {
         "qubits": QUBITS,
         "gates": GATES,
@@ -72,7 +74,7 @@ def run(ctx: Context) -> dict[str, Any]:
         res["ratio"] = res["median"] / base["median"]
         rows.append(
             [
-                "core Session.run().result() via emulator",
+                "core.run_in(...).result() via emulator",
                 ms(res["median"]),
                 ms(res["p90"]),
                 ratio(res["median"], base["median"]),
@@ -80,7 +82,7 @@ def run(ctx: Context) -> dict[str, Any]:
             ]
         )
     else:
-        rows.append(["core Session.run().result() via emulator", "-", "-", "-", res["status"] + " / " + base["status"]])
+        rows.append(["core.run_in(...).result() via emulator", "-", "-", "-", res["status"] + " / " + base["status"]])
     print_table(
         f"5. emulator overhead: {QUBITS} qubits, {GATES} random gates, {SHOTS:,} shots, {n} runs each",
         ["path", "median", "p90", "vs direct", "goal: <= 1.15x"],

@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from scaleway_qaas.core import run_in
+
 from .common import AER, BELL_QASM, CUDAQ, QSIM, Context
 
 PREFIX = "/qaas/v1alpha1"
@@ -55,7 +57,7 @@ class BareHTTP:
 def core_bell(ctx: Context, shots: int = 1000) -> Callable[[], Any]:
     session = ctx.session(AER)
     program = bell_program()
-    return lambda: session.run([program], shots=shots).result()
+    return lambda: run_in(session, [program], shots=shots).result()
 
 
 def qiskit_bell(ctx: Context) -> Callable[[], Any]:

@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from scaleway_qaas.core import run_in
+
 from . import paths
 from .common import AER, Context, goal, measure, ms, print_table
 
@@ -46,9 +48,11 @@ def run(ctx: Context) -> dict[str, Any]:
     program = paths.bell_program()
     out: dict[str, Any] = {"repetitions": n, "programs": {}, "shots": {}}
     for count in PROGRAMS:
-        out["programs"][str(count)] = measure(lambda c=count: lambda: session.run([program] * c, shots=100).result(), n)
+        out["programs"][str(count)] = measure(
+            lambda c=count: lambda: run_in(session, [program] * c, shots=100).result(), n
+        )
     for shots in SHOTS:
-        out["shots"][str(shots)] = measure(lambda s=shots: lambda: session.run([program], shots=s).result(), n)
+        out["shots"][str(shots)] = measure(lambda s=shots: lambda: run_in(session, [program], shots=s).result(), n)
     series = {}
     rows = []
     for key, label in (("programs", "programs per job (100 shots each)"), ("shots", "shots (1 program)")):

@@ -1,7 +1,7 @@
 """8. Throughput of CPU-bound jobs with 1 and 2 engine processes (``--workers``).
 
 60 jobs of one 12-qubit, 3,000-gate random circuit at 10,000 shots (Aer runs circuits under 14 qubits
-single-threaded) are submitted at once, through ``Session.run_async``, to an emulator in a child process
+single-threaded) are submitted at once, through ``core.run_async``, to an emulator in a child process
 started with ``--workers 1``, then to one started with ``--workers 2``; the figure is the time from the
 first submission until the emulator recorded the last job finished, and the ratio of the two rates
 (goal >= 1.6x on 2 cores). The time until the client held every result is printed too: it adds the
@@ -24,6 +24,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from scaleway_qaas.core import run_async
 
 from .common import AER, Context, goal, ms, print_table
 
@@ -50,7 +52,9 @@ def circuit_qasm(seed: int = 5) -> str:
 async def _batch(session: Any, program: Any, jobs: int) -> tuple[float, list[Any]]:
     """Submit ``jobs`` at once and wait for every result; (wall time, the jobs)."""
     start = time.perf_counter()
-    submitted = await asyncio.gather(*(session.run_async([program], shots=SHOTS) for _ in range(jobs)))
+    submitted = await asyncio.gather(
+        *(run_async(session.client, session.platform, [program], session=session, shots=SHOTS) for _ in range(jobs))
+    )
     results = await asyncio.gather(*(job.result_async(timeout=600) for job in submitted))
     assert all(sum(r[0].counts.values()) == SHOTS for r in results)
     return time.perf_counter() - start, list(submitted)
@@ -94,6 +98,7 @@ def _measure(ctx: Context, workers: int, program: Any) -> tuple[float, float, fl
     """Seconds until the emulator finished the batch's last job and until the client held every result;
     cores used by this benchmark's processes, and by others, meanwhile."""
     from scaleway_qaas.core.loop import run_sync
+    from scaleway_qaas.core.managed import terminate_implicit_sessions
     from scaleway_qaas.emulator import run_emulator_process
 
     with run_emulator_process("--workers", str(workers), "--seed", "1") as url:
@@ -107,6 +112,7 @@ def _measure(ctx: Context, workers: int, program: Any) -> tuple[float, float, fl
         ours = _ours() - ours
         # the emulator's own figure: until it recorded the last job finished (server timestamps, same clock)
         done = max(_epoch(child.client.get_job(job.job_id).updated_at) for job in jobs) - began
+        terminate_implicit_sessions(url)  # the emulator stops next: the session is this process's to close
         return done, wall, ours / tick / wall, max(0.0, ((_busy() - busy) - ours) / tick / wall)
 
 

@@ -8,6 +8,8 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+from scaleway_qaas.core.codecs import decode
+
 from .common import Context, goal, measure, ms, print_table, ratio
 
 QUBITS, GATES, SHOTS = 20, 10_000, 1_000_000
@@ -199,7 +201,7 @@ def decoders() -> tuple[list[tuple[str, Callable[[], Callable[[], Any]]]], dict[
             from scaleway_qaas.core import ProgramResult
 
             payload = text(fmt)
-            return lambda: ProgramResult.from_json(payload).decode()[0].counts
+            return lambda: decode(ProgramResult.from_json(payload))[0].counts
 
         return build
 

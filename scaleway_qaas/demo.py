@@ -229,8 +229,7 @@ def _demo_environment(url: str) -> Iterator[None]:
 
 def close_sessions(url: str) -> tuple[int, int, list[str]]:
     """Terminate every session of the demo; returns (opened, terminated here, still open per the API)."""
-    from .core.client import QaaSClient
-    from .core.managed import terminate_implicit_sessions
+    from .core import QaaSClient, terminate_implicit_sessions
 
     closed = len(terminate_implicit_sessions(url))
     with QaaSClient(url=url, secret_key=DEMO_SECRET_KEY, project_id=DEMO_PROJECT_ID) as client:

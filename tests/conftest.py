@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -12,11 +11,6 @@ from scaleway_qaas.core.managed import terminate_implicit_sessions
 
 settings.register_profile("suite", deadline=None, print_blob=True)
 settings.load_profile("suite")
-
-# Engines of in-process emulators are spawned here, never forked from this process: what an engine
-# has loaded must not depend on what earlier tests imported. tests/emulator/test_fork.py runs forked
-# engines in fresh interpreters, as users' scripts get them.
-os.environ.setdefault("SCW_QAAS_ENGINE_FORK", "0")
 
 TEST_SECRET = "test-secret-key-0123456789"
 TEST_PROJECT = "11111111-2222-3333-4444-555555555555"
@@ -29,7 +23,7 @@ def emulator_url() -> Iterator[str]:
 
     with Emulator() as emulator:
         yield emulator.url
-        terminate_implicit_sessions()
+        terminate_implicit_sessions()  # the emulator leaves this process's sessions to it: closed here
         # session hygiene, after the whole suite: no session the package opened for its runs is left running
         query = "SELECT id FROM sessions WHERE status IN ('starting', 'running') AND name LIKE ?"
         left = [row["id"] for row in emulator.store._all(query, ("scaleway-qaas-implicit-%",))]

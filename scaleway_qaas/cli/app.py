@@ -158,7 +158,7 @@ def _resolve(target: str) -> Handler:
 
 def exit_code(exc: BaseException) -> int:
     """1 for errors of the user, 2 for failures of the service."""
-    from ..core.errors import RateLimitedError, ServerError
+    from ..errors import RateLimitedError, ServerError
 
     return 2 if isinstance(exc, ServerError | RateLimitedError) else 1
 
@@ -177,7 +177,7 @@ def _report(exc: BaseException, debug: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``scaleway-qaas`` with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
-    from ..core.errors import QaaSError
+    from ..errors import QaaSError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv[: argv.index("--") if "--" in argv else len(argv)]

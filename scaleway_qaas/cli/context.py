@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..core.client import QaaSClient
-    from ..core.config import Config
+    from ..core import Config, QaaSClient
 
 
 class UsageError(Exception):
@@ -44,7 +43,7 @@ class Context:
     @cached_property
     def config(self) -> Config:
         """Credentials from the flags, then SCW_* variables, then the config file."""
-        from ..core.config import resolve_config
+        from ..core import resolve_config
 
         a = self.args
         return resolve_config(secret_key=a.secret_key, project_id=a.project_id, url=a.url, profile=a.profile)
@@ -52,7 +51,7 @@ class Context:
     @property
     def client(self) -> QaaSClient:
         if self._client is None:
-            from ..core.client import QaaSClient
+            from ..core import QaaSClient
 
             self._client = QaaSClient(self.config)
         return self._client

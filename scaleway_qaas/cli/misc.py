@@ -12,7 +12,7 @@ _SETTINGS = (("api_url", "API URL"), ("project_id", "project id"), ("secret_key"
 
 def config_show(ctx: Context) -> int:
     """Each resolved setting and where it came from; the secret key is redacted."""
-    from ..core.config import config_file_path, redact
+    from ..core import config_file_path, redact
 
     config = ctx.config
     values = {"api_url": config.api_url, "project_id": config.project_id, "secret_key": redact(config.secret_key)}

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from ..core.results import ExperimentResult
+    from ..core import ExperimentResult
 
 BAR_WIDTH = 40
 
@@ -47,7 +47,7 @@ def seconds(duration: str | None) -> float | None:
     if not duration:
         return None
     try:
-        from ..core.durations import parse_duration
+        from ..core import parse_duration
 
         return parse_duration(duration)
     except Exception:

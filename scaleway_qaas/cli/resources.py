@@ -9,8 +9,7 @@ from . import output
 from .context import Context, UsageError
 
 if TYPE_CHECKING:
-    from ..core.platform import PlatformDescription
-    from ..core.records import JobInfo, SessionInfo
+    from ..core import JobInfo, PlatformDescription, SessionInfo
 
 
 def missing_subcommand(ctx: Context) -> int:
@@ -47,7 +46,7 @@ def platform_json(p: PlatformDescription) -> dict[str, Any]:
 
 def platforms(ctx: Context) -> int:
     """List platforms (filtered by type and minimum qubit count): family, limits and published prices."""
-    from ..core.platform import describe
+    from ..core import describe
 
     a = ctx.args
     if a.min_qubits < 0:
@@ -237,7 +236,7 @@ def jobs_list(ctx: Context) -> int:
 
 
 def _results(ctx: Context, job_id: str) -> list[Any]:
-    from ..core.job import Job
+    from ..core import Job
 
     return Job.attach(ctx.client, job_id).result()
 
@@ -259,7 +258,7 @@ def _summary(results: list[Any]) -> list[dict[str, Any]]:
 
 def jobs_show(ctx: Context) -> int:
     """Status, progress message, duration and (when completed) a summary of the results."""
-    from ..core.records import JobStatus
+    from ..core import JobStatus
 
     job = ctx.client.get_job(ctx.args.id)
     summary = _summary(_results(ctx, job.id)) if job.status == JobStatus.COMPLETED else None

@@ -21,9 +21,7 @@ from . import output, qasm
 from .context import Context, UsageError
 
 if TYPE_CHECKING:
-    from ..core.job import Job
-    from ..core.platform import CostEstimate, PlatformDescription
-    from ..core.wire import Program
+    from ..core import CostEstimate, Job, PlatformDescription, Program
 
 
 def _read(path: str) -> tuple[str, str]:
@@ -39,8 +37,7 @@ def _read(path: str) -> tuple[str, str]:
 
 def _program(checked: qasm.QasmProgram, name: str, platform: PlatformDescription) -> Program:
     """The file as written, or converted to the other OpenQASM version: the core picks by the platform."""
-    from ..core.formats import CannotEncode, encode_program
-    from ..core.wire import ProgramFormat
+    from ..core import CannotEncode, ProgramFormat, encode_program
 
     def converted(version: int) -> Any:
         def encode() -> str:
@@ -121,8 +118,8 @@ def _dry_run(ctx: Context, name: str, checked: qasm.QasmProgram, platform: Platf
 
 def run(ctx: Context) -> int:
     """Validate, submit, wait, print counts; terminate the implicit session in every case."""
-    from ..core.managed import terminate_implicit_sessions
-    from ..core.submit import run as submit
+    from ..core import run as submit
+    from ..core import terminate_implicit_sessions
 
     a = ctx.args
     if a.max_cost is not None and not (math.isfinite(a.max_cost) and a.max_cost >= 0):

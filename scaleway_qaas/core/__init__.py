@@ -1,22 +1,109 @@
-"""The framework-neutral core: client, platform descriptions, sessions, the submission flow, the shared format.
+"""The framework-neutral core's public surface: what adapters, the CLI and users import.
 
-Importing it imports no quantum framework, and (names load lazily) not even httpx
-until a client is used.
+``from scaleway_qaas.core import QaaSClient, Session, run`` ... Every other module of this package is
+internal (its names may move); :mod:`.codecs` (the result formats) is public as a whole. Importing it
+imports no quantum framework, and (names load lazily) not even httpx until a client is used.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type checker sees them here
+    from . import codecs as codecs
+    from .client import AsyncQaaSClient as AsyncQaaSClient
+    from .client import QaaSClient as QaaSClient
+    from .client import closest_names as closest_names
+    from .config import Config as Config
+    from .config import config_file_path as config_file_path
+    from .config import redact as redact
+    from .config import resolve_config as resolve_config
+    from .config import use_endpoint as use_endpoint
+    from .durations import format_duration as format_duration
+    from .durations import parse_duration as parse_duration
+    from .formats import CannotEncode as CannotEncode
+    from .formats import encode_program as encode_program
+    from .job import Job as Job
+    from .job import JobPart as JobPart
+    from .job import ResultFuture as ResultFuture
+    from .loop import blocking as blocking
+    from .managed import implicit_session as implicit_session
+    from .managed import terminate_implicit_sessions as terminate_implicit_sessions
+    from .platform import SERVER_FILTERS as SERVER_FILTERS
+    from .platform import CostEstimate as CostEstimate
+    from .platform import Family as Family
+    from .platform import PlatformDescription as PlatformDescription
+    from .platform import describe as describe
+    from .platform import select as select
+    from .polling import PollPolicy as PollPolicy
+    from .records import JobInfo as JobInfo
+    from .records import JobStatus as JobStatus
+    from .records import PlatformInfo as PlatformInfo
+    from .records import PlatformType as PlatformType
+    from .records import SessionInfo as SessionInfo
+    from .records import SessionStatus as SessionStatus
+    from .requests import RetryPolicy as RetryPolicy
+    from .requests import Timeouts as Timeouts
+    from .results import ExperimentResult as ExperimentResult
+    from .results import Register as Register
+    from .session import Session as Session
+    from .session import SessionSpec as SessionSpec
+    from .submit import run as run
+    from .submit import run_async as run_async
+    from .submit import run_in as run_in
+    from .submit import run_nowait as run_nowait
+    from .wire import Compression as Compression
+    from .wire import ComputationModel as ComputationModel
+    from .wire import ComputationParameters as ComputationParameters
+    from .wire import NoiseModel as NoiseModel
+    from .wire import Program as Program
+    from .wire import ProgramFormat as ProgramFormat
+    from .wire import ProgramResult as ProgramResult
+    from .wire import ResultFormat as ResultFormat
 
 _LAZY = {
     "AsyncQaaSClient": "client",
     "QaaSClient": "client",
+    "closest_names": "client",
     "Config": "config",
     "resolve_config": "config",
+    "config_file_path": "config",
+    "redact": "config",
+    "format_duration": "durations",
+    "parse_duration": "durations",
+    "CannotEncode": "formats",
+    "encode_program": "formats",
     "Job": "job",
+    "JobPart": "job",
     "ResultFuture": "job",
+    "blocking": "loop",
+    "implicit_session": "managed",
+    "terminate_implicit_sessions": "managed",
+    "use_endpoint": "config",
+    "CostEstimate": "platform",
+    "Family": "platform",
+    "PlatformDescription": "platform",
+    "SERVER_FILTERS": "platform",
+    "describe": "platform",
+    "select": "platform",
     "PollPolicy": "polling",
+    "JobInfo": "records",
+    "JobStatus": "records",
+    "PlatformInfo": "records",
+    "PlatformType": "records",
+    "SessionInfo": "records",
+    "SessionStatus": "records",
+    "RetryPolicy": "requests",
+    "Timeouts": "requests",
+    "ExperimentResult": "results",
+    "Register": "results",
+    "Session": "session",
+    "SessionSpec": "session",
+    "run": "submit",
+    "run_in": "submit",
+    "run_async": "submit",
+    "run_nowait": "submit",
     "Compression": "wire",
     "ComputationModel": "wire",
     "ComputationParameters": "wire",
@@ -25,31 +112,14 @@ _LAZY = {
     "ProgramFormat": "wire",
     "ProgramResult": "wire",
     "ResultFormat": "wire",
-    "ExperimentResult": "results",
-    "Register": "results",
-    "CostEstimate": "platform",
-    "Family": "platform",
-    "PlatformDescription": "platform",
-    "describe": "platform",
-    "JobInfo": "records",
-    "JobStatus": "records",
-    "PlatformInfo": "records",
-    "PlatformType": "records",
-    "SessionInfo": "records",
-    "SessionStatus": "records",
-    "Session": "session",
-    "SessionSpec": "session",
-    "terminate_implicit_sessions": "managed",
-    "use_endpoint": "endpoint",
-    "run": "submit",
-    "run_async": "submit",
-    "run_nowait": "submit",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = sorted([*_LAZY, "codecs"])
 
 
 def __getattr__(name: str) -> Any:
+    if name == "codecs":
+        return importlib.import_module(f"{__name__}.codecs")
     if name in _LAZY:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,8 @@ import asyncio
 import difflib
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -45,6 +46,23 @@ def _ids(value: str) -> str:
 def _named(listed: Sequence[SessionInfo] | Sequence[JobInfo], name: str) -> dict[str, Any] | None:
     """The JSON of the listed resource called ``name`` (a creation whose answer was lost), or None."""
     return next((to_api(item) for item in listed if item.name == name), None)
+
+
+def _instant(timestamp: str | None) -> float:
+    """An RFC 3339 timestamp as seconds since the epoch, for ordering (unknown or unreadable: 0)."""
+    try:
+        return datetime.fromisoformat(timestamp).timestamp() if timestamp else 0.0
+    except ValueError:
+        return 0.0
+
+
+#: called with a :class:`QaaSClient` about to close (the layers above register what must end with it)
+_close_hooks: list[Callable[[QaaSClient], None]] = []
+
+
+def on_close(hook: Callable[[QaaSClient], None]) -> None:
+    """Call ``hook(client)`` whenever a :class:`QaaSClient` is closed, before its connections are."""
+    _close_hooks.append(hook)
 
 
 def closest_names(name: str, names: Sequence[str]) -> list[str]:
@@ -129,13 +147,19 @@ class AsyncQaaSClient:
         return [from_api(cls, item) for item in body.get(key) or []], total
 
     async def _list(self, path: str, key: str, cls: type[T], params: dict[str, Any]) -> list[T]:
-        """Every item, page after page; stops at the total count, or on a short or empty page."""
+        """Every item, page after page.
+
+        With a total count (``total_count`` or ``X-Total-Count``), pages are read until it is reached
+        or a page is empty: a server may serve fewer items per page than asked. Without one, a short
+        page ends the list.
+        """
         items: list[T] = []
         page = 1
         while True:
             batch, total = await self._page(path, key, cls, {**params, "page": page, "page_size": PAGE_SIZE})
             items.extend(batch)
-            if len(batch) < PAGE_SIZE or (total is not None and len(items) >= total):
+            done = len(items) >= total or not batch if total is not None else len(batch) < PAGE_SIZE
+            if done:
                 return items
             page += 1
 
@@ -365,10 +389,13 @@ class AsyncQaaSClient:
 
     @on_core
     async def list_job_results(self, job_id: str) -> list[JobResultInfo]:
-        """Results in creation order (one per program, or one for all programs on Aer platforms)."""
-        return await self._list(
+        """Results in creation order (one per program, or one for all programs on Aer platforms; intermediate
+        results, if the platform writes any, come before the final ones). Ordered here by ``created_at``
+        too, whatever order the server lists them in."""
+        results = await self._list(
             f"/jobs/{_ids(job_id)}/results", "job_results", JobResultInfo, {"order_by": "created_at_asc"}
         )
+        return sorted(results, key=lambda r: _instant(r.created_at))
 
     @on_core
     async def fetch_job_results(self, job_id: str) -> list[ProgramResult]:
@@ -438,9 +465,8 @@ class QaaSClient:
 
     def close(self) -> None:
         """Terminate the sessions the package opened through this client, then close its connections."""
-        from .managed import terminate_implicit_sessions
-
-        terminate_implicit_sessions(client=self)
+        for hook in _close_hooks:
+            hook(self)
         run_sync(self.aio.aclose())
 
     def __enter__(self) -> QaaSClient:

@@ -1,18 +1,20 @@
 """Credentials and endpoint resolution, shared by every adapter.
 
-Order: explicit arguments, then an endpoint set for a ``with`` block (:func:`endpoint_override`, which
-``scaleway_qaas.core.use_endpoint`` and ``Emulator.use()`` set; it applies when no ``url=`` or
-``profile=`` is given), then environment variables (``SCW_SECRET_KEY``,
-``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``; then the official
+Order: explicit arguments, then an endpoint set for a ``with`` block (:func:`use_endpoint`, which
+``Emulator.use()`` sets; it applies when no ``url=`` or ``profile=`` is given), then environment
+variables (``SCW_SECRET_KEY``, ``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``; then the official
 plugins' ``QISKIT_SCALEWAY_*`` and ``CIRQ_SCALEWAY_*``), then the
 Scaleway CLI config file (``$SCW_CONFIG_PATH`` or ``~/.config/scw/config.yaml``,
 profile ``$SCW_PROFILE``). The secret key never appears in a repr.
+
+The API URL is the service's root (``https://api.scaleway.com``); a URL ending in the API's
+prefix ``/qaas/v1alpha1`` (how some CUDA-Q releases document ``SCW_API_URL``) is read as its root.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ import attrs
 from .errors import ConfigurationError
 
 DEFAULT_API_URL = "https://api.scaleway.com"
+#: the path of the QaaS API under the root URL
+API_PREFIX = "/qaas/v1alpha1"
 
 #: read in this order: Scaleway's own variables, then the official plugins' (so code written for them runs as is)
 _ENV = {
@@ -44,13 +48,19 @@ def redact(secret: str | None) -> str:
     return secret[:4] + "*" * 8 if len(secret) > 8 else "********"
 
 
+def api_root(url: str) -> str:
+    """The root of an API URL given with or without the ``/qaas/v1alpha1`` prefix and trailing slashes."""
+    url = url.rstrip("/")
+    return url.removesuffix(API_PREFIX).rstrip("/") if url.endswith(API_PREFIX) else url
+
+
 @attrs.frozen(repr=False)
 class Config:
     """Resolved credentials and endpoint; ``sources`` says where each setting came from."""
 
     secret_key: str
     project_id: str
-    api_url: str = DEFAULT_API_URL
+    api_url: str = attrs.field(default=DEFAULT_API_URL, converter=api_root)
     sources: Mapping[str, str] = attrs.field(factory=dict, eq=False)
 
     def __repr__(self) -> str:
@@ -64,23 +74,34 @@ class Config:
 #: endpoints set for ``with`` blocks, innermost last. Process-wide, not a contextvar: clients are
 #: also made on the core's own loop thread, and a block means "everything this process does meanwhile".
 _endpoints: list[Config] = []
+#: called with the block's API URL when a :func:`use_endpoint` block ends (the layers above register)
+_block_end_hooks: list[Callable[[str], object]] = []
+
+
+def on_block_end(hook: Callable[[str], object]) -> None:
+    """Have ``hook(api_url)`` called when a :func:`use_endpoint` block ends (the managed sessions register
+    the termination of the sessions opened against that URL)."""
+    _block_end_hooks.append(hook)
 
 
 @contextmanager
-def endpoint_override(url: str, secret_key: str, project_id: str) -> Iterator[Config]:
-    """For the ``with`` block, configurations resolved without ``url=`` (or ``profile=``) use this endpoint
-    and these credentials (unless given as arguments), whatever the environment and config file say.
-    Nestable; the previous resolution is back at the block's end."""
+def use_endpoint(url: str, secret_key: str, project_id: str) -> Iterator[Config]:
+    """Point every client and adapter created in the block without ``url=`` (or ``profile=``) at ``url``, with
+    these credentials (unless given as arguments), whatever ``SCW_*`` variables or the config file say; yields
+    that configuration. Process-wide (threads and the core's loop see it too) and nestable; at the block's
+    end the previous resolution is back, and the sessions the package opened against ``url`` are terminated."""
     config = Config(secret_key, project_id, _checked_url(url), {k: "use_endpoint()" for k in _ENV})
     _endpoints.append(config)
     try:
         yield config
     finally:
         del _endpoints[max(i for i, known in enumerate(_endpoints) if known is config)]
+        for hook in _block_end_hooks:
+            hook(config.api_url)
 
 
 def _checked_url(url: str) -> str:
-    url = url.rstrip("/")
+    url = api_root(url)
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"API URL must start with http:// or https://, got {url!r}")
     return url
@@ -89,6 +110,39 @@ def _checked_url(url: str) -> str:
 def switched_off(variable: str) -> bool:
     """Whether an on/off environment variable is set to off (``0``, ``false``, ``no`` or ``off``)."""
     return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
+
+
+def switched_on(variable: str) -> bool:
+    """Whether an on/off environment variable is set to on (``1``, ``true``, ``yes`` or ``on``)."""
+    return os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def engine_fork_requested() -> bool:
+    """``SCW_QAAS_ENGINE_FORK=1``: an in-process emulator's first engine may be a fork of the script
+    (opt-in; see :mod:`scaleway_qaas.emulator.forked`)."""
+    return switched_on("SCW_QAAS_ENGINE_FORK")
+
+
+MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
+
+
+def default_max_cost() -> float | None:
+    """The budget of every submission without ``max_cost=``: ``$SCW_QAAS_MAX_COST`` in EUR (unset: none)."""
+    raw = os.environ.get(MAX_COST_VARIABLE, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} is not a number of euros") from None
+    if not value >= 0:
+        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} must be a non-negative number of euros")
+    return value
+
+
+def progress_shown() -> bool:
+    """Whether a waiting job may show the session-start status line (``SCW_QAAS_PROGRESS``, default on)."""
+    return not switched_off("SCW_QAAS_PROGRESS")
 
 
 def config_file_path() -> Path:
@@ -128,7 +182,7 @@ def resolve_config(
     profile: str | None = None,
 ) -> Config:
     """Resolve credentials and API URL; raise :class:`ConfigurationError` naming what was looked at."""
-    if _endpoints and not url and not profile:  # a use_endpoint() block
+    if _endpoints and not url and not profile:  # inside a use_endpoint() block
         block = _endpoints[-1]
         given = {k: v for k, v in {"secret_key": secret_key, "project_id": project_id}.items() if v}
         return attrs.evolve(block, **given, sources={**block.sources, **dict.fromkeys(given, "argument")})

@@ -36,7 +36,7 @@ class QaaSError(Exception):
 
     def __str__(self) -> str:
         parts = [self.message]
-        explained = _explain(self.details)
+        explained = _explain(self.details, self.error_type)
         if explained and explained not in self.message:
             parts[0] = f"{self.message}: {explained}"
         if self.status_code is not None:
@@ -46,24 +46,36 @@ class QaaSError(Exception):
         return " ".join(parts)
 
 
-def _explain(body: dict[str, Any]) -> str:
-    """The gateway's explanations in one line: argument details, help message, resource, state."""
-    out = []
-    for item in body.get("details") or ():
-        if not isinstance(item, dict):
-            continue
-        if "argument_name" in item:
-            text = f"{item.get('argument_name')}: {item.get('help_message') or item.get('reason') or 'invalid'}"
-            if item.get("reason") and item.get("help_message"):
-                text += f" ({item['reason']})"
-            out.append(text)
-        elif "resource" in item:
-            out.append(f"{item.get('action', 'access')} on {item['resource']} denied")
+def _detail(item: dict[str, Any], error_type: str | None) -> str | None:
+    """One entry of the body's ``details``: an argument's problem, a quota reached, an action denied."""
+    if "argument_name" in item:
+        text = f"{item.get('argument_name')}: {item.get('help_message') or item.get('reason') or 'invalid'}"
+        if item.get("reason") and item.get("help_message"):
+            text += f" ({item['reason']})"
+        return text
+    if "resource" not in item:
+        return None
+    if "quota" in item or error_type == "quotas_exceeded":
+        used = f"{item['current']} of {item['quota']} in use" if "quota" in item and "current" in item else "reached"
+        return f"quota of {item['resource']}: {used}"
+    return f"{item.get('action', 'access')} on {item['resource']} denied"
+
+
+def _explain(body: dict[str, Any], error_type: str | None = None) -> str:
+    """The gateway's explanations in one line: argument details or fields, quotas, help message, resource, state."""
+    out = [text for item in body.get("details") or () if isinstance(item, dict) and (text := _detail(item, error_type))]
+    fields = body.get("fields")
+    if isinstance(fields, dict):  # invalid_request_error: {"field": ["message", ...]}
+        for name in sorted(fields):
+            messages = fields[name] if isinstance(fields[name], list) else [fields[name]]
+            out.append(f"{name}: {', '.join(map(str, messages))}")
     for key in ("help_message", "reason"):
         if isinstance(body.get(key), str) and body[key]:
             out.append(body[key])
     if body.get("resource") or body.get("resource_id"):
         out.append(f"{body.get('resource', 'resource')} {body.get('resource_id', '')}".strip())
+    if body.get("expired_since"):
+        out.append(f"expired since {body['expired_since']}")
     if body.get("current_state"):
         out.append(f"current state {body['current_state']}")
     if body.get("precondition") and body.get("precondition") != "unknown_precondition":
@@ -79,8 +91,11 @@ class InvalidArgumentError(QaaSError, ValueError):
     """The request (or a local argument) is invalid: bad shots, too many qubits, malformed duration..."""
 
 
-class PayloadError(InvalidArgumentError):
-    """A program, parameters or result payload could not be encoded or decoded."""
+class PayloadError(QaaSError):
+    """A payload (a result, a model, job parameters) that cannot be decoded: from the service, a bad answer.
+
+    Not a :class:`ValueError`: it says nothing about the caller's arguments.
+    """
 
 
 class AuthenticationError(QaaSError):
@@ -100,7 +115,27 @@ class PreconditionFailedError(QaaSError):
 
 
 class QuotaExceededError(QaaSError):
-    """A quota of the account was reached."""
+    """A quota of the account was reached (``str()`` names the resource, the quota and the current use)."""
+
+
+class PlatformUnavailableError(QaaSError):
+    """The platform is in maintenance: no session was opened on it and nothing was sent."""
+
+
+class PlatformShortageWarning(UserWarning):
+    """(A warning, not an error.) The platform reports a shortage: its jobs may wait long before they run."""
+
+
+class OutOfStockError(QaaSError):
+    """The service has no capacity left for the resource (``out_of_stock``): try again later, or elsewhere."""
+
+
+class ResourceExpiredError(PreconditionFailedError):
+    """The resource expired (``resource_expired``, with ``expired_since``) and can no longer be used."""
+
+
+class ResourceLockedError(PreconditionFailedError):
+    """The resource is locked (``locked``, e.g. by Scaleway's trust and safety): contact support."""
 
 
 class RateLimitedError(QuotaExceededError):
@@ -175,6 +210,11 @@ _TYPE_TO_ERROR: dict[str, type[QaaSError]] = {
     "transient_state": PreconditionFailedError,
     "quotas_exceeded": QuotaExceededError,
     "too_many_requests": RateLimitedError,
+    "out_of_stock": OutOfStockError,
+    "resource_expired": ResourceExpiredError,
+    "locked": ResourceLockedError,
+    "unknown_resource": NotFoundError,  # older APIs' not_found (the Go SDK reads it so)
+    "invalid_request_error": InvalidArgumentError,  # older APIs' invalid_arguments, with a ``fields`` map
 }
 
 _STATUS_TO_ERROR: dict[int, type[QaaSError]] = {
@@ -194,7 +234,9 @@ def error_from_response(status_code: int, body: Any, request_id: str | None = No
     error_type = body.get("type") if isinstance(body.get("type"), str) else None
     message = body.get("message") if isinstance(body.get("message"), str) else None
     cls: type[QaaSError]
-    if error_type in _TYPE_TO_ERROR and not (error_type == "quotas_exceeded" and status_code == 429):
+    if error_type == "invalid_request_error" and "quota exceeded for this resource" in (message or "").lower():
+        cls = QuotaExceededError  # how older APIs say quotas_exceeded (as the Go SDK reads it)
+    elif error_type in _TYPE_TO_ERROR and not (error_type == "quotas_exceeded" and status_code == 429):
         cls = _TYPE_TO_ERROR[error_type]
     elif status_code >= 500:
         cls = ServerError

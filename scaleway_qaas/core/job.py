@@ -3,34 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from .codecs import decode
 from .errors import (
     InvalidArgumentError,
     JobCancelledError,
     JobFailedError,
     JobTimeoutError,
+    NotFoundError,
     PayloadError,
+    RateLimitedError,
+    ServerError,
     ServiceUnreachableError,
+    SessionClosedError,
 )
 from .loop import blocking, on_core
 from .polling import PollPolicy, board_for
 from .progress import SessionProgress
-from .records import JobInfo, JobStatus
+from .records import JobInfo, JobStatus, SessionStatus
 from .results import ExperimentResult
 
 if TYPE_CHECKING:
     from .client import QaaSClient
+    from .wire import ProgramResult
 
 T = TypeVar("T")
+log = logging.getLogger("scaleway_qaas.job")
 
 #: result downloads in flight at once per submission
 MAX_CONCURRENT_DOWNLOADS = 16
+#: how often (s) the sessions of jobs still ``waiting`` are read while waiting, to notice one that stopped
+SESSION_CHECK_EVERY = 10.0
 
 
 @attrs.frozen
@@ -41,6 +51,18 @@ class JobPart:
     job_id: str
     session_id: str | None = None
     indices: tuple[int, ...] | None = None
+
+
+#: submits stranded jobs again in a fresh session: (closed session id, stranded parts) -> their replacements
+Resubmit = Callable[[str, list["JobPart"]], Awaitable[list["JobPart"]]]
+
+
+class _StoppedUnderJobs(Exception):
+    """A session stopped (or vanished) while jobs still wait in it."""
+
+    def __init__(self, session_id: str, job_ids: list[str], state: str) -> None:
+        super().__init__(session_id)
+        self.session_id, self.job_ids, self.state = session_id, job_ids, state
 
 
 _STATUS_RANK = {
@@ -54,6 +76,30 @@ _STATUS_RANK = {
 }
 
 
+def _final_results(part: JobPart, payloads: Sequence[ProgramResult]) -> list[ExperimentResult]:
+    """A job's final results: one per program, from its results in creation order.
+
+    ``ListJobResults`` holds "all intermediate and final results" (the API's words): a job may
+    list more results than programs. The final ones are the last: results are read from the
+    newest back until they cover the job's programs, and of those the last N (N programs) are
+    kept; older, intermediate ones are not decoded. A re-attached job (program count unknown)
+    keeps them all. Fewer results than programs is a :class:`PayloadError`.
+    """
+    if part.indices is None:
+        return [exp for payload in payloads for exp in decode(payload)]
+    wanted = len(part.indices)
+    newest_first: list[list[ExperimentResult]] = []
+    found = 0
+    for payload in reversed(payloads):
+        if found >= wanted:
+            break
+        newest_first.append(decode(payload))
+        found += len(newest_first[-1])
+    if found < wanted:
+        raise PayloadError(f"job {part.job_id} returned {found} results for {wanted} programs")
+    return [exp for experiments in reversed(newest_first) for exp in experiments][-wanted:]
+
+
 class Job:
     """A submission: one or more remote jobs whose programs, in order, are the submitted ones.
 
@@ -62,7 +108,12 @@ class Job:
     """
 
     def __init__(
-        self, client: QaaSClient, parts: Sequence[JobPart], poll: PollPolicy | None = None, platform_name: str = ""
+        self,
+        client: QaaSClient,
+        parts: Sequence[JobPart],
+        poll: PollPolicy | None = None,
+        platform_name: str = "",
+        resubmit: Resubmit | None = None,
     ) -> None:
         self.client = client
         self.parts = tuple(parts)
@@ -70,6 +121,8 @@ class Job:
         self.platform_name = platform_name
         self._infos: dict[str, JobInfo] = {}
         self._results: list[ExperimentResult] | None = None
+        #: given by the submission flow for a managed session; used at most once (see :meth:`wait_async`)
+        self._resubmit = resubmit
 
     def __repr__(self) -> str:
         return f"Job({self.job_id!r}, programs={self.n_programs})"
@@ -125,9 +178,22 @@ class Job:
         for up to ``PollPolicy.max_outage`` seconds, then :class:`ServiceUnreachableError` names
         the URL and these jobs (which may still be running). While the session is still starting
         (minutes, on the cloud), a progress line shows it (``PollPolicy.show_progress``).
+
+        Every ``SESSION_CHECK_EVERY`` seconds the sessions of jobs still ``waiting`` are read: if one
+        stopped (or vanished) under them, they will never run. Jobs of a managed session are then
+        submitted again in a fresh one, once (``job_id`` then names the new jobs); otherwise
+        :class:`SessionClosedError` names the session and the jobs.
         """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            try:
+                return await self._wait(deadline, timeout)
+            except _StoppedUnderJobs as stopped:
+                await self._recover(stopped)
+
+    async def _wait(self, deadline: float | None, timeout: float | None) -> JobStatus:
+        loop = asyncio.get_running_loop()
         if any(p.session_id is None and p.job_id not in self._infos for p in self.parts):
             await self._refresh()  # re-attached jobs: learn their sessions (and statuses)
         waits: dict[asyncio.Future[JobInfo], tuple[str, Any]] = {}
@@ -139,13 +205,23 @@ class Job:
             board = board_for(self.client.aio, session_id, self.poll)
             waits[board.watch(part.job_id)] = (part.job_id, board)
         pending = set(waits)
-        progress = SessionProgress.start(self) if pending and self.poll.show_progress else None
+        progress = (
+            SessionProgress.start(self.client.aio, self.platform_name, self._session_ids)
+            if pending and self.poll.show_progress
+            else None
+        )
+        next_check = loop.time() + SESSION_CHECK_EVERY
         try:
             while pending:
-                remaining = None if deadline is None else max(0.0, deadline - loop.time())
-                done, pending = await asyncio.wait(pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+                step = next_check - loop.time() if deadline is None else min(deadline, next_check) - loop.time()
+                done, pending = await asyncio.wait(pending, timeout=max(0.0, step), return_when=asyncio.FIRST_COMPLETED)
+                if pending and loop.time() >= next_check:
+                    await self._check_sessions([waits[f] for f in pending])
+                    next_check = loop.time() + SESSION_CHECK_EVERY
                 if not done:
-                    raise self._timeout(waits, pending, timeout)
+                    if deadline is not None and loop.time() >= deadline:
+                        raise self._timeout(waits, pending, timeout)
+                    continue
                 for future in done:
                     try:
                         info = future.result()
@@ -166,6 +242,46 @@ class Job:
                 if future.done() and not future.cancelled():
                     future.exception()
         return self._overall()
+
+    async def _check_sessions(self, watched: list[tuple[str, Any]]) -> None:
+        """Raise :class:`_StoppedUnderJobs` if a session of jobs still ``waiting`` stopped or vanished."""
+        waiting: dict[str, list[str]] = {}
+        for job_id, board in watched:
+            info = board.last.get(job_id) or self._infos.get(job_id)
+            if info is not None and info.status == JobStatus.WAITING and info.session_id:
+                waiting.setdefault(info.session_id, []).append(job_id)
+        for session_id, job_ids in waiting.items():
+            try:
+                state = (await self.client.aio.get_session(session_id)).status
+            except NotFoundError:
+                state = None
+            except (ServerError, RateLimitedError):
+                continue  # an outage: the status boards bound it (PollPolicy.max_outage)
+            if state is None or state in (SessionStatus.STOPPING, SessionStatus.STOPPED):
+                raise _StoppedUnderJobs(session_id, sorted(job_ids), state.value if state else "deleted")
+
+    async def _recover(self, stopped: _StoppedUnderJobs) -> None:
+        """Resubmit the stranded jobs once (managed sessions), or raise :class:`SessionClosedError`."""
+        jobs = ", ".join(stopped.job_ids)
+        if self._resubmit is None:
+            raise SessionClosedError(
+                f"session {stopped.session_id} is {stopped.state} while job(s) {jobs} still wait in it: they "
+                "will not run; submit them again in an open session"
+            )
+        resubmit, self._resubmit = self._resubmit, None
+        by_id = {p.job_id: p for p in self.parts}
+        stranded = [by_id[job_id] for job_id in stopped.job_ids]
+        replacements = dict(zip(stopped.job_ids, await resubmit(stopped.session_id, stranded), strict=True))
+        self.parts = tuple(replacements.get(p.job_id, p) for p in self.parts)
+        for job_id in stopped.job_ids:
+            self._infos.pop(job_id, None)
+        log.warning(
+            "session %s is %s while job(s) %s still waited in it: submitted again as %s",
+            stopped.session_id,
+            stopped.state,
+            jobs,
+            ", ".join(p.job_id for p in replacements.values()),
+        )
 
     wait = blocking(wait_async)
 
@@ -192,6 +308,11 @@ class Job:
             f"job {self.job_id} still {status.value} after {timeout} s (as the service last answered): wait again, "
             "or cancel it"
         )
+
+    def _session_ids(self) -> set[str]:
+        """The sessions of its remote jobs, as far as known."""
+        ids = {p.session_id for p in self.parts if p.session_id}
+        return ids | {info.session_id for info in self._infos.values() if info.session_id}
 
     # --- results -----------------------------------------------------------------
 
@@ -232,10 +353,8 @@ class Job:
         ordered: dict[int, ExperimentResult] = {}
         next_index = 0
         for part, part_payloads in zip(self.parts, payloads, strict=True):
-            decoded = [exp for payload in part_payloads for exp in payload.decode()]
+            decoded = _final_results(part, part_payloads)
             indices = part.indices if part.indices is not None else range(next_index, next_index + len(decoded))
-            if len(decoded) != len(indices):
-                raise PayloadError(f"job {part.job_id} returned {len(decoded)} results for {len(indices)} programs")
             ordered.update(zip(indices, decoded, strict=True))
             next_index = max(indices, default=next_index - 1) + 1
         self._results = [ordered[i] for i in sorted(ordered)]

@@ -19,16 +19,16 @@ import logging
 import os
 import sys
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .errors import NotFoundError, QaaSError, SessionClosedError
-from .loop import on_core, run_sync
-from .platform import PlatformDescription
+from .client import QaaSClient, on_close
+from .config import api_root, on_block_end
+from .errors import ConnectionFailedError, NotFoundError, QaaSError, SessionClosedError
+from .loop import blocking, on_core, run_sync
+from .platform import PlatformDescription, describe
+from .records import PlatformInfo
 from .requests import post_at_exit
 from .session import Session, SessionSpec
-
-if TYPE_CHECKING:
-    from .client import QaaSClient
 
 log = logging.getLogger("scaleway_qaas.session")
 
@@ -43,6 +43,12 @@ async def session_for(client: QaaSClient, platform: PlatformDescription, spec: S
     if spec.session_id:
         return await registry.attached(client, spec.session_id)
     return await registry.get(client, platform, spec.managed_options)
+
+
+def implicit_session(client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> Session:
+    """The process's implicit session on ``platform`` (the one runs without session options use)."""
+    described = describe(platform) if isinstance(platform, PlatformInfo) else platform
+    return blocking(session_for)(client, described)
 
 
 @on_core
@@ -149,10 +155,12 @@ class _ManagedSessions:
             fresh = await self._open(stale.client, stale.platform, stale.managed_options)
             stale.info = fresh.info
             self._sessions[key] = stale  # registered again (it may have been forgotten meanwhile)
+            stale.on_end = self.forget
             self._successors[closed_id] = fresh
 
     async def _open(self, client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         kind = "session" if options else "implicit"
+        platform.check_availability()
         info = await client.aio.create_session(
             platform.id,
             name=options.get("name") or f"scaleway-qaas-{kind}-{uuid.uuid4().hex[:8]}",
@@ -164,6 +172,7 @@ class _ManagedSessions:
         self._hook_exit()
         session = Session(client, platform, info, managed=True)
         session.managed_options = dict(options)
+        session.on_end = registry.forget
         return session
 
     def forget(self, session: Session) -> None:
@@ -188,6 +197,7 @@ class _ManagedSessions:
         ended = {session.id for _, session in owned}
         self._successors = {k: v for k, v in self._successors.items() if v.id not in ended}
         closed = []
+        unreachable: dict[str, list[str]] = {}  # API URL -> sessions nothing answered for (a stopped server)
         for _, session in owned:
             try:
                 if at_exit or session.client.aio.is_closed:
@@ -195,8 +205,12 @@ class _ManagedSessions:
                 else:
                     run_sync(session.aio.terminate_session(session.id))
                 closed.append(session.id)
+            except ConnectionFailedError:
+                unreachable.setdefault(session.client.config.api_url, []).append(session.id)
             except (QaaSError, RuntimeError) as exc:  # gone, unreachable at exit, or its client closed
                 log.warning("could not terminate session %s: %s", session.id, exc)
+        for url, ids in unreachable.items():  # one line per server, however many sessions
+            log.warning("could not terminate %d session(s), nothing answers at %s: %s", len(ids), url, ", ".join(ids))
         return closed
 
 
@@ -209,4 +223,13 @@ def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = Non
     ``api_url`` limits it to the sessions of one API (e.g. an emulator about to stop), ``client``
     to those opened through one client (closing a client does it).
     """
-    return registry.terminate_all(api_url.rstrip("/") if api_url else None, client)
+    return registry.terminate_all(api_root(api_url) if api_url else None, client)
+
+
+def _end_with(client: QaaSClient) -> None:
+    """Closing a client terminates the managed sessions opened through it."""
+    terminate_implicit_sessions(client=client)
+
+
+on_close(_end_with)
+on_block_end(terminate_implicit_sessions)  # a use_endpoint() block ends: so do the sessions opened against it

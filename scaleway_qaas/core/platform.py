@@ -11,6 +11,7 @@ official clients recognise by ``provider_name`` first (iqm, aqt, quobly, qperfec
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import lru_cache
@@ -18,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from .errors import BudgetExceededError, InvalidArgumentError
+from .errors import BudgetExceededError, InvalidArgumentError, PlatformShortageWarning, PlatformUnavailableError
 from .records import Availability, Money, PlatformInfo
 from .wire import ProgramFormat, ResultFormat
 
@@ -34,6 +35,10 @@ class Family(StrEnum):
     QPERFECT = "qperfect"
     QUOBLY = "quobly"
     UNKNOWN = "unknown"
+
+
+#: the platforms whose shortage was already told (once per process)
+_SHORTAGE_WARNED: set[str] = set()
 
 
 @attrs.frozen
@@ -218,6 +223,24 @@ class PlatformDescription:
             )
         if num_qubits is not None and self.max_qubits and num_qubits > self.max_qubits:
             raise InvalidArgumentError(f"the program uses {num_qubits} qubits but {self.name} has {self.max_qubits}")
+
+    def check_availability(self) -> None:
+        """Before a session is opened: refuse a platform in ``maintenance``; on a ``shortage``, warn once
+        per platform and process (:class:`PlatformShortageWarning`) that jobs may wait long, and go on.
+        CUDA-Q's own helper refuses both; a shortage still runs jobs, later."""
+        availability = self.info.availability
+        if availability == Availability.MAINTENANCE:
+            raise PlatformUnavailableError(
+                f"{self.name} is in maintenance (availability 'maintenance'): no session was opened and nothing "
+                "was sent; try again later, or choose another platform (`scaleway-qaas platforms` lists them)"
+            )
+        if availability == Availability.SHORTAGE and self.id not in _SHORTAGE_WARNED:
+            _SHORTAGE_WARNED.add(self.id)
+            warnings.warn(
+                f"{self.name} reports a shortage (availability 'shortage'): its jobs may wait long before they run",
+                PlatformShortageWarning,
+                stacklevel=2,
+            )
 
     def check_options(self, options: dict[str, Any]) -> None:
         """Refuse option names the family is known not to read (families with a published list only)."""

@@ -205,16 +205,18 @@ class StatusBoard:
         found: list[JobInfo] = []
         # waited-on jobs are mostly the newest: a page a little larger than their number usually holds them all
         page_size = min(LIST_PAGE_SIZE, max(10, 2 * len(ids)))
-        page = 1
+        page, seen = 1, 0
         while wanted:
             jobs, total = await self.client.list_jobs_page(
                 session_id=self.session_id, page=page, page_size=page_size, order_by="created_at_desc"
             )
+            seen += len(jobs)
             for info in jobs:
                 if info.id in wanted:
                     wanted.discard(info.id)
                     found.append(info)
-            if len(jobs) < page_size or (total is not None and page * page_size >= total):
+            # as AsyncQaaSClient._list: a server may serve shorter pages than asked while its total says more
+            if seen >= total or not jobs if total is not None else len(jobs) < page_size:
                 break
             page += 1
         missing: dict[str, NotFoundError] = {}

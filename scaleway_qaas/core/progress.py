@@ -13,14 +13,15 @@ import contextlib
 import logging
 import sys
 import time
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from .config import switched_off
+from .config import progress_shown
 from .errors import QaaSError
 from .records import SessionStatus
 
 if TYPE_CHECKING:
-    from .job import Job
+    from .client import AsyncQaaSClient
 
 log = logging.getLogger("scaleway_qaas.progress")
 
@@ -36,42 +37,42 @@ def _interactive() -> bool:
 
 
 class SessionProgress:
-    """Shows the session's status while the job's remote jobs wait; :meth:`stop` removes the line."""
+    """Shows the status of the sessions ``sessions()`` names while their jobs wait; :meth:`stop` removes the line."""
 
-    def __init__(self, job: Job) -> None:
-        self.job = job
+    def __init__(self, client: AsyncQaaSClient, platform_name: str, sessions: Callable[[], Iterable[str]]) -> None:
+        self.client = client
+        self.platform_name = platform_name
+        self.sessions = sessions
         self.started = time.monotonic()
         self.shown: list[str] = []  # what was displayed (tests read it)
         self._live: Any = None
         self._task: asyncio.Task[None] | None = None
 
     @classmethod
-    def start(cls, job: Job) -> SessionProgress | None:
-        if switched_off("SCW_QAAS_PROGRESS"):
+    def start(
+        cls, client: AsyncQaaSClient, platform_name: str, sessions: Callable[[], Iterable[str]]
+    ) -> SessionProgress | None:
+        """Start showing (after :data:`DELAY` s), unless ``SCW_QAAS_PROGRESS`` is off."""
+        if not progress_shown():
             return None
-        progress = cls(job)
+        progress = cls(client, platform_name, sessions)
         progress._task = asyncio.create_task(progress._run())
         return progress
-
-    def _sessions(self) -> list[str]:
-        ids = {p.session_id for p in self.job.parts if p.session_id}
-        ids |= {info.session_id for info in self.job._infos.values() if info.session_id}
-        return sorted(ids)
 
     async def _run(self) -> None:
         await asyncio.sleep(DELAY)
         last_log = 0.0
         while True:
-            for session_id in self._sessions():
+            for session_id in sorted(set(self.sessions())):
                 try:
-                    info = await self.job.client.aio.get_session(session_id)
+                    info = await self.client.get_session(session_id)
                 except QaaSError:
                     continue
                 if info.status != SessionStatus.STARTING:
                     self._clear()
                     continue
                 elapsed = time.monotonic() - self.started
-                name = self.job.platform_name or info.platform_id
+                name = self.platform_name or info.platform_id
                 line = f"{name}: session {info.status.value}, {elapsed:.0f} s"
                 self.shown.append(line)
                 if _interactive():

@@ -24,7 +24,7 @@ import attrs
 import httpx
 
 from ..__about__ import __version__
-from .config import Config
+from .config import API_PREFIX, Config
 from .errors import (
     ConnectionFailedError,
     QaaSError,
@@ -36,7 +36,6 @@ from .errors import (
 log = logging.getLogger("scaleway_qaas.http")
 
 USER_AGENT = f"scaleway-qaas/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
-API_PREFIX = "/qaas/v1alpha1"
 _RETRY_STATUSES = {429, 502, 503, 504}
 
 
@@ -307,7 +306,8 @@ def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float
                 response = http.post(path, json={})
             except httpx.TransportError as exc:
                 if attempt == attempts:
-                    raise ServerError(f"no answer from {config.api_url} for POST {path}: {exc}") from exc
+                    error = ConnectionFailedError if isinstance(exc, httpx.ConnectError) else ServerError
+                    raise error(f"no answer from {config.api_url} for POST {path}: {exc}") from exc
                 continue
             if response.status_code in _RETRY_STATUSES and attempt < attempts:
                 continue

@@ -1,4 +1,4 @@
-"""The neutral result every adapter converts from, and the dispatch of result formats to their codecs.
+"""The neutral result every adapter converts from (the codecs in :mod:`.codecs` decode into it).
 
 **Bit order.** :class:`ExperimentResult.counts` is keyed by bitstrings in *classical-bit
 order, left to right*: character ``i`` is classical bit ``i`` (the ``i``-th bit of the
@@ -9,13 +9,9 @@ Qiskit's keys are the reverse (classical bit 0 rightmost), and its codec convert
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import attrs
-
-from .errors import PayloadError
-from .wire import ProgramResult, ResultFormat
 
 
 @attrs.frozen
@@ -65,31 +61,3 @@ class ExperimentResult:
                 return dict(out)
             start += reg.size
         raise KeyError(f"no classical register named {name!r}; registers: {[r.name for r in self.registers]}")
-
-
-def _decoders() -> dict[ResultFormat, Callable[[Any], list[ExperimentResult]]]:
-    from .codecs import cirq, cudaq, mimiq, qiskit
-
-    return {
-        ResultFormat.QISKIT_RESULT_JSON_V1: qiskit.decode,
-        ResultFormat.CIRQ_RESULT_JSON_V1: cirq.decode,
-        ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1: cudaq.decode,
-        ResultFormat.MIMIQ_QCSR_JSON_V1: mimiq.decode,
-    }
-
-
-def decode_result(result: ProgramResult) -> list[ExperimentResult]:
-    """Decode one result envelope into one neutral result per program it holds."""
-    fmt = result.serialization_format
-    decoders = _decoders()
-    decoder = decoders.get(fmt)
-    if decoder is None:
-        supported = ", ".join(f.name for f in decoders)
-        raise PayloadError(f"unsupported result format {int(fmt)} ({fmt.name}); supported: {supported}")
-    data = result.document()
-    try:
-        return decoder(data)
-    except PayloadError:
-        raise
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        raise PayloadError(f"malformed {fmt.name} result: {type(exc).__name__}: {exc}") from exc

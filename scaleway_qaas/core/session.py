@@ -1,4 +1,4 @@
-"""Sessions, and the one policy that decides which session a run goes to.
+"""Session handles, and the options that say which session a run goes to.
 
 Sessions are billed while they run. Every :class:`Session` is a context manager that
 terminates it on exit. A run chooses its session from a :class:`SessionSpec`:
@@ -8,30 +8,31 @@ terminates it on exit. A run chooses its session from a :class:`SessionSpec`:
   open one *managed* session per platform and options, reused by later runs;
 - otherwise the platform's *implicit* session, a managed session with default limits.
 
-Managed sessions live in a process-wide registry (:mod:`.managed`), are reopened when they
-are found closed, and are terminated when the interpreter exits. The code is async, on the
-core's loop; every coroutine method ``x_async`` has a blocking twin ``x``.
+The policy above this handle (:mod:`.managed`) keeps managed sessions in a process-wide registry,
+reopens them when they are found closed and terminates them when the interpreter exits; submissions
+go through :func:`scaleway_qaas.core.run` (``session=`` a handle or a spec). The code is async, on
+the core's loop; every coroutine method ``x_async`` has a blocking twin ``x``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from .durations import format_duration
-from .errors import BudgetExceededError, JobTimeoutError, SessionClosedError
-from .loop import blocking, on_core, run_sync
+from .durations import format_duration, parse_duration
+from .errors import BudgetExceededError, InvalidArgumentError, JobTimeoutError, SessionClosedError
+from .loop import blocking, on_core
 from .platform import CostEstimate, PlatformDescription, describe
 from .records import PlatformInfo, SessionInfo, SessionStatus
 
 if TYPE_CHECKING:
     from .client import AsyncQaaSClient, QaaSClient
-    from .job import Job
-    from .wire import Program
 
 log = logging.getLogger("scaleway_qaas.session")
 
@@ -42,6 +43,28 @@ def _described(platform: PlatformDescription | PlatformInfo) -> PlatformDescript
 
 def _duration(value: str | int | float | None) -> str | None:
     return format_duration(value) if value is not None else None
+
+
+#: a session idle longer than this fraction of its ``max_idle_duration``, or past this fraction of its
+#: ``max_duration``, may have stopped: it is read before the next submission (see Session.may_have_stopped)
+STALE_FRACTION = 0.5
+LIFETIME_FRACTION = 0.9
+#: the idle time (s) after which a session whose ``max_idle_duration`` is unknown is read before use
+UNKNOWN_IDLE_LIMIT = 60.0
+
+
+def _seconds(duration: str | None) -> float | None:
+    try:
+        return parse_duration(duration) if duration else None
+    except InvalidArgumentError:
+        return None
+
+
+def _epoch(timestamp: str | None) -> float | None:
+    try:
+        return datetime.fromisoformat(timestamp).timestamp() if timestamp else None
+    except ValueError:
+        return None
 
 
 @attrs.frozen
@@ -89,7 +112,9 @@ class Session:
     ) -> None:
         self.client = client
         self.platform = platform
-        self.info = info
+        #: when this process last submitted to it (``time.monotonic()``; reset when the session is replaced)
+        self.last_used = time.monotonic()
+        self._info: SessionInfo = info
         #: opened by the package (implicit, or from session options): reopened when found closed
         self.is_managed = managed
         #: the session options a managed session was opened for (the registry's key)
@@ -97,6 +122,12 @@ class Session:
         #: budget (EUR) for everything submitted through this handle; ``spent`` is the estimate so far
         self.max_cost = max_cost
         self.spent = 0.0
+        #: called when this handle terminates or deletes the session (the managed-session registry forgets it)
+        self.on_end: Callable[[Session], None] | None = None
+
+    def _ended(self) -> None:
+        if self.on_end is not None:
+            self.on_end(self)
 
     def charge(self, estimate: CostEstimate) -> None:
         """Count a submission's estimated cost against the session's ``max_cost``; refuse it, before
@@ -112,6 +143,29 @@ class Session:
 
     def __repr__(self) -> str:
         return f"Session({self.id!r}, platform={self.platform.name!r}, status={self.info.status.value!r})"
+
+    @property
+    def info(self) -> SessionInfo:
+        """The session as last read (a reopened managed session's handle holds the new one)."""
+        return self._info
+
+    @info.setter
+    def info(self, value: SessionInfo) -> None:
+        if value.id != self._info.id:
+            self.last_used = time.monotonic()  # a fresh session: not idle
+        self._info = value
+
+    def may_have_stopped(self) -> bool:
+        """Whether the session may have stopped since it was last read, judged without a request: idle
+        (since this process last submitted to it) longer than ``STALE_FRACTION`` of its
+        ``max_idle_duration`` (``UNKNOWN_IDLE_LIMIT`` when unknown), or older than ``LIFETIME_FRACTION``
+        of its ``max_duration``. The submission flow then reads it first, as CUDA-Q's helper does before
+        every submission, rather than have a job refused (or left waiting) in a stopped session."""
+        idle_limit = _seconds(self.info.max_idle_duration)
+        if time.monotonic() - self.last_used > STALE_FRACTION * (idle_limit or UNKNOWN_IDLE_LIMIT):
+            return True
+        lifetime, started = _seconds(self.info.max_duration), _epoch(self.info.started_at or self.info.created_at)
+        return lifetime is not None and started is not None and time.time() - started > LIFETIME_FRACTION * lifetime
 
     @property
     def id(self) -> str:
@@ -142,6 +196,7 @@ class Session:
 
         ``max_cost`` (EUR) bounds the estimated cost of everything submitted to it through this handle."""
         plat = await client.aio.describe_platform(platform) if isinstance(platform, str) else _described(platform)
+        plat.check_availability()
         info = await client.aio.create_session(
             plat.id,
             name=name,
@@ -163,24 +218,6 @@ class Session:
         return cls(client, describe(await client.aio.get_platform(info.platform_id)), info)
 
     attach = classmethod(blocking(attach_async.__func__))  # type: ignore[attr-defined]
-
-    @classmethod
-    def implicit(cls, client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> Session:
-        """The process's implicit session on ``platform`` (the one runs without session options use)."""
-        from .managed import session_for  # the registry builds on this module
-
-        return run_sync(session_for(client, _described(platform)))
-
-    # --- running -------------------------------------------------------------------
-
-    @on_core
-    async def run_async(self, programs: Sequence[Program], **kwargs: Any) -> Job:
-        """Submit programs to this session: :func:`scaleway_qaas.core.submit.run_async` with ``session=self``."""
-        from .submit import run_async
-
-        return await run_async(self.client, self.platform, programs, session=self, **kwargs)
-
-    run = blocking(run_async)
 
     # --- state -------------------------------------------------------------------
 
@@ -217,7 +254,7 @@ class Session:
     async def terminate_async(self) -> SessionInfo:
         """Stop the session (and its billing); waiting jobs are cancelled by the service."""
         self.info = await self.aio.terminate_session(self.id)
-        _forget(self)
+        self._ended()
         return self.info
 
     terminate = blocking(terminate_async)
@@ -226,7 +263,7 @@ class Session:
     async def delete_async(self) -> None:
         """Delete the session and its jobs."""
         await self.aio.delete_session(self.id)
-        _forget(self)
+        self._ended()
 
     delete = blocking(delete_async)
 
@@ -243,10 +280,3 @@ class Session:
     async def __aexit__(self, *exc: object) -> None:
         if self.info.status.is_open:
             await self.terminate_async()
-
-
-def _forget(session: Session) -> None:
-    """A terminated or deleted session leaves the registry of managed sessions."""
-    from .managed import registry  # the registry builds on this module
-
-    registry.forget(session)

@@ -3,12 +3,15 @@
 1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
    ``max_cost`` over everything submitted to it), before anything is sent or billed;
-2. choose the session by the one policy (:func:`.managed.session_for`);
+2. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
+   may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
 3. group programs by shots (a job has one shot count), split each group into as few
    jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
 4. if a job creation on a managed session is refused (any 4xx), read the session: if
    it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
-5. return a :class:`~.job.Job` whose remote ids are known, results in submission order.
+5. return a :class:`~.job.Job` whose remote ids are known, results in submission order; if a
+   managed session stops while its jobs still wait (:meth:`.job.Job.wait`), they are submitted
+   again, once, in a fresh session (and the stranded ones cancelled).
 
 Run options go to the job parameters; families that read them in the model too (Aer's
 ``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
@@ -17,12 +20,14 @@ Run options go to the job parameters; families that read them in the model too (
 from __future__ import annotations
 
 import asyncio
-import os
+import contextlib
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import ConfigurationError, QaaSError
+from .config import default_max_cost
+from .errors import QaaSError
 from .job import Job, JobPart, ResultFuture
 from .loop import blocking, on_core, submit
 from .managed import ensure_open, session_for
@@ -37,23 +42,6 @@ if TYPE_CHECKING:
     from .client import QaaSClient
 
 T = TypeVar("T")
-
-
-MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
-
-
-def default_max_cost() -> float | None:
-    """The budget of every submission without ``max_cost=``: ``$SCW_QAAS_MAX_COST`` in EUR (unset: none)."""
-    raw = os.environ.get(MAX_COST_VARIABLE, "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} is not a number of euros") from None
-    if not value >= 0:
-        raise ConfigurationError(f"{MAX_COST_VARIABLE}={raw!r} must be a non-negative number of euros")
-    return value
 
 
 def _chunks(indices: list[int], per_job: int) -> list[list[int]]:
@@ -90,6 +78,8 @@ async def run_async(
     budget = max_cost if max_cost is not None else default_max_cost()
     estimate = platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
     chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
+    if chosen.may_have_stopped():
+        await ensure_open(chosen)  # read it: a managed one found closed is reopened, another raises
     chosen.charge(
         estimate
         if estimate is not None
@@ -115,6 +105,7 @@ async def run_async(
                 job = await client.aio.create_job(
                     session_id, stored.id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
                 )
+                created[job.id] = (stored.id, parameters)
                 return JobPart(job.id, session_id, tuple(indices))
             except QaaSError as exc:
                 refused = exc.status_code is not None and 400 <= exc.status_code < 500
@@ -122,12 +113,36 @@ async def run_async(
                     raise
         raise AssertionError("unreachable")
 
+    async def resubmit(closed_id: str, stranded: list[JobPart]) -> list[JobPart]:
+        """Jobs left waiting in the stopped managed session ``closed_id``: the same models and parameters
+        in a fresh session; the stranded jobs are cancelled (best effort: a stopped session runs nothing)."""
+        await ensure_open(chosen, closed_id)
+        fresh = []
+        for part in stranded:
+            model_id, parameters = created[part.job_id]
+            job = await client.aio.create_job(
+                chosen.id, model_id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
+            )
+            created[job.id] = (model_id, parameters)
+            fresh.append(JobPart(job.id, chosen.id, part.indices))
+            with contextlib.suppress(QaaSError):
+                await client.aio.cancel_job(part.job_id)
+        chosen.last_used = time.monotonic()
+        return fresh
+
+    created: dict[str, tuple[str, ComputationParameters]] = {}  # job id -> its model id and parameters
     work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, platform.max_circuits)]
     parts = await asyncio.gather(*(create(chunk, count) for chunk, count in work))
-    return Job(client, parts, poll, platform_name=platform.name)
+    chosen.last_used = time.monotonic()
+    return Job(client, parts, poll, platform_name=platform.name, resubmit=resubmit if chosen.is_managed else None)
 
 
 run = blocking(run_async)
+
+
+def run_in(session: Session, programs: Sequence[Program], **kwargs: Any) -> Job:
+    """Submit ``programs`` to an open :class:`~.session.Session` (``run`` with its client, platform and itself)."""
+    return run(session.client, session.platform, programs, session=session, **kwargs)
 
 
 def run_nowait(

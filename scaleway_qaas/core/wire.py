@@ -4,7 +4,7 @@ Programs, computation models, job parameters, noise models and result envelopes,
 plain JSON built with attrs; no quantum framework is imported. The JSON text produced
 is byte-for-byte what the reference ``qio`` package produces (``json.dumps(...,
 sort_keys=True)`` for models, programs and results, insertion order for job parameters).
-What is *inside* a result envelope is decoded by :mod:`.results` and :mod:`.codecs`.
+What is *inside* a result envelope is decoded by :mod:`.codecs` (:func:`.codecs.decode`).
 """
 
 from __future__ import annotations
@@ -279,9 +279,3 @@ class ProgramResult(_Serialized):
             return json.loads(self.text())
         except json.JSONDecodeError as exc:
             raise PayloadError(f"result serialization is not valid JSON: {exc}") from exc
-
-    def decode(self) -> list[Any]:
-        """The neutral results (:class:`~.results.ExperimentResult`) this envelope holds, one per program."""
-        from .results import decode_result
-
-        return decode_result(self)

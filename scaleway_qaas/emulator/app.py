@@ -1,11 +1,7 @@
 """The Starlette application: routes of the QaaS v1alpha1 API, auth, errors.
 
-Auth: every route needs ``X-Auth-Token`` (else 401). With a token table
-(secret -> project id) an unknown token is refused (401), acting on another
-project is forbidden (403) and other projects' resources are invisible (404).
-Without a table (open mode) any non-empty token is accepted and bound,
-persistently, to the first project id it sends (or to a project id derived from
-the token until it sends one); the same isolation then applies. Inputs are
+Every route authenticates first (:mod:`.context`, which the handler modules
+share: this module imports them, they never import it). Inputs are
 checked by :mod:`.validation`; errors take the gateway's shapes (:mod:`.errors`);
 every answer carries an ``X-Request-Id``. Large results are served by the
 separate :mod:`.storage` endpoint. Handlers never raise: unexpected failures
@@ -14,15 +10,12 @@ become a JSON 500 body without traceback.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import attrs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -33,19 +26,19 @@ from ..core.errors import PayloadError
 from ..core.wire import ComputationModel
 from . import render
 from . import validation as v
-from .errors import ApiError, forbidden, invalid, not_found, precondition, transient_state, unauthenticated
-from .platforms import BY_ID, CATALOGUE, PlatformSpec
+from .context import Context, Settings
+from .errors import ApiError, invalid, not_found, precondition, transient_state
+from .platforms import BY_ID, CATALOGUE
 from .processes import Processes
-from .sessions import Sessions, listing
+from .sessions import Sessions
 from .storage import ResultStorage
-from .store import Row, Store, dumps_tags, new_id
+from .store import Store, dumps_tags, new_id
 from .worker import WorkerPool
 
 log = logging.getLogger("scaleway_qaas.emulator")
 
 PREFIX = "/qaas/v1alpha1"
 MAX_PAYLOAD = 200_000_000  # characters of a model payload
-_TOKEN_NS = uuid.UUID("0b5e3a52-8f5c-4d5e-9a60-4c1f4f7b2d90")
 
 _PLATFORM_ORDER = {
     f"{field}_{d}": (field, d == "desc")
@@ -62,72 +55,20 @@ _JOB_ORDER = {
 }  # fmt: skip
 
 
-@attrs.frozen
-class Settings:
-    """Behaviour knobs of the API (the server passes them from :class:`~.server.Emulator`)."""
-
-    tokens: dict[str, str] | None = None
-    session_start_delay: float = 0.05
-    inline_result_bytes: int = 1_000_000
-    default_max_duration: float = 1800.0
-    default_max_idle_duration: float = 600.0
-
-
 def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json")
-
-
-@functools.lru_cache(maxsize=4096)
-def _token_project(token: str) -> str:
-    """The project id an open-mode token acts on until it names one."""
-    return str(uuid.uuid5(_TOKEN_NS, hashlib.sha256(token.encode()).hexdigest()))
 
 
 # --- the API ---------------------------------------------------------------------------------------------
 
 
-class Api:
-    """Route handlers over a :class:`Store`, a :class:`WorkerPool` and a :class:`ResultStorage`."""
+class Api(Context):
+    """Route handlers of platforms, models and jobs, over the :class:`~.context.Context` they share
+    with the other handler modules."""
 
     def __init__(self, store: Store, pool: WorkerPool, settings: Settings, storage: ResultStorage) -> None:
-        self.store = store
-        self.pool = pool
-        self.settings = settings
-        self.storage = storage
+        super().__init__(store, pool, settings, storage)
         self.jobs_json = render.JobJsonCache()
-
-    # -- auth --------------------------------------------------------------------------------------------
-
-    def authenticate(self, request: Request) -> str:
-        """The caller's secret key, checked before anything else of the request is read."""
-        token = request.headers.get("x-auth-token", "").strip()
-        if not token:
-            raise unauthenticated("invalid_argument")
-        if self.settings.tokens is not None and token not in self.settings.tokens:
-            raise unauthenticated("not_found")
-        return token
-
-    def project(self, request: Request, claimed: str | None = None) -> str:
-        """The caller's project; ``claimed`` is a project id the request names (body or query)."""
-        token = self.authenticate(request)
-        if claimed:
-            claimed = v.uuid_arg(claimed, "project_id")
-        tokens = self.settings.tokens
-        if tokens is not None:
-            project = tokens[token]
-        else:
-            project = self.store.bound_project(token, claimed) or _token_project(token)
-        if claimed and claimed != project:
-            raise forbidden()
-        return project
-
-    def owned(self, table: str, resource: str, key: str, project: str, columns: str = "*") -> Row:
-        """The row ``key`` of ``table`` if ``project`` owns it (``columns`` must include ``project_id``), else 404."""
-        key = v.uuid_arg(key, f"{resource}_id")
-        row = self.store.get(table, key, columns)
-        if row is None or row["project_id"] != project:
-            raise not_found(resource, key)
-        return row
 
     # -- platforms -------------------------------------------------------------------------------------
 
@@ -149,19 +90,13 @@ class Api:
         found.sort(key=lambda p: p.record[key], reverse=desc)
         if filters["name"] and len(found) == 1:
             self.pool.prepare(found[0])  # looked up by name: about to be used
-        items = [p.record for p in found[(page - 1) * size : page * size]]
-        return listing("platforms", len(found), items)
+        items = [render.served(p, self.settings.availability) for p in found[(page - 1) * size : page * size]]
+        return render.listing("platforms", len(found), items)
 
     async def get_platform(self, request: Request) -> Response:
         self.project(request)
-        return JSONResponse(self.platform(request.path_params["platform_id"]).record)
-
-    def platform(self, platform_id: Any, argument: str = "platform_id") -> PlatformSpec:
-        key = v.uuid_arg(platform_id, argument)
-        spec = BY_ID.get(key)
-        if spec is None:
-            raise not_found("platform", key)
-        return spec
+        spec = self.platform(request.path_params["platform_id"])
+        return JSONResponse(render.served(spec, self.settings.availability))
 
     # -- models -------------------------------------------------------------------------------------------
 
@@ -198,7 +133,7 @@ class Api:
         project = self.project(request, request.query_params.get("project_id"))
         page, size, order = v.paging(request, v.CREATED_ORDER, "created_at_desc")
         total, rows = self.store.page("models", {"project_id": project}, order, page, size)
-        return listing("models", total, [render.model(r) for r in rows])
+        return render.listing("models", total, [render.model(r) for r in rows])
 
     # -- jobs -----------------------------------------------------------------------------------------------
 
@@ -300,7 +235,7 @@ class Api:
             render.job_result(r, self.storage.url(r["token"], now) if len(r["result"]) > limit else "")
             for r in rows[(page - 1) * size : page * size]
         ]
-        return listing("job_results", len(rows), items)
+        return render.listing("job_results", len(rows), items)
 
 
 Handler = Callable[[Request], Awaitable[Response]]

@@ -1,5 +1,9 @@
 """``scaleway-qaas emulator``: serve the local QaaS API until interrupted.
 
+Listening beyond loopback (``--host 0.0.0.0``) without ``--token``, it accepts only a secret key it
+draws at start, printed with a project id as ``SCW_SECRET_KEY=... SCW_PROJECT_ID=...`` (as Jupyter
+prints its token): nobody else on the network gets in with a made-up key.
+
 Mount it as a subcommand with :func:`add_emulator_arguments` and
 :func:`run_from_args`, or run ``python -m scaleway_qaas.emulator``.
 """
@@ -12,6 +16,7 @@ from collections.abc import Sequence
 
 from .faults import MODES, FaultConfig
 from .server import Emulator
+from .worker import JOB_DEADLINE
 
 
 def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +29,8 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="SECRET=PROJECT_ID",
-        help="accept only these secret keys, each bound to a project (repeatable); default: any key",
+        help="accept only these secret keys, each bound to a project (repeatable); default: any key on "
+        "loopback, a drawn key (printed at start) beyond it",
     )
     parser.add_argument("--fault-rate", type=float, default=0.0, help="fraction of requests to fail (0..1)")
     parser.add_argument(
@@ -44,6 +50,13 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="GIB",
         help="refuse jobs whose state vector needs more GiB than this (default: the machine's memory)",
+    )
+    parser.add_argument(
+        "--job-deadline",
+        type=float,
+        default=JOB_DEADLINE,
+        metavar="SECONDS",
+        help=f"a simulation running longer fails its job and its engine is replaced (default {JOB_DEADLINE:g})",
     )
     parser.add_argument("--session-start-delay", type=float, default=0.05, help="seconds a session stays 'starting'")
     parser.add_argument(
@@ -85,6 +98,8 @@ def run_from_args(args: argparse.Namespace) -> int:
             faults = FaultConfig(rate=args.fault_rate, modes=modes, seed=args.seed or 0, delay=args.fault_delay)
         except ValueError as exc:
             raise SystemExit(str(exc)) from None
+    if not args.job_deadline > 0:
+        raise SystemExit(f"--job-deadline must be a positive number of seconds, got {args.job_deadline:g}")
     emulator = Emulator(
         host=args.host,
         port=args.port,
@@ -97,9 +112,16 @@ def run_from_args(args: argparse.Namespace) -> int:
         memory_limit=int(args.memory_limit * 2**30) if args.memory_limit else None,
         inline_result_bytes=args.inline_result_bytes,
         storage_port=args.storage_port,
+        job_deadline=args.job_deadline,
     )
     url = emulator.start()
     print(f"Scaleway QaaS emulator listening on {url}  (SCW_API_URL={url}; Ctrl-C to stop)", flush=True)
+    if emulator.credentials is not None:
+        secret, project = emulator.credentials
+        print(
+            f"Listening beyond loopback: only this key is accepted: SCW_SECRET_KEY={secret} SCW_PROJECT_ID={project}",
+            flush=True,
+        )
     print(f"Large results are served by presigned URLs from {emulator.storage.base_url}", flush=True)
     emulator.serve_forever()
     return 0

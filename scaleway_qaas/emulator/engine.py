@@ -2,15 +2,17 @@
 
 Each :class:`Engine` is a child ``python -m scaleway_qaas.emulator.engine`` (a fresh interpreter: no
 fork of the threaded server, and no re-import of the user's ``__main__`` as ``multiprocessing``'s spawn
-would do) or, for the first engine of an emulator started in a script that has imported its framework,
-a fork of that script made before any thread starts (:mod:`.forked`). A socket pair connects it, over
+would do) or, on request (``fork=True``: ``Emulator(fork_engine=True)``), for the first engine of an
+emulator started in a script that has imported its framework, a fork of that script made before any
+thread starts (:mod:`.forked`). A socket pair connects it, over
 which :mod:`multiprocessing.connection` frames pickled requests. The child imports a platform family's
 simulators the first time it runs (or is told to load) that family, and keeps them, their parsed
 circuits and caches warm for its whole life. Qiskit's native code never sees a second thread: the
 child runs requests on its main thread only.
 
 A child that dies (SIGKILL, out of memory...) fails the request it was running with
-:class:`EngineDied`, whose message says how it died; :meth:`Engine.restart` replaces it.
+:class:`EngineDied`, whose message says how it died; one that holds a request longer than the
+caller's ``timeout`` is killed, with :class:`EngineOverran`. :meth:`Engine.restart` replaces it.
 
 Why every job takes the hop, even a Bell pair (measured on this 2-core machine, 300 runs each, 3 runs,
 ``python -m benchmarks --only hop``): a request's round trip to an engine costs 0.04 ms (a no-op
@@ -45,12 +47,17 @@ class EngineDied(Exception):
     """The engine process ended while it held a request."""
 
 
+class EngineOverran(EngineDied):
+    """The engine held a request past its deadline; it was killed."""
+
+
 class Engine:
     """One engine child process and the connection to it; not thread-safe (one caller at a time)."""
 
-    def __init__(self, name: str, memory_limit: int) -> None:
+    def __init__(self, name: str, memory_limit: int, fork: bool = False) -> None:
         self.name = name
         self.memory_limit = memory_limit
+        self.fork = fork  # may start as a fork of this process (see :mod:`.forked`)
         self.families: set[str] = set()  # the platform families this process has loaded
         self._proc: subprocess.Popen[bytes] | forked.ForkedProcess | None = None
         self._conn: Connection | None = None
@@ -61,11 +68,11 @@ class Engine:
 
     def start(self) -> None:
         """Start the child (returns at once; the child imports while the caller goes on): a fork of this
-        process when :func:`.forked.forkable`, else a fresh interpreter."""
+        process when asked for and :func:`.forked.forkable`, else a fresh interpreter."""
         ours, theirs = socket.socketpair()
         argv = [str(theirs.fileno()), str(self.memory_limit)]
         try:
-            self._proc = forked.fork(lambda: main(argv), [ours]) if forked.forkable() else None
+            self._proc = forked.fork(lambda: main(argv), theirs.fileno()) if self.fork and forked.forkable() else None
             if self._proc is None:
                 self._proc = self._spawn(argv, theirs.fileno())
         finally:
@@ -86,12 +93,16 @@ class Engine:
             env=env,
         )
 
-    def call(self, *request: Any) -> Any:
-        """Send one request, wait for its reply; :class:`EngineDied` if the child ends meanwhile."""
+    def call(self, *request: Any, timeout: float | None = None) -> Any:
+        """Send one request, wait for its reply; :class:`EngineDied` if the child ends meanwhile,
+        :class:`EngineOverran` (the child killed) if no reply came within ``timeout`` seconds."""
         if self._conn is None:
             raise EngineDied(f"engine {self.name} is not running")
         try:
             self._conn.send(request)
+            if timeout is not None and not self._conn.poll(timeout):
+                self.close()
+                raise EngineOverran(f"engine {self.name} held a request for more than {timeout:g} s; it was killed")
             return self._conn.recv()
         except (EOFError, OSError):
             raise EngineDied(self._death()) from None

@@ -1,26 +1,24 @@
-"""An engine forked from the calling process: how an in-process emulator gets its first result quickly.
+"""An engine forked from the calling process: an opt-in for an in-process emulator's first result.
 
-A spawned engine is a fresh interpreter: before its first job it imports qiskit and Qiskit Aer
-(~0.5 s), which the user's script has just imported too. When the emulator starts in a script that
-has imported its framework already, its first engine is instead a fork of that process: it inherits
-the imported modules and only loads the simulator itself (Qiskit Aer: ~0.06 s). A whole script's
-first result comes ~0.4 s sooner (``python -m benchmarks --only firstresult``).
+By default every engine is spawned (:mod:`.engine`): a fresh interpreter, which imports qiskit and
+Qiskit Aer (~0.5 s) before its first job. With ``Emulator(fork_engine=True)`` or
+``SCW_QAAS_ENGINE_FORK=1``, the first engine of an emulator started in a script that has imported its
+framework is instead a fork of that script: it inherits the imported modules and only loads the
+simulator itself (Qiskit Aer: ~0.06 s), so the script's first result comes sooner
+(``python -m benchmarks --only firstresult``). A resident emulator (``scaleway-qaas emulator`` in
+another terminal) saves more, and touches nothing in the script.
 
 A fork copies the process as it is, so it is made only where nothing it inherits can be broken
 (:func:`forkable`): on Linux, from a process with a single Python thread (no lock another thread
 holds, no server running yet), which has imported Qiskit or Cirq (else a fork saves nothing) and no
 library whose thread pool would not survive it (Qiskit Aer's and qsim's OpenMP, CUDA-Q, the machine
-learning runtimes). The child runs Qiskit's native code without its thread pool
-(``QISKIT_IN_PARALLEL``), reads and writes no standard stream but stderr, ignores the parent's
-signal handlers and never runs its exit handlers. Everywhere else, and with
-``SCW_QAAS_ENGINE_FORK=0`` (or ``false``, ``no``, ``off``), engines are spawned (:mod:`.engine`).
-
-Right before the fork, the script's objects are frozen (:func:`gc.freeze`), as Python's documentation
-advises for a fork without exec: the garbage collector of either process no longer scans them, so
-their memory pages stay shared instead of being copied, and the script's own collections and its exit
-no longer walk every module and class it has loaded (its exit is ~0.2 s shorter). The price: a
-reference cycle among objects that existed at that moment, should it become garbage later, is never
-reclaimed (objects freed by their reference count, most of them, are freed as before).
+learning runtimes). Native thread pools of other libraries are not visible from Python: that is why
+forking is opt-in. The child leaves the script as it was (nothing is frozen or changed there; the
+child freezes its own copy of the script's objects, so that none is finalised there) and keeps
+nothing of it but memory: it closes every file descriptor it inherited except stderr and its
+own connection (stdin and stdout become ``/dev/null``), as ``subprocess``'s ``close_fds`` does, runs
+Qiskit's native code without its thread pool (``QISKIT_IN_PARALLEL``), ignores the parent's signal
+handlers and never runs its exit handlers. Otherwise engines are spawned.
 """
 
 from __future__ import annotations
@@ -29,15 +27,12 @@ import gc
 import os
 import select
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import traceback
 import warnings
-from collections.abc import Callable, Iterable
-
-from ..core.config import switched_off
+from collections.abc import Callable
 
 #: imported by a process, they make a fork of it unsafe: thread pools a fork does not carry over
 THREADED_RUNTIMES = ("qiskit_aer", "qsimcirq", "cudaq", "torch", "jax", "tensorflow")
@@ -47,7 +42,7 @@ FRAMEWORKS = ("qiskit", "cirq")
 
 def forkable() -> bool:
     """Whether an engine may start as a fork of this process now (see the module's documentation)."""
-    if sys.platform != "linux" or switched_off("SCW_QAAS_ENGINE_FORK"):
+    if sys.platform != "linux":
         return False
     if threading.active_count() != 1:
         return False
@@ -100,11 +95,10 @@ class ForkedProcess:
             os.kill(self.pid, signal.SIGKILL)
 
 
-def fork(child: Callable[[], int], parents_ends: Iterable[socket.socket]) -> ForkedProcess | None:
+def fork(child: Callable[[], int], keep: int) -> ForkedProcess | None:
     """Run ``child()`` in a fork of this process, which then exits with its return value; the fork first
-    closes ``parents_ends`` (so that it sees the end of its connection when the parent goes). None when
-    the system refuses to fork (the caller spawns instead)."""
-    gc.freeze()  # see the module's documentation
+    closes every file descriptor but stderr and ``keep`` (its connection: so it also sees the end of the
+    connection when the parent goes). None when the system refuses to fork (the caller spawns instead)."""
     with warnings.catch_warnings():
         # Python 3.12+ warns on forking a process with more than one OS thread; the only other ones
         # forkable() lets through are numpy's BLAS workers, which are fork-aware.
@@ -112,15 +106,12 @@ def fork(child: Callable[[], int], parents_ends: Iterable[socket.socket]) -> For
         try:
             pid = os.fork()
         except OSError:
-            gc.unfreeze()
             return None
     if pid:
         return ForkedProcess(pid)
     code = 1
     try:
-        for end in parents_ends:
-            end.close()
-        _become_engine()
+        _become_engine(keep)
         code = child()
     except BaseException:
         traceback.print_exc()  # to stderr, the script's: the engine's parent then reports it dead
@@ -128,12 +119,17 @@ def fork(child: Callable[[], int], parents_ends: Iterable[socket.socket]) -> For
         os._exit(code)  # never back into the parent's code, nor its exit handlers
 
 
-def _become_engine() -> None:
+def _become_engine(keep: int) -> None:
     """Set the fresh fork up to run as an engine, not as the user's script."""
+    # The script's objects are never collected here: a file object of the script found garbage would
+    # close its descriptor number, by then maybe one this engine opened. Only this copy is frozen.
+    gc.freeze()
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)  # not the script's stdout, which a caller may be reading to its end
     os.close(null)
+    os.closerange(3, keep)  # close_fds: the script's files, pipes and sockets are the script's
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
     for number in signal.valid_signals():
         if callable(signal.getsignal(number)):  # the script's own handlers
             signal.signal(number, signal.SIG_DFL)

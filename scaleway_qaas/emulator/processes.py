@@ -24,7 +24,7 @@ from .render import timestamp
 from .store import Row, dumps_tags, new_id
 
 if TYPE_CHECKING:
-    from .app import Api
+    from .context import Context
 
 NOT_RUN = "the local emulator does not run applications: the process is stored, not executed"
 
@@ -77,9 +77,9 @@ def _application(application_id: Any, argument: str = "application_id") -> dict[
 
 
 class Processes:
-    """Route handlers of ``/applications`` and ``/processes``, over the :class:`~.app.Api` they extend."""
+    """Route handlers of ``/applications`` and ``/processes``, over the request :class:`~.context.Context`."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Context) -> None:
         self.api = api
 
     async def list_applications(self, request: Request) -> Response:

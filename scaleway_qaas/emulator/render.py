@@ -13,13 +13,21 @@ polls of clients list the same finished jobs again and again.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from starlette.responses import JSONResponse
 
 from .store import Row
 
 if TYPE_CHECKING:
     from .platforms import PlatformSpec
+
+
+def listing(name: str, total: int, items: list[Any]) -> JSONResponse:
+    """A page of a list: ``{"total_count": total, name: items}``."""
+    return JSONResponse({"total_count": total, name: items})
 
 
 def timestamp(ts: float | None) -> str | None:
@@ -146,6 +154,12 @@ def job_result(row: Row, url: str) -> dict[str, Any]:
 
 
 _ZERO_EUR = {"currency_code": "EUR", "units": 0, "nanos": 0}
+
+
+def served(spec: PlatformSpec, availability: Mapping[str, str]) -> dict[str, Any]:
+    """The platform's record as served: its cached record, with the availability set for it, if any."""
+    shown = availability.get(spec.id)
+    return {**spec.record, "availability": shown} if shown else spec.record
 
 
 def platform(spec: PlatformSpec) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from .platforms import PlatformSpec
 from .store import Row, dumps_tags, new_id
 
 if TYPE_CHECKING:
-    from .app import Api
+    from .context import Context
 
 _SESSION_ORDER = {
     "name_asc": "name ASC", "name_desc": "name DESC", "started_at_asc": "started_at ASC",
@@ -25,14 +25,10 @@ _SESSION_ORDER = {
 _BOOKING_ORDER = {**v.CREATED_ORDER, "started_at_desc": "started_at DESC", "started_at_asc": "started_at ASC"}
 
 
-def listing(name: str, total: int, items: list[Any]) -> JSONResponse:
-    return JSONResponse({"total_count": total, name: items})
-
-
 class Sessions:
-    """Route handlers of ``/sessions`` and ``/bookings``, over the :class:`~.app.Api` they extend."""
+    """Route handlers of ``/sessions`` and ``/bookings``, over the request :class:`~.context.Context`."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Context) -> None:
         self.api = api
 
     def _session_json(self, row: Row) -> dict[str, Any]:
@@ -119,7 +115,7 @@ class Sessions:
         tags = v.query_tags(request)
         self.api.store.advance(time.time())
         total, rows = self.api.store.page("sessions", where, order, page, size, tags)
-        return listing("sessions", total, [self._session_json(r) for r in rows])
+        return render.listing("sessions", total, [self._session_json(r) for r in rows])
 
     async def update_session(self, request: Request) -> Response:
         body = await v.json_body(request)
@@ -150,7 +146,7 @@ class Sessions:
         self.api.owned("sessions", "session", request.path_params["session_id"], self.api.project(request))
         page = v.query_int(request, "page", 1, 1, v.MAX_PAGE)
         v.query_int(request, "page_size", 20, 1, v.MAX_PAGE_SIZE)
-        return listing("acls", 1, ["full"] if page == 1 else [])
+        return render.listing("acls", 1, ["full"] if page == 1 else [])
 
     async def list_bookings(self, request: Request) -> Response:
         q = request.query_params
@@ -160,7 +156,7 @@ class Sessions:
         if q.get("platform_id"):
             where["platform_id"] = self.api.platform(q["platform_id"]).id
         total, rows = self.api.store.page("bookings", where, order, page, size)
-        return listing("bookings", total, [render.booking(r) for r in rows])
+        return render.listing("bookings", total, [render.booking(r) for r in rows])
 
     async def get_booking(self, request: Request) -> Response:
         row = self.api.owned("bookings", "booking", request.path_params["booking_id"], self.api.project(request))

@@ -5,7 +5,10 @@ process: it claims a job in the store, has its engine run it, and records the ou
 starts with the pool; another starts whenever more jobs wait than engines are idle, up to
 ``workers`` (a light user never pays for more). A job never gets lost: a simulation failure ends
 it in ``error`` with the simulator's message, and an engine process that dies (SIGKILL, out of
-memory) ends its job in ``error`` with a message saying so; the thread then starts a fresh engine.
+memory) ends its job in ``error`` with a message saying so; the thread then starts a fresh engine. So
+does a simulation that runs past the pool's ``job_deadline`` (seconds; the platform family's loading,
+done first, does not count): its engine is killed and replaced, so that no job stays ``running`` for
+ever behind a wedged engine.
 A platform family loads when it is first used: when a session opens on one of its platforms, or one
 is looked up by name (:meth:`WorkerPool.prepare`: an idle engine loads it while the client goes on to
 submit), or when its first job runs; idle engines then load it too, in the background.
@@ -31,7 +34,7 @@ import threading
 import time
 from collections import deque
 
-from .engine import Engine, EngineDied
+from .engine import Engine, EngineDied, EngineOverran
 from .platforms import BY_ID, PlatformSpec
 from .simulators import family
 from .store import Store
@@ -42,16 +45,30 @@ log = logging.getLogger("scaleway_qaas.emulator")
 LONG_POLL = 0.1
 #: longest sleep of the housekeeper (seconds)
 MAX_SLEEP = 1.0
+#: default longest simulation of one job (seconds), after which its engine is replaced
+JOB_DEADLINE = 3600.0
+#: least time a platform family's first loading in an engine may take (seconds)
+LOAD_DEADLINE = 600.0
 
 
 class WorkerPool:
     """Engine processes executing queued jobs against the store."""
 
-    def __init__(self, store: Store, workers: int, seed: int | None = None, memory_limit: int = 0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        workers: int,
+        seed: int | None = None,
+        memory_limit: int = 0,
+        *,
+        fork_engine: bool = False,
+        job_deadline: float = JOB_DEADLINE,
+    ) -> None:
         from .memory import machine_memory
 
         self.store = store
         self.seed = seed
+        self.job_deadline = job_deadline
         self._queue: deque[str] = deque()  # job ids, oldest first
         self._stopped = threading.Event()
         self._wake = threading.Event()  # wakes the housekeeper
@@ -62,7 +79,7 @@ class WorkerPool:
         self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
         self._families: set[str] = set()  # platform families in use: idle engines load them
         limit = memory_limit or machine_memory()
-        self.engines = [Engine(f"engine-{i}", limit) for i in range(max(1, workers))]
+        self.engines = [Engine(f"engine-{i}", limit, fork=fork_engine and i == 0) for i in range(max(1, workers))]
         self._started = 0  # engines started (the first ones of self.engines), each with its thread
         self._idle = 0  # threads waiting for work, or loading a family (they take a job right after)
         self._threads = [threading.Thread(target=self._housekeep, name="qaas-emulator-housekeeper", daemon=True)]
@@ -231,12 +248,26 @@ class WorkerPool:
         else:
             platform = BY_ID[session["platform_id"]]
             seed = None if self.seed is None else self.seed + int(job["seq"])
+            name, load_deadline = family(platform), max(self.job_deadline, LOAD_DEADLINE)
+            loading = name not in engine.families
             try:
-                outcome, value = engine.call("run", platform.id, model["payload"], job["parameters"], seed)
+                if loading:  # first, apart: the job's deadline is its simulation's
+                    engine.call("load", name, timeout=load_deadline)
+                    engine.families.add(name)  # loaded, or failed: the job will say why
+                    loading = False
+                run = ("run", platform.id, model["payload"], job["parameters"], seed)
+                outcome, value = engine.call(*run, timeout=self.job_deadline)
                 if outcome == "ok":  # the family is loaded there now (a refused job may have loaded nothing)
-                    self._loaded(engine, family(platform))
+                    self._loaded(engine, name)
             except EngineDied as exc:
                 outcome, value = "error", str(exc)
+                if isinstance(exc, EngineOverran):
+                    late = (
+                        f"loading the {name} simulators took more than {load_deadline:g} s"
+                        if loading
+                        else f"simulation exceeded the emulator's job deadline of {self.job_deadline:g} s"
+                    )
+                    value = f"{late}; the engine was restarted"
                 if self._stopped.is_set():
                     return  # the emulator stops: the job stays running, re-queued at the next start
                 log.warning("job %s: %s; starting a new engine", job_id, exc)

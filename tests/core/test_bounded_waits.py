@@ -18,9 +18,9 @@ BELL = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0
 
 
 def emulator_pid() -> int:
-    return next(
-        pid for pid in children(os.getpid()) if b"scaleway_qaas.emulator" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    )
+    """The emulator process (not an engine of the suite's in-process emulator: those are children too)."""
+    command = b"-m\x00scaleway_qaas.emulator\x00--port\x00"
+    return next(pid for pid in children(os.getpid()) if command in Path(f"/proc/{pid}/cmdline").read_bytes())
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the emulator process in /proc")

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from scaleway_qaas.core import errors
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.platform import PlatformDescription, describe
 from scaleway_qaas.core.records import (
     JobInfo,
@@ -222,7 +223,7 @@ def test_job_results(path: Path) -> None:
         else:  # an empty result and a url: the body at the url (a presigned object-storage link)
             assert item.url, "a job result holds its payload inline or a url"
             payload = downloads[item.url]["text"]
-        experiments = ProgramResult.from_json(payload).decode()
+        experiments = decode_result(ProgramResult.from_json(payload))
         assert experiments
         for experiment in experiments:
             assert_balanced(experiment.counts, expect["outcomes"], expect["shots"])

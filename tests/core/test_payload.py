@@ -17,6 +17,7 @@ from qio.utils.compression import str_to_zlib, zlib_to_str
 
 from scaleway_qaas.core.codecs import cirq as cirq_codec
 from scaleway_qaas.core.codecs import cudaq as cudaq_codec
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.codecs import qiskit as qiskit_codec
 from scaleway_qaas.core.results import ExperimentResult, Register
 from scaleway_qaas.core.wire import (
@@ -95,9 +96,11 @@ def test_every_result_format_round_trips(memory):
         (ResultFormat.CIRQ_RESULT_JSON_V1, cirq_codec.encode(exp)),
     ):
         for compression in (Compression.NONE, Compression.ZLIB_BASE64_V1):
-            (back,) = ProgramResult.encode(fmt, doc, compression).decode()
+            (back,) = decode_result(ProgramResult.encode(fmt, doc, compression))
             assert back.counts == exp.counts and back.memory == exp.memory and back.registers == exp.registers
-    (cudaq_back,) = ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_codec.encode(exp)).decode()
+    (cudaq_back,) = decode_result(
+        ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_codec.encode(exp))
+    )
     assert cudaq_back.counts == exp.counts
 
 
@@ -125,7 +128,7 @@ def test_qiskit_hex_keys_and_registers_decode_in_classical_bit_order():
             }
         ]
     }
-    (exp,) = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc).decode()
+    (exp,) = decode_result(ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc))
     assert exp.counts == {"100": 10}
     assert exp.register_counts("a") == {"10": 10} and exp.register_counts("b") == {"0": 10}
 
@@ -151,7 +154,7 @@ def test_cudaq_document_layout():
 )
 def test_corrupt_results_raise_payload_errors(text, match):
     with pytest.raises(PayloadError, match=match):
-        ProgramResult.from_json(text).decode()
+        decode_result(ProgramResult.from_json(text))
 
 
 def test_truncated_compressed_result_is_a_payload_error():

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from scaleway_qaas.core.client import QaaSClient
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.config import Config
 from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.core.platform import describe
@@ -283,7 +284,7 @@ def test_result_downloads_never_carry_the_key_and_use_the_configured_timeouts():
         transport=httpx.MockTransport(handler),
     )
     [result] = client.fetch_job_results("j-1")
-    assert result.decode()[0].counts == {"11": 7}
+    assert decode_result(result)[0].counts == {"11": 7}
     assert "X-Auth-Token" not in seen[0].headers and SECRET not in str(seen[0].headers)
     assert seen[0].extensions["timeout"] == {"connect": 1.5, "read": 7.0, "write": 7.0, "pool": 7.0}
 

@@ -34,6 +34,15 @@ def test_native_target_from_config_file_only(
     assert dict(cudaq.sample(asymmetric, shots_count=50).items()) == {"100": 50}
 
 
+def test_native_target_with_the_prefixed_url(native_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SCW_API_URL`` written with ``/qaas/v1alpha1`` (as some CUDA-Q releases document it): the helper
+    installed here appends the prefix itself (``V1Alpha1Client``: url + "/" + DEFAULT_BASE_PATH), so it
+    is handed the root."""
+    monkeypatch.setenv("SCW_API_URL", native_env["SCW_API_URL"] + "/qaas/v1alpha1/")
+    assert scw.set_target(machine="EMU-CUDAQ-H100").api_url == native_env["SCW_API_URL"]
+    assert dict(cudaq.sample(asymmetric, shots_count=50).items()) == {"100": 50}
+
+
 def test_python_path_from_config_file_only(
     scw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -72,3 +81,18 @@ def test_session_options_as_the_cpp_target_reads_them() -> None:
         native_options(max_durations="5m")
     with pytest.raises(InvalidArgumentError, match="name"):  # the C++ target names its sessions itself
         native_options(name="mine")
+
+
+def test_the_native_target_refuses_an_emulator_of_this_process_at_once() -> None:
+    import time
+
+    from scaleway_qaas.emulator import Emulator
+
+    with Emulator(workers=1) as emu:
+        for url in (emu.url, emu.url.replace("127.0.0.1", "localhost") + "/"):
+            started = time.monotonic()
+            with pytest.raises(InvalidArgumentError, match="an Emulator\\(\\) running in this Python process") as e:
+                scw.set_target(url=url, secret_key="k" * 20, project_id="11111111-2222-3333-4444-555555555555")
+            assert time.monotonic() - started < 1
+            assert "run_emulator_process()" in str(e.value) and "scaleway-qaas emulator" in str(e.value)
+    assert "k" * 20 not in str(e.value)

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.results import ExperimentResult
 from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
 from scaleway_qaas.emulator import Emulator
@@ -87,7 +88,7 @@ def help_message(response: httpx.Response) -> str:
 
 
 def decode(results: list[ProgramResult]) -> list[ExperimentResult]:
-    return [exp for r in results for exp in r.decode()]
+    return [exp for r in results for exp in decode_result(r)]
 
 
 def within(count: int, shots: int, p: float, sigmas: float = 5.0) -> bool:

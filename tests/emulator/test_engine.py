@@ -11,6 +11,7 @@ from pathlib import Path
 
 import cirq
 import pytest
+from processes import alive
 
 from scaleway_qaas.core.wire import ComputationModel, Program, ProgramFormat
 from scaleway_qaas.emulator import CATALOGUE, Emulator
@@ -80,6 +81,41 @@ def test_an_engine_killed_mid_job_fails_that_job_with_a_message_and_is_replaced(
         assert done["status"] == "completed", done["progress_message"]
         assert set(decode(results)[0].counts) <= {"00", "11"}
         assert engine.pid not in (None, killed)
+
+
+def test_a_job_past_the_deadline_fails_by_name_and_its_engine_is_replaced() -> None:
+    with Emulator(workers=1, session_start_delay=0.01, job_deadline=0.5) as emu:
+        api = Api(emu.url)
+        warm, _ = api.run(AER, BELL_QASM2, shots=10)  # Aer loads first: loading does not count
+        assert warm["status"] == "completed", warm["progress_message"]
+        engine = emu.pool.engines[0]
+        slow_engine = engine.pid
+        started = time.monotonic()
+        session = api.session(AER)
+        job = api.ok(api.submit(session["id"], api.model(heavy(20, 60)), shots=10))
+        failed = api.wait(job["id"], timeout=60)
+        assert time.monotonic() - started < 20
+        assert failed["status"] == "error"
+        assert failed["progress_message"] == (
+            "simulation exceeded the emulator's job deadline of 0.5 s; the engine was restarted"
+        )
+        assert not alive(slow_engine)
+        done, results = api.run(AER, BELL_QASM2, shots=500)  # the next job runs, on a new engine
+        assert done["status"] == "completed", done["progress_message"]
+        assert set(decode(results)[0].counts) <= {"00", "11"}
+        assert engine.pid not in (None, slow_engine)
+
+
+def test_a_job_deadline_must_be_positive() -> None:
+    import subprocess
+    import sys
+
+    with pytest.raises(ValueError, match="job_deadline must be a positive number of seconds, got 0"):
+        Emulator(job_deadline=0)
+    command = [sys.executable, "-m", "scaleway_qaas.emulator", "--job-deadline", "-1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "--job-deadline must be a positive number of seconds, got -1" in done.stderr
 
 
 def test_jobs_run_side_by_side_on_two_engines(api2: Api, two: Emulator) -> None:

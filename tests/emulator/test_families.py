@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.codecs import mimiq
 from scaleway_qaas.core.results import ExperimentResult
 from scaleway_qaas.core.wire import (
@@ -59,7 +60,7 @@ def noisy(platform: PlatformSpec) -> bool:
 def decode(payload: ProgramResult) -> list[ExperimentResult]:
     if payload.serialization_format == ResultFormat.MIMIQ_QCSR_JSON_V1:
         return mimiq.decode(json.loads(payload.text()))
-    return payload.decode()
+    return decode_result(payload)
 
 
 def run(
@@ -138,7 +139,7 @@ def test_aer_run_options_from_the_model_are_honoured() -> None:
     (text,) = _execute(platform, model, ComputationParameters(200, {"memory": True}), 1)
     document = json.loads(ProgramResult.from_json(text).text())
     assert document["results"][0]["metadata"]["method"] == "matrix_product_state"
-    (exp,) = ProgramResult.from_json(text).decode()
+    (exp,) = decode_result(ProgramResult.from_json(text))
     assert exp.memory is not None and len(exp.memory) == 200 and set(exp.memory) == {"100", "111"}
     stabilizer = {"method": "stabilizer"}  # a T gate is not Clifford: Aer's stabilizer method refuses it
     with pytest.raises(ExecutionError, match="simulation failed"):

@@ -8,6 +8,7 @@ import json
 import pytest
 from qiskit import QuantumCircuit, qasm2, qasm3, transpile
 
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.wire import Program, ProgramFormat
 from scaleway_qaas.emulator.families.programs import to_qiskit
 from scaleway_qaas.emulator.families.qpu import to_native
@@ -124,7 +125,7 @@ def test_official_plugin_transpile_output_runs_on_sirius(api: Api) -> None:
     ):
         job, payloads = api.run("QPU-SIRIUS-24PQ", text, fmt=fmt, shots=1000)
         assert job["status"] == "completed", job["progress_message"]
-        (exp,) = payloads[0].decode()
+        (exp,) = decode_result(payloads[0])
         assert exp.counts.get("100", 0) + exp.counts.get("111", 0) >= 850, exp.counts
 
 

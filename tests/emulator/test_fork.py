@@ -1,9 +1,10 @@
 """Forked engines, as users' scripts get them: each test runs a whole script in a fresh interpreter.
 
-The rest of the suite spawns its engines (tests/conftest.py), so these scripts are where the fork of
-a user's process is exercised: right results and bit order, Qiskit's thread pool started before the
-fork, a QPU job transpiled in the fork, the fork killed mid-job and replaced, and nothing left behind
-when a script exits without stopping its emulator.
+Engines are spawned unless the script opts in (``Emulator(fork_engine=True)``, ``SCW_QAAS_ENGINE_FORK=1``),
+so these scripts are where the fork of a user's process is exercised: spawned by default, right results
+and bit order, Qiskit's thread pool started before the fork, a QPU job transpiled in the fork, the fork
+killed mid-job and replaced, nothing frozen in the script, no file descriptor of the script held by the
+fork, and nothing left behind when a script exits without stopping its emulator.
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ CREDENTIALS = dict(secret_key="fork-" + "0" * 20, project_id=str(uuid.uuid4()))
 """
 
 
-def run_script(body: str, timeout: float = 120) -> dict:
-    """Run PRELUDE + body in a fresh interpreter with forking allowed; return the JSON it prints last."""
+def run_script(body: str, timeout: float = 120, fork: str | None = "1") -> dict:
+    """Run PRELUDE + body in a fresh interpreter (``SCW_QAAS_ENGINE_FORK`` set to ``fork``, or unset);
+    return the JSON it prints last."""
     env = {k: v for k, v in os.environ.items() if k != "SCW_QAAS_ENGINE_FORK"}
+    if fork is not None:
+        env["SCW_QAAS_ENGINE_FORK"] = fork
     done = subprocess.run(
         [sys.executable, "-c", PRELUDE + body], capture_output=True, text=True, env=env, timeout=timeout
     )
@@ -58,7 +62,7 @@ with Emulator(session_start_delay=0.01) as emu:
     engine = emu.pool.engines[0]
     facts["first"] = kind(engine.pid)
     import gc
-    facts["frozen"] = gc.get_freeze_count()  # the script's objects, frozen for the fork
+    facts["frozen"] = gc.get_freeze_count()
     facts["counts"] = provider.get_backend("EMU-AER-16C-128M").run(qc, shots=2000).result().get_counts()
     # a QPU platform: the fork transpiles to its native gates, on Qiskit's native code
     facts["qpu"] = provider.get_backend("QPU-GARNET-20PQ").run(qc, shots=200).result().get_counts()
@@ -83,7 +87,7 @@ facts["killed_gone"] = not os.path.exists(f"/proc/{killed}")
 print(json.dumps(facts))
 """)
     assert out["first"] == "forked"
-    assert out["frozen"] > 10_000
+    assert out["frozen"] == 0  # the script's objects stay collectable
     counts = out["counts"]
     assert set(counts) <= {"001", "111"}, counts  # q0 always 1 (rightmost), q1 = q2
     assert 850 <= counts.get("001", 0) <= 1150, counts
@@ -113,6 +117,68 @@ print(json.dumps({"first": first, "counts": counts}))
     assert 400 <= out["counts"].get("100", 0) <= 600
 
 
+def test_engines_are_spawned_unless_the_script_opts_in() -> None:
+    out = run_script(
+        """
+import gc
+from qiskit import QuantumCircuit
+seen = {}
+with Emulator() as emu:
+    seen["default"] = kind(emu.pool.engines[0].pid)
+with Emulator(fork_engine=True) as emu:
+    seen["fork_engine=True"] = kind(emu.pool.engines[0].pid)
+os.environ["SCW_QAAS_ENGINE_FORK"] = "1"
+with Emulator() as emu:
+    seen["SCW_QAAS_ENGINE_FORK=1"] = kind(emu.pool.engines[0].pid)
+with Emulator(fork_engine=False) as emu:
+    seen["fork_engine=False wins"] = kind(emu.pool.engines[0].pid)
+os.environ["SCW_QAAS_ENGINE_FORK"] = "off"
+with Emulator() as emu:
+    seen["SCW_QAAS_ENGINE_FORK=off"] = kind(emu.pool.engines[0].pid)
+seen["frozen"] = gc.get_freeze_count()
+print(json.dumps(seen))
+""",
+        fork=None,
+    )
+    assert out == {
+        "default": "spawned",
+        "fork_engine=True": "forked",
+        "SCW_QAAS_ENGINE_FORK=1": "forked",
+        "fork_engine=False wins": "spawned",
+        "SCW_QAAS_ENGINE_FORK=off": "spawned",
+        "frozen": 0,
+    }
+
+
+def test_a_forked_engine_holds_no_file_descriptor_of_the_script() -> None:
+    out = run_script("""
+import tempfile
+from qiskit import QuantumCircuit
+script_file = tempfile.NamedTemporaryFile("w", suffix="script-file")  # open before the emulator starts
+def descriptors(pid):
+    found = {}
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            found[int(fd)] = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            pass
+    return found
+with Emulator(fork_engine=True) as emu:
+    engine = emu.pool.engines[0]
+    child, ours, how = descriptors(engine.pid), descriptors(os.getpid()), kind(engine.pid)
+print(json.dumps({"kind": how, "child": child, "ours": ours}))
+""")
+    assert out["kind"] == "forked"
+    child = {int(fd): target for fd, target in out["child"].items()}
+    ours = {int(fd): target for fd, target in out["ours"].items()}
+    assert child[0] == child[1] == "/dev/null"
+    assert child[2] == ours[2]  # stderr, kept
+    shared = {t for fd, t in child.items() if fd > 2} & set(ours.values())
+    assert not shared, f"the fork holds the script's {shared}"
+    assert not any(t.endswith("script-file") for t in child.values())
+    assert len([t for t in child.values() if t.startswith("socket:")]) == 1  # its own connection only
+
+
 def test_engines_are_forked_only_where_nothing_inherited_can_break() -> None:
     out = run_script("""
 import threading
@@ -121,17 +187,10 @@ from scaleway_qaas.emulator import forked
 seen = {"no framework": forked.forkable()}
 import qiskit
 seen["qiskit imported"] = forked.forkable()
-os.environ["SCW_QAAS_ENGINE_FORK"] = "0"
-seen["turned off"] = forked.forkable()
-os.environ["SCW_QAAS_ENGINE_FORK"] = "False"
-seen["turned off in words"] = forked.forkable()
-del os.environ["SCW_QAAS_ENGINE_FORK"]
 stop = threading.Event(); other = threading.Thread(target=stop.wait); other.start()
 seen["another thread"] = forked.forkable()
-with Emulator() as emu:
+with Emulator(fork_engine=True) as emu:
     seen["engine with another thread"] = kind(emu.pool.engines[0].pid)
-    import gc
-    seen["frozen without a fork"] = gc.get_freeze_count()
 stop.set(); other.join()
 seen["thread gone"] = forked.forkable()
 import qiskit_aer
@@ -141,11 +200,8 @@ print(json.dumps(seen))
     assert out == {
         "no framework": False,
         "qiskit imported": True,
-        "turned off": False,
-        "turned off in words": False,
         "another thread": False,
         "engine with another thread": "spawned",
-        "frozen without a fork": 0,
         "thread gone": True,
         "qiskit_aer imported": False,
     }

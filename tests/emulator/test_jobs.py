@@ -11,6 +11,7 @@ from qiskit import QuantumCircuit, qasm3
 from qiskit_aer.noise import NoiseModel as AerNoise
 from qiskit_aer.noise import depolarizing_error
 
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.wire import Compression, NoiseModel, NoiseModelFormat, Program, ProgramFormat, ResultFormat
 
 from .conftest import BELL_QASM2, Api, P, decode, help_message, within
@@ -91,7 +92,7 @@ def test_aer_multi_program_one_result_with_registers_and_memory(api: Api) -> Non
     job, results = api.run("EMU-AER-16C-128M", *programs, shots=64, memory=True, seed=3)
     assert job["status"] == "completed", job["progress_message"]
     assert len(results) == 1
-    bell, regs, x0 = results[0].decode()
+    bell, regs, x0 = decode_result(results[0])
     assert bell.memory is not None and len(bell.memory) == 64
     assert [(r.name, r.size) for r in regs.registers] == [("a", 1), ("b", 2)]
     assert regs.counts == {"001": 64} and regs.register_counts("b") == {"01": 64}

@@ -107,3 +107,64 @@ def test_unknown_routes_and_methods(api: Api) -> None:
     unknown = str(uuid.uuid4())
     body = api.http.get(f"{P}/jobs/{unknown}").json()
     assert body == {"type": "not_found", "message": "resource is not found", "resource": "job", "resource_id": unknown}
+
+
+DENIED = {"type": "denied_authentication", "message": "authentication is denied", "method": "api_key"}
+
+
+def _local(url: str) -> str:
+    """The URL of a server bound to every interface, reached over loopback only."""
+    return url.replace("//0.0.0.0:", "//127.0.0.1:")
+
+
+def _bound(server: Any) -> str:
+    return str(server.servers[0].sockets[0].getsockname()[0])
+
+
+def test_beyond_loopback_without_tokens_only_a_drawn_key_gets_in() -> None:
+    with Emulator(host="0.0.0.0") as emulator:
+        url = _local(emulator.url)
+        made_up = httpx.get(f"{url}{P}/platforms", headers={"X-Auth-Token": "made-up-key"})
+        assert made_up.status_code == 401
+        assert made_up.json() == {**DENIED, "reason": "not_found"}
+        assert emulator.credentials is not None
+        secret, project = emulator.credentials
+        assert len(secret) >= 32 and str(uuid.UUID(project)) == project
+        assert httpx.get(f"{url}{P}/platforms", headers={"X-Auth-Token": secret}).status_code == 200
+        assert _bound(emulator.storage._server) == "0.0.0.0" == _bound(emulator._server)
+
+
+def test_on_loopback_open_mode_stays_and_storage_listens_where_the_api_does() -> None:
+    with Emulator(host="127.0.0.2") as emulator:  # loopback, but not 127.0.0.1
+        assert emulator.credentials is None
+        assert emulator.url.startswith("http://127.0.0.2:")
+        made_up = httpx.get(f"{emulator.url}{P}/platforms", headers={"X-Auth-Token": "made-up-key"})
+        assert made_up.status_code == 200
+        assert _bound(emulator.storage._server) == "127.0.0.2" == _bound(emulator._server)
+        assert emulator.storage.base_url.startswith("http://127.0.0.2:")
+
+
+def test_the_cli_beyond_loopback_prints_the_only_key_it_accepts() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "scaleway_qaas.emulator", "--host", "0.0.0.0", "--port", "0", "--workers", "1"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+        url = _local(first.split("listening on ")[1].split()[0])
+        assert "only this key is accepted" in second, second
+        fields = dict(word.split("=", 1) for word in second.split() if word.startswith("SCW_"))
+        assert set(fields) == {"SCW_SECRET_KEY", "SCW_PROJECT_ID"}
+        made_up = httpx.get(f"{url}{P}/platforms", headers={"X-Auth-Token": "made-up-key"})
+        assert made_up.status_code == 401 and made_up.json() == {**DENIED, "reason": "not_found"}
+        key = {"X-Auth-Token": fields["SCW_SECRET_KEY"]}
+        sessions = httpx.get(f"{url}{P}/sessions", params={"project_id": fields["SCW_PROJECT_ID"]}, headers=key)
+        assert sessions.status_code == 200, sessions.text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -8,6 +8,7 @@ import cirq
 import pytest
 import qsimcirq
 
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, Program, ProgramFormat, ProgramResult
 from scaleway_qaas.emulator import simulators
 from scaleway_qaas.emulator.families import qsim
@@ -65,8 +66,8 @@ def test_small_noiseless_aer_jobs_run_single_threaded() -> None:
     params = ComputationParameters(shots=500, options=None)
     payload = ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0])
     assert json.loads(payload.serialization)["results"][0]["metadata"]["parallel_state_update"] == 1
-    (first,) = payload.decode()
-    (again,) = ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0]).decode()
+    (first,) = decode_result(payload)
+    (again,) = decode_result(ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0]))
     assert first.counts == again.counts  # still seeded
     assert set(first.counts) <= {"00", "11"} and first.shots == 500
 
@@ -98,5 +99,5 @@ def test_qsim_reads_qasm3_and_gates_cirqs_importer_lacks() -> None:
     qasm2 += "measure q -> m;\n"
     for text, fmt in ((qasm3, ProgramFormat.QASM_V3), (qasm2, ProgramFormat.QASM_V2)):
         payload = ProgramResult.from_json(qsim._run_program(platform, Program.from_text(text, fmt), 50, 1))
-        (exp,) = payload.decode()
+        (exp,) = decode_result(payload)
         assert exp.counts == {"10": 50} and [r.name for r in exp.registers] == ["m"]

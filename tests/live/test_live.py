@@ -23,6 +23,7 @@ from recorder import SHOTS, Recorder, recorded_client
 
 from scaleway_qaas.core import errors
 from scaleway_qaas.core.client import QaaSClient
+from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.records import JobStatus, PlatformInfo, PlatformType, SessionInfo, SessionStatus
 from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, Program, ProgramFormat
 
@@ -129,7 +130,7 @@ def test_core_bell_job(client: QaaSClient, platform: PlatformInfo, session: Sess
         assert item.job_id == job.id and (item.result or item.url)
         if not item.result and item.url:
             recorder.download(item.url)
-    experiments = [e for r in client.fetch_job_results(job.id) for e in r.decode()]
+    experiments = [e for r in client.fetch_job_results(job.id) for e in decode_result(r)]
     assert len(experiments) == 1
     assert_bell(experiments[0].counts)
     assert job.id in {j.id for j in client.list_jobs(session_id=session.id)}

@@ -161,6 +161,17 @@ def test_other_simulator_bit_order(provider, name: str) -> None:
         assert result.get_counts(qc) == reference.get_counts(qc), qc.name
 
 
+def test_quantanium_bit_order_on_x_on_qubit_0_of_3(provider) -> None:
+    """QPerfect (MIMIQ): X on qubit 0 only reads as Qiskit's "001" (clbit 0 rightmost), as Aer gives it. MIMIQ's
+    ``to01()`` puts clbit 0 first (see core/codecs/mimiq.py for the evidence); qio's ``mimiq_to_qiskit`` would
+    give "100"."""
+    qc = QuantumCircuit(3, 3)
+    qc.x(0)
+    qc.measure([0, 1, 2], [0, 1, 2])
+    counts = provider.get_backend("EMU-QUANTANIUM-16C-128M").run(qc, shots=64).result().get_counts()
+    assert counts == {"001": 64} == AerSimulator().run(qc, shots=64).result().get_counts()
+
+
 def test_dynamic_circuit_goes_as_openqasm3_and_runs(aer: ScalewayBackend) -> None:
     """Circuits OpenQASM 2 cannot express (classical control flow) are sent as OpenQASM 3."""
     from scaleway_qaas.adapters.qiskit.convert import to_program

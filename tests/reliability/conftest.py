@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from scaleway_qaas.core import Program, ProgramFormat
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 
 BELL = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;'
 SECRET = "reliability-secret-0123456789abcdef"
@@ -119,3 +120,4 @@ def token_emulator() -> Iterator[str]:
 
     with Emulator(tokens={SECRET: PROJECT, OTHER_SECRET: OTHER_PROJECT}, seed=11) as emulator:
         yield emulator.url
+        terminate_implicit_sessions(emulator.url)  # the emulator leaves this process's sessions to it

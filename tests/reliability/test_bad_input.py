@@ -16,7 +16,9 @@ import attrs
 import httpx
 import pytest
 
-from scaleway_qaas.core import QaaSClient, Session
+from scaleway_qaas.core import PlatformDescription, QaaSClient, Session, describe, run_in
+from scaleway_qaas.core.codecs import decode as decode_result
+from scaleway_qaas.core.records import Availability
 from scaleway_qaas.core.wire import ProgramResult
 from scaleway_qaas.errors import (
     AuthenticationError,
@@ -26,6 +28,7 @@ from scaleway_qaas.errors import (
     NotFoundError,
     PayloadError,
     PermissionDeniedError,
+    PlatformUnavailableError,
     QaaSError,
     SessionClosedError,
 )
@@ -48,7 +51,7 @@ class Ctx:
 
     def run(self, text: str, session: Session | None = None, **kwargs: Any) -> Any:
         kwargs.setdefault("shots", 10)
-        return (session or self.aer).run([qasm(text)], **kwargs).result(timeout=60)
+        return run_in(session or self.aer, [qasm(text)], **kwargs).result(timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -75,21 +78,27 @@ class Row:
 def _terminated(c: Ctx) -> Any:
     session = Session.open(c.client, "EMU-AER-16C-128M")
     session.terminate()
-    return session.run([qasm(BELL)], shots=10)
+    return run_in(session, [qasm(BELL)], shots=10)
 
 
 def _expired(c: Ctx, **durations: str) -> Any:
     session = Session.open(c.client, "EMU-AER-16C-128M", **durations)
     session.wait_until_running(10)
     time.sleep(1.6)
-    return session.run([qasm(BELL)], shots=10)
+    return run_in(session, [qasm(BELL)], shots=10)
+
+
+def _in_maintenance(c: Ctx, name: str) -> PlatformDescription:
+    """The platform as the service describes it while in maintenance (tests/core/test_service_states.py
+    sets it on the emulator itself)."""
+    return describe(attrs.evolve(c.client.find_platform(name), availability=Availability.MAINTENANCE))
 
 
 def _cancelled(c: Ctx) -> Any:
     from .test_crash import SLOW_BELL
 
     session = Session.open(c.client, "EMU-AER-16C-128M")
-    jobs = [session.run([qasm(SLOW_BELL)], shots=20_000) for _ in range(6)]
+    jobs = [run_in(session, [qasm(SLOW_BELL)], shots=20_000) for _ in range(6)]
     jobs[-1].cancel()  # still queued behind the others
     try:
         return jobs[-1].result(timeout=60)
@@ -102,15 +111,15 @@ def _corrupt(_c: Ctx) -> Any:
 
 
 def _truncated(c: Ctx) -> Any:
-    job = c.aer.run([qasm(BELL)], shots=10)
+    job = run_in(c.aer, [qasm(BELL)], shots=10)
     job.wait(60)
     (item,) = c.client.list_job_results(job.job_id)
     text = item.result
-    return ProgramResult.from_json(text[: len(text) // 2]).decode()
+    return decode_result(ProgramResult.from_json(text[: len(text) // 2]))
 
 
 def _garbage_result(_c: Ctx) -> Any:
-    return ProgramResult.from_json('["not", "an", "object"]').decode()
+    return decode_result(ProgramResult.from_json('["not", "an", "object"]'))
 
 
 def _stopped_raw(c: Ctx) -> httpx.Response:
@@ -158,7 +167,7 @@ ROWS = [
     Row(
         "empty-programs",
         "an empty list of programs",
-        lambda c: c.aer.run([], shots=10),
+        lambda c: run_in(c.aer, [], shots=10),
         InvalidArgumentError,
         excerpt="empty",
     ),
@@ -175,6 +184,13 @@ ROWS = [
         lambda c: Session.open(c.client, "EMU-AER-16C-128M", max_duration="forever"),
         InvalidArgumentError,
         excerpt="forever",
+    ),
+    Row(
+        "maintenance-platform",
+        "open a session on a platform whose record says `maintenance`",
+        lambda c: Session.open(c.client, _in_maintenance(c, "EMU-AER-16C-128M")),
+        PlatformUnavailableError,
+        excerpt="is in maintenance",
     ),
     Row(
         "negative-duration",

@@ -16,7 +16,7 @@ import uuid
 import pytest
 from processes import children
 
-from scaleway_qaas.core import QaaSClient, Session, run
+from scaleway_qaas.core import QaaSClient, Session, run, run_in
 from scaleway_qaas.core.job import Job
 from scaleway_qaas.core.records import JobStatus
 from scaleway_qaas.errors import QaaSError
@@ -133,8 +133,8 @@ def test_a_killed_engine_process_fails_its_job_and_loses_no_other(emulator_proce
     emu.start()
     client = QaaSClient(secret_key=SECRET, project_id=PROJECT, url=emu.url)
     session = Session.open(client, client.find_platform("EMU-AER-16C-128M"), deduplication_id=uuid.uuid4().hex)
-    heavy = session.run([qasm(HEAVY)], shots=10)
-    queued = [session.run([qasm(BELL)], shots=200) for _ in range(10)]
+    heavy = run_in(session, [qasm(HEAVY)], shots=10)
+    queued = [run_in(session, [qasm(BELL)], shots=200) for _ in range(10)]
     deadline = time.monotonic() + 60
     while client.get_job(heavy.job_id).status != JobStatus.RUNNING:
         assert time.monotonic() < deadline, "the heavy job never ran"

@@ -12,6 +12,7 @@ import pytest
 
 from scaleway_qaas.core import QaaSClient, Session
 from scaleway_qaas.core.errors import JobTimeoutError
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.core.submit import run, run_async
 from scaleway_qaas.emulator import Emulator
 from scaleway_qaas.emulator.faults import MODES, FaultConfig
@@ -27,6 +28,7 @@ def faulty() -> Iterator[Emulator]:
     config = FaultConfig(rate=0.2, seed=10, delay=0.05, retry_after=0)
     with Emulator(faults=config, seed=3, workers=4) as emulator:
         yield emulator
+        terminate_implicit_sessions(emulator.url)
 
 
 def _client(url: str) -> QaaSClient:

@@ -26,7 +26,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scaleway_qaas.core import QaaSClient, Session
+from scaleway_qaas.core import QaaSClient, Session, run_in
+from scaleway_qaas.core.managed import terminate_implicit_sessions
 from scaleway_qaas.emulator import Emulator
 
 from .conftest import API, REPO, qasm
@@ -160,6 +161,7 @@ def fuzz_emulator() -> Iterator[Emulator]:
     tokens = {TOKEN: PROJECT, INTRUDER: INTRUDER_PROJECT}
     with Emulator(tokens=tokens, seed=5, session_start_delay=0.01) as emulator:
         yield emulator
+        terminate_implicit_sessions(emulator.url)
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +171,7 @@ def owned(fuzz_emulator: Emulator) -> dict[str, str]:
     client = QaaSClient(secret_key=TOKEN, project_id=PROJECT, url=url)
     platform = client.find_platform("EMU-AER-16C-128M")
     session = Session.open(client, platform, deduplication_id=uuid.uuid4().hex)
-    job = session.run([qasm()], shots=10)
+    job = run_in(session, [qasm()], shots=10)
     job.result(timeout=60)
     http = httpx.Client(base_url=f"{url}{API}", headers={"X-Auth-Token": TOKEN}, timeout=30)
     garnet = client.find_platform("QPU-GARNET-20PQ").id
@@ -290,7 +292,7 @@ def test_random_circuits_match_local_statevector(aer_session, circuit):
 
     probs = Statevector(circuit.remove_final_measurements(inplace=False)).probabilities_dict()
     expected = {key[::-1]: p for key, p in probs.items()}  # qiskit keys are little-endian; core keys are not
-    (result,) = aer_session.run([qasm(qasm2.dumps(circuit))], shots=SHOTS).result(timeout=60)
+    (result,) = run_in(aer_session, [qasm(qasm2.dumps(circuit))], shots=SHOTS).result(timeout=60)
     assert sum(result.counts.values()) == SHOTS
     for key in set(expected) | set(result.counts):
         p = expected.get(key, 0.0)
@@ -308,11 +310,11 @@ def test_qasm2_gate_definition_named_like_an_aer_gate(aer_session):
     qc.x(0)
     qc.append(XXPlusYYGate(3.141592653589793), [0, 1])  # a full swap of |10> and |01> (up to phase)
     qc.measure([0, 1], [0, 1])
-    (result,) = aer_session.run([qasm(qasm2.dumps(qc))], shots=100).result(timeout=60)
+    (result,) = run_in(aer_session, [qasm(qasm2.dumps(qc))], shots=100).result(timeout=60)
     assert result.counts == {"01": 100}
 
 
 def test_qelib1_ch_gate_runs(aer_session):
     text = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; x q[0]; ch q[0],q[1]; measure q -> c;'
-    (result,) = aer_session.run([qasm(text)], shots=400).result(timeout=60)
+    (result,) = run_in(aer_session, [qasm(text)], shots=400).result(timeout=60)
     assert set(result.counts) == {"10", "11"}

@@ -19,11 +19,8 @@ import attrs
 import cirq
 import numpy as np
 
-from ...core.errors import PayloadError
-from ...core.formats import CannotEncode, encode_program
-from ...core.platform import PlatformDescription
-from ...core.results import ExperimentResult
-from ...core.wire import Program, ProgramFormat
+from ...core import CannotEncode, ExperimentResult, PlatformDescription, Program, ProgramFormat, encode_program
+from ...errors import PayloadError
 
 #: register declarations of an OpenQASM 2 (``creg m_k0[2];``) or 3 (``bit[2] m_k0;``) program
 _QASM_REGISTER = re.compile(r"^\s*(?:creg\s+(\w+)\s*\[\d+\]|bit\s*\[\d+\]\s*(\w+))\s*;", re.MULTILINE)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import cirq
 
-from ...core.errors import InvalidArgumentError
-from ...core.platform import PlatformDescription
+from ...core import PlatformDescription
+from ...errors import InvalidArgumentError
 
 _TOL = 1e-9
 

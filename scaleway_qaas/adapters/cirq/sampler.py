@@ -16,15 +16,19 @@ import attrs
 import cirq
 import numpy as np
 
-from ...core.client import QaaSClient
-from ...core.errors import InvalidArgumentError
-from ...core.job import ResultFuture
-from ...core.loop import blocking
-from ...core.platform import PlatformDescription
-from ...core.records import SessionInfo, SessionStatus
-from ...core.results import ExperimentResult
-from ...core.session import Session, SessionSpec
-from ...core.submit import run_nowait
+from ...core import (
+    ExperimentResult,
+    PlatformDescription,
+    QaaSClient,
+    ResultFuture,
+    Session,
+    SessionInfo,
+    SessionSpec,
+    SessionStatus,
+    blocking,
+    run_nowait,
+)
+from ...errors import InvalidArgumentError
 from .convert import Prepared, prepare
 
 _Sweepable = Any  # cirq.Sweepable

@@ -19,10 +19,8 @@ from typing import Any
 
 import cirq
 
-from ...core.client import QaaSClient
-from ...core.errors import InvalidArgumentError, NotFoundError
-from ...core.platform import SERVER_FILTERS, Family, PlatformDescription, describe, select
-from ...core.records import PlatformInfo
+from ...core import SERVER_FILTERS, Family, PlatformDescription, PlatformInfo, QaaSClient, describe, select
+from ...errors import InvalidArgumentError, NotFoundError
 from .sampler import ScalewaySampler
 
 

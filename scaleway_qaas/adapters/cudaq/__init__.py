@@ -20,7 +20,7 @@ Modules: :mod:`.kernels` (recognise and translate kernels), :mod:`.qasm` (the tr
 Importing this module imports ``cudaq``; ``import scaleway_qaas`` does not.
 """
 
-from ...core.job import ResultFuture
+from ...core import ResultFuture
 from .kernels import KernelArgumentError
 from .observe import ScalewayObserveResult, observe, observe_async
 from .sample import sample, sample_async, sample_batch, sample_batch_async

@@ -8,7 +8,7 @@ from typing import Any
 
 import cudaq
 
-from ...core.errors import InvalidArgumentError
+from ...errors import InvalidArgumentError
 
 
 class KernelArgumentError(InvalidArgumentError, TypeError):

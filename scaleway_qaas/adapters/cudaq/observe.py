@@ -7,9 +7,8 @@ from typing import Any
 
 import cudaq
 
-from ...core.errors import InvalidArgumentError
-from ...core.job import ResultFuture
-from ...core.results import ExperimentResult
+from ...core import ExperimentResult, ResultFuture
+from ...errors import InvalidArgumentError
 from .cache import to_circuit
 from .qasm import basis_rotations
 from .results import parity_expectation, to_sample_result

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import cudaq
 
-from ...core.results import ExperimentResult
+from ...core import ExperimentResult
 
 
 def to_sample_result(experiment: ExperimentResult) -> cudaq.SampleResult:

@@ -7,8 +7,7 @@ from typing import Any
 
 import cudaq
 
-from ...core.job import ResultFuture
-from ...core.results import ExperimentResult
+from ...core import ExperimentResult, ResultFuture
 from .cache import to_circuit
 from .results import to_sample_result
 from .submission import check_options, program, submit, where

@@ -15,15 +15,20 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ...core.client import QaaSClient
-from ...core.config import Config, resolve_config
-from ...core.formats import encode_program
-from ...core.job import ResultFuture
-from ...core.platform import PlatformDescription
-from ...core.results import ExperimentResult
-from ...core.session import Session, SessionSpec
-from ...core.submit import run_nowait
-from ...core.wire import Program, ProgramFormat
+from ...core import (
+    Config,
+    ExperimentResult,
+    PlatformDescription,
+    Program,
+    ProgramFormat,
+    QaaSClient,
+    ResultFuture,
+    Session,
+    SessionSpec,
+    encode_program,
+    resolve_config,
+    run_nowait,
+)
 from .qasm import Circuit
 from .target import DEFAULT_MACHINE
 

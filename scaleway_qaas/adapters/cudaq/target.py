@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import cudaq
 
-from ...core.config import Config, resolve_config
-from ...core.durations import format_duration
-from ...core.errors import InvalidArgumentError
+from ...core import Config, format_duration, resolve_config
+from ...errors import InvalidArgumentError
 
 DEFAULT_MACHINE = "EMU-CUDAQ-H100"
 #: the session options CUDA-Q's C++ target reads (it names sessions itself)
@@ -48,9 +48,12 @@ def set_target(
     ``session_options``: ``deduplication_id``, ``max_duration``, ``max_idle_duration`` (durations in any
     form the package reads: ``"30m"``, ``"5min"``, ``"1h30m"``, seconds).
     Returns the resolved :class:`Config` (its repr hides the secret key).
+    An ``Emulator()`` of this very process is refused (:class:`InvalidArgumentError`): the target's C++
+    HTTP client holds the GIL while it waits, so the emulator's server thread could never answer.
     """
     options = native_options(**session_options)
     config = resolve_config(secret_key=secret_key, project_id=project_id, url=url, profile=profile)
+    _refuse_own_emulator(config.api_url)
     cudaq.set_target(
         "scaleway",
         url=config.api_url,
@@ -60,3 +63,15 @@ def set_target(
         **options,
     )
     return config
+
+
+def _refuse_own_emulator(api_url: str) -> None:
+    """Refuse a URL served by an in-process ``Emulator`` (a hang otherwise; see :func:`set_target`)."""
+    server = sys.modules.get("scaleway_qaas.emulator.server")  # not imported: no emulator runs here
+    if server is not None and server.serving_in_this_process(api_url):
+        raise InvalidArgumentError(
+            f"{api_url} is an Emulator() running in this Python process: CUDA-Q's scaleway target holds the "
+            "GIL while it waits for an answer, so that emulator could never answer and the program would hang. "
+            "Run the emulator in another process: `with run_emulator_process() as url: set_target(url=url)` "
+            "(from scaleway_qaas.emulator), or `scaleway-qaas emulator` in a terminal"
+        )

@@ -21,9 +21,7 @@ from pennylane.exceptions import DeviceError
 from pennylane.tape import QuantumScript
 from pennylane.wires import Wires
 
-from ...core.formats import encode_program
-from ...core.platform import PlatformDescription
-from ...core.wire import Program, ProgramFormat
+from ...core import PlatformDescription, Program, ProgramFormat, encode_program
 
 #: PennyLane operator name -> (OpenQASM 2 ``qelib1.inc`` gate, OpenQASM 3 ``stdgates.inc`` gate), same matrices.
 _NAMES: dict[str, tuple[str, str]] = {

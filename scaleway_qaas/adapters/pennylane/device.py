@@ -23,14 +23,9 @@ from pennylane.transforms import broadcast_expand, defer_measurements, diagonali
 from pennylane.transforms.core import CompilePipeline
 from pennylane.wires import Wires
 
-from ...core.client import QaaSClient
-from ...core.codecs import aer_noise
-from ...core.errors import BudgetExceededError, InvalidArgumentError, QaaSError
-from ...core.job import Job
-from ...core.platform import Family, PlatformDescription
-from ...core.session import Session, SessionSpec
-from ...core.submit import run as core_run
-from ...core.wire import NoiseModel
+from ...core import Family, Job, NoiseModel, PlatformDescription, QaaSClient, Session, SessionSpec, codecs
+from ...core import run as core_run
+from ...errors import BudgetExceededError, InvalidArgumentError, QaaSError
 from . import convert
 from .results import samples_from_result, tape_results
 from .transforms import cap_shots, check_sample_measurement, require_shots
@@ -264,7 +259,7 @@ class ScalewayDevice(Device):
         if not platform.traits.noise_model:
             raise DeviceError(f"noise_model is only accepted by Aer platforms; {platform.name} applies its own noise")
         if self._encoded_noise is None:
-            self._encoded_noise = aer_noise.encode(self._noise_model.to_dict(False))
+            self._encoded_noise = codecs.aer_noise.encode(self._noise_model.to_dict(False))
         return self._encoded_noise
 
     def execute(self, circuits: Any, execution_config: ExecutionConfig | None = None) -> Any:

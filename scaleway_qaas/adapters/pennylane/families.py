@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...core.platform import Family
+from ...core import Family
 from .device import ScalewayDevice
 
 

@@ -10,7 +10,7 @@ from pennylane.measurements import CountsMP, SampleMeasurement
 from pennylane.tape import QuantumScript
 from pennylane.wires import Wires
 
-from ...core.results import ExperimentResult
+from ...core import ExperimentResult
 
 
 def samples_from_result(result: ExperimentResult, n_wires: int, rng: np.random.Generator) -> np.ndarray:

@@ -11,7 +11,7 @@ from pennylane.tape import QuantumScript, QuantumScriptBatch
 from pennylane.transforms import transform
 from pennylane.typing import PostprocessingFn
 
-from ...core.platform import PlatformDescription
+from ...core import PlatformDescription
 
 
 def _identity(results):  # type: ignore[no-untyped-def]

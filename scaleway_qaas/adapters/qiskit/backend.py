@@ -10,12 +10,9 @@ from qiskit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
-from ...core.client import QaaSClient
-from ...core.errors import InvalidArgumentError
-from ...core.job import Job
-from ...core.platform import PlatformDescription
-from ...core.session import Session, SessionSpec
-from ...core.submit import run as core_run
+from ...core import Job, PlatformDescription, QaaSClient, Session, SessionSpec
+from ...core import run as core_run
+from ...errors import InvalidArgumentError
 from . import convert
 from .job import ScalewayJob
 from .target import build_target

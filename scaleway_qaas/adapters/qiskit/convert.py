@@ -10,13 +10,17 @@ from qiskit import QuantumCircuit, qasm2, qasm3
 from qiskit.result import Result
 from qiskit.transpiler.passes import RemoveBarriers
 
-from ...core.codecs import aer_noise
-from ...core.codecs import qiskit as qiskit_codec
-from ...core.errors import InvalidArgumentError
-from ...core.formats import CannotEncode, encode_program
-from ...core.platform import PlatformDescription
-from ...core.results import ExperimentResult
-from ...core.wire import NoiseModel, Program, ProgramFormat
+from ...core import (
+    CannotEncode,
+    ExperimentResult,
+    NoiseModel,
+    PlatformDescription,
+    Program,
+    ProgramFormat,
+    codecs,
+    encode_program,
+)
+from ...errors import InvalidArgumentError
 
 
 def check_circuit(circuit: QuantumCircuit, platform: PlatformDescription) -> None:
@@ -67,7 +71,7 @@ def to_noise_model(noise_model: Any) -> NoiseModel:
         raise InvalidArgumentError(
             f"noise_model must be a qiskit_aer.noise.NoiseModel, got {type(noise_model).__name__}"
         )
-    return aer_noise.encode(noise_model.to_dict(False))
+    return codecs.aer_noise.encode(noise_model.to_dict(False))
 
 
 def _bit_positions(exp: ExperimentResult, circuit: QuantumCircuit) -> list[int] | None:
@@ -114,7 +118,7 @@ def _header(exp: ExperimentResult, circuit: QuantumCircuit | None, index: int) -
             "n_qubits": circuit.num_qubits,
             "metadata": dict(circuit.metadata or {}),
         }
-    return qiskit_codec.header(exp, index)
+    return codecs.qiskit.header(exp, index)
 
 
 def to_qiskit_result(
@@ -141,7 +145,7 @@ def to_qiskit_result(
             )
         ordered.append(exp)
         headers.append(_header(exp, circuit, i))
-    document = qiskit_codec.encode(
+    document = codecs.qiskit.encode(
         ordered, backend_name=backend_name, backend_version=backend_version, job_id=job_id, headers=headers
     )
     return Result.from_dict(document)

@@ -10,8 +10,7 @@ from qiskit.providers import JobStatus as QiskitJobStatus
 from qiskit.providers import JobV1
 from qiskit.result import Result
 
-from ...core.job import Job
-from ...core.records import JobStatus
+from ...core import Job, JobStatus
 from .convert import to_qiskit_result
 
 if TYPE_CHECKING:

@@ -8,10 +8,8 @@ from typing import Any
 import attrs
 from qiskit.providers.exceptions import QiskitBackendNotFoundError
 
-from ...core.client import QaaSClient, closest_names
-from ...core.errors import InvalidArgumentError, NotFoundError
-from ...core.platform import SERVER_FILTERS, PlatformDescription, select
-from ...core.records import PlatformInfo
+from ...core import SERVER_FILTERS, PlatformDescription, PlatformInfo, QaaSClient, closest_names, select
+from ...errors import InvalidArgumentError, NotFoundError
 from .backend import ScalewayBackend
 
 

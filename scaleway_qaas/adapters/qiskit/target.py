@@ -15,7 +15,7 @@ from qiskit.circuit import Gate, Measure
 from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler import Target
 
-from ...core.platform import PlatformDescription
+from ...core import PlatformDescription
 
 log = logging.getLogger("scaleway_qaas.adapters.qiskit")
 

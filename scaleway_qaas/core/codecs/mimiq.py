@@ -1,27 +1,36 @@
-"""QPerfect's result format, ``MIMIQ_QCSR_JSON_V1`` (result format 4).
+"""QPerfect's result format, ``MIMIQ_QCSR_JSON_V1`` (result format 4): MIMIQ's ``QCSResults`` as JSON.
 
-The document is shaped like ``qiskit.result.Result.to_dict()``, as qio's ``mimiq_to_dict`` writes
-it from MIMIQ's ``QCSResults`` (qio branch ``485-quantanium``)::
+Two shapes are read. The released qio (0.2.8, ``qio/utils/conversion/program_result/mimiq_to_dict.py``,
+what the service's workers call through ``QuantumProgramResult.from_mimiq_qcsr``) writes one document per
+program, which this module also writes::
 
-    {"backend_name", "backend_version", "qobj_id", "job_id", "success": true, "status": "DONE",
-     "date": "<ISO 8601>",
-     "results": [{"shots", "success": true, "meas_level": 2, "status": "DONE",
-                  "data": {"counts": {"<bitstring>": n, ...}},
-                  "header": {"memory_slots", "name", "n_qubits"}}]}
+    {"simulator", "version", "timings", "fidelity_estimate", "average_multi_qubit_gate_error_estimate",
+     "executions", "samples", "amplitudes", "histogram": {"<BitString.to01()>": n, ...}}
 
-Counts are keyed by MIMIQ's classical-state bitstrings (``BitString.to01()``): character ``i`` is
-classical bit ``i``, bit 0 leftmost. That is the neutral order of
-:class:`~scaleway_qaas.core.results.ExperimentResult` (no reversal, unlike Qiskit's keys), as qio's
-own converters show: they copy Cirq's and CUDA-Q's bitstrings (bit 0 leftmost) into MIMIQ's
-unchanged. The document names no classical register: decoded results carry one register ``c``
-spanning every bit, unless a header brings Qiskit's ``creg_sizes``.
+qio's branch ``485-quantanium`` wrote a ``qiskit.result.Result.to_dict()``-shaped document instead
+(``results[i].data.counts`` keyed by the same bitstrings, ``header.memory_slots/name/n_qubits``).
+
+Bit order: a key is MIMIQ's ``BitString.to01()``, whose character ``i`` is classical bit ``i`` (bit 0
+leftmost), the neutral order of :class:`~scaleway_qaas.core.results.ExperimentResult`: no reversal.
+The evidence:
+
+- mimiqcircuits-python ``src/mimiqcircuits/bitstrings.py``: ``to01()`` joins ``self.bits`` in index
+  order, and ``BitString.fromnonzeros(16, [1, 3, ...])`` renders ``"0101..."`` (index 1 second);
+- QPerfect's own Qiskit provider, qperfect-io/mimiq-qiskit ``src/mimiq_qiskit/result.py``: a ``cstate``
+  is "indexed by classical bit position: index i is the value of clbit i", and it reverses ``to01()``
+  before reading it as Qiskit's integer ("``to01`` puts clbit 0 first");
+- qio's ``mimiq_to_cirq`` reads the characters in order as Cirq's measurement columns (agrees); qio's
+  ``mimiq_to_qiskit`` hands the keys to Qiskit unreversed, where Qiskit reads clbit 0 rightmost: it
+  disagrees with both MIMIQ sources above, so it is not followed (the official qiskit-scaleway, which
+  decodes through it, reports QPerfect counts bit-reversed).
+
+The document names no classical register: decoded results carry one register ``c`` spanning every bit,
+unless a Qiskit-shaped header brings ``creg_sizes``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import PayloadError
@@ -31,46 +40,27 @@ DEFAULT_NAME = "quantanium_circuit"
 _BITS = frozenset("01")
 
 
-def encode(
-    experiments: Sequence[ExperimentResult],
-    *,
-    backend_name: str = "quantanium",
-    backend_version: str = "",
-    job_id: str = "",
-) -> dict[str, Any]:
-    """The MIMIQ document of neutral results, one entry of ``results`` per experiment."""
-    results = []
-    for exp in experiments:
-        results.append(
-            {
-                "shots": exp.shots,
-                "success": True,
-                "meas_level": 2,
-                "data": {"counts": dict(exp.counts)},
-                "status": "DONE",
-                "header": {
-                    "memory_slots": exp.num_bits,
-                    "name": exp.name or DEFAULT_NAME,
-                    "n_qubits": int(exp.metadata.get("n_qubits", exp.num_bits)),
-                },
-            }
-        )
+def encode(experiment: ExperimentResult, *, simulator: str = "quantanium", version: str = "") -> dict[str, Any]:
+    """The MIMIQ document of one program's result, as qio's ``mimiq_to_dict`` writes it."""
     return {
-        "backend_name": backend_name,
-        "backend_version": backend_version,
-        "qobj_id": job_id,
-        "job_id": job_id,
-        "success": True,
-        "results": results,
-        "date": datetime.now(UTC).isoformat(),
-        "status": "DONE",
+        "simulator": simulator,
+        "version": version,
+        "timings": {},
+        "fidelity_estimate": None,
+        "average_multi_qubit_gate_error_estimate": None,
+        "executions": None,
+        "samples": None,
+        "amplitudes": {},
+        "histogram": dict(experiment.counts),
     }
 
 
 def decode(document: Any) -> list[ExperimentResult]:
-    """Neutral results of a MIMIQ document; raises :class:`PayloadError` on a malformed one."""
+    """Neutral results of a MIMIQ document (either shape); raises :class:`PayloadError` on a malformed one."""
+    if isinstance(document, dict) and isinstance(document.get("histogram"), dict):
+        return [_experiment(0, {"data": {"counts": document["histogram"]}})]
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
-        raise PayloadError("MIMIQ_QCSR_JSON_V1 result has no 'results' list")
+        raise PayloadError("MIMIQ_QCSR_JSON_V1 result has neither a 'histogram' object nor a 'results' list")
     return [_experiment(i, exp) for i, exp in enumerate(document["results"])]
 
 

@@ -26,6 +26,15 @@ def _qiskit_key_to_bits(key: str, width: int) -> str:
     return bits[::-1]
 
 
+def _width(header: dict[str, Any], registers: tuple[Register, ...], keys: Sequence[str]) -> int:
+    """How many bits a hex key stands for: ``memory_slots``, else the registers, else ``n_qubits``
+    (the only width qio's ``dict_to_qiskit`` and CUDA-Q's helper write), else the widest key."""
+    width = int(header.get("memory_slots") or sum(r.size for r in registers) or header.get("n_qubits") or 0)
+    if width:
+        return width
+    return max((int(k, 16).bit_length() for k in keys if k.startswith("0x")), default=0)
+
+
 def decode(data: dict[str, Any]) -> list[ExperimentResult]:
     experiments = []
     for exp in data["results"]:
@@ -34,11 +43,12 @@ def decode(data: dict[str, Any]) -> list[ExperimentResult]:
         header = exp.get("header") or {}
         creg_sizes = header.get("creg_sizes") or []
         registers = tuple(Register(str(n), int(s)) for n, s in creg_sizes)
-        width = int(header.get("memory_slots") or sum(r.size for r in registers))
-        counts: Counter[str] = Counter()
-        for key, n in (exp.get("data", {}).get("counts") or {}).items():
-            counts[_qiskit_key_to_bits(key, width)] += int(n)
+        raw_counts = exp.get("data", {}).get("counts") or {}
         raw_memory = exp.get("data", {}).get("memory")
+        width = _width(header, registers, [*raw_counts, *(raw_memory or ())])
+        counts: Counter[str] = Counter()
+        for key, n in raw_counts.items():
+            counts[_qiskit_key_to_bits(key, width)] += int(n)
         memory = None
         if raw_memory:
             # shots repeat few distinct outcomes: convert each once

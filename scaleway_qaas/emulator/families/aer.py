@@ -16,6 +16,7 @@ from typing import Any
 
 from ...core.codecs import aer_noise
 from ...core.codecs import cudaq as cudaq_codec
+from ...core.codecs import qiskit as qiskit_codec
 from ...core.results import ExperimentResult
 from ...core.wire import ComputationModel, ComputationParameters, NoiseModel, ProgramResult, ResultFormat
 from ..platforms import Noise, PlatformSpec
@@ -65,10 +66,9 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
         # the program's width, not the device's after layout: CUDA-Q's helper widens hex keys to n_qubits bits
         for experiment, width in zip(doc["results"], widths, strict=True):
             experiment["header"]["n_qubits"] = width
-    payload = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc)
     if platform.result_format == ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1:
-        return [_cudaq_payload(exp) for exp in payload.decode()]
-    return [payload.to_json()]
+        return [_cudaq_payload(exp) for exp in qiskit_codec.decode(doc)]
+    return [ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc).to_json()]
 
 
 def simulate(qcs: list[Any], noise: Any, run_options: dict[str, Any], seed: int | None) -> Any:

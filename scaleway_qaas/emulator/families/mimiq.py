@@ -1,5 +1,8 @@
 """QPerfect's MIMIQ (Quantanium): a matrix-product-state simulator answering in ``MIMIQ_QCSR_JSON_V1``.
 
+One document per program, shaped as qio's ``mimiq_to_dict`` writes MIMIQ's ``QCSResults`` (a
+``histogram`` keyed by ``BitString.to01()``, classical bit 0 leftmost: see :mod:`...core.codecs.mimiq`).
+
 Emulated with Qiskit Aer's ``matrix_product_state`` method. Its options arrive in the job parameters'
 ``options`` and in ``backend.options`` (qiskit-scaleway sends both; the parameters win):
 
@@ -15,9 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from ...core.codecs import mimiq
+from ...core.codecs import qiskit as qiskit_codec
 from ...core.wire import ComputationModel, ComputationParameters, ProgramResult, ResultFormat
 from ..platforms import PlatformSpec
 from . import ExecutionError
@@ -41,9 +43,8 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
     out = []
     for qc in circuits(platform, model.programs):
         result = simulate([for_aer(qc)], None, run_options, seed)
-        doc = ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, jsonable(result.to_dict()))
-        experiments = [attrs.evolve(exp, metadata={"n_qubits": qc.num_qubits}, name=None) for exp in doc.decode()]
-        document = mimiq.encode(experiments, backend_name=platform.name, backend_version=platform.version)
+        (experiment,) = qiskit_codec.decode(jsonable(result.to_dict()))
+        document = mimiq.encode(experiment, version=platform.version)
         out.append(ProgramResult.encode(ResultFormat.MIMIQ_QCSR_JSON_V1, document).to_json())
     return out
 
