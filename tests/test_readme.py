@@ -76,3 +76,5 @@ def test_emulator_block_serves_the_cli(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+        if server.stdout is not None:
+            server.stdout.close()
