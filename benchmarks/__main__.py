@@ -29,6 +29,7 @@ BENCHMARKS = [
     "firstresult",
     "throughput",
     "hop",
+    "sweepscale",
 ]
 RESULTS = Path(__file__).parent / "results"
 

@@ -24,6 +24,7 @@ from .core.errors import (
     ServerError,
     ServiceUnreachableError,
     SessionClosedError,
+    UnsupportedFeatureError,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "ServerError",
     "ServiceUnreachableError",
     "SessionClosedError",
+    "UnsupportedFeatureError",
 ]

@@ -2,7 +2,8 @@
 
 1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
-   ``max_cost`` over everything submitted to it), before anything is sent or billed;
+   ``max_cost`` over everything submitted to it; on a platform billed by the hour, the session's
+   whole ``max_duration``), before anything is sent or billed;
 2. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
    may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
 3. group programs by shots (a job has one shot count), split each group into as few
@@ -13,6 +14,11 @@
    managed session stops while its jobs still wait (:meth:`.job.Job.wait`), they are submitted
    again, once, in a fresh session (and the stranded ones cancelled).
 
+Programs may come as a :class:`ProgramStream` (a sweep's points, converted as they are needed):
+each job's programs are then produced in a worker thread when its creation starts, at most
+:data:`STREAM_WINDOW` jobs' worth at a time, so that jobs are created while later points are
+still being converted and the client holds a few jobs' programs, not the whole sweep's.
+
 Run options go to the job parameters; families that read them in the model too (Aer's
 ``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
 """
@@ -21,16 +27,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config import default_max_cost
 from .errors import QaaSError
 from .job import Job, JobPart, ResultFuture
 from .loop import blocking, on_core, submit
-from .managed import ensure_open, session_for
+from .managed import check_hourly_budget, ensure_open, session_for
 from .platform import PlatformDescription
 from .polling import PollPolicy
 from .requests import USER_AGENT
@@ -42,6 +49,41 @@ if TYPE_CHECKING:
     from .client import QaaSClient
 
 T = TypeVar("T")
+
+
+#: jobs' worth of a :class:`ProgramStream` converted and not yet stored, at most
+STREAM_WINDOW = 4
+
+
+class ProgramStream(Sequence[Program]):
+    """``count`` programs that ``source`` yields in order, produced as the submission needs them.
+
+    A program is handed out once (then forgotten): it is read by the submission only.
+    """
+
+    def __init__(self, source: Iterable[Program], count: int) -> None:
+        self._source: Iterator[Program] = iter(source)
+        self._count = count
+        self._next = 0
+        self._ready: dict[int, Program] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        raise TypeError("a ProgramStream is read by the submission flow only, once")
+
+    def take(self, indices: Sequence[int]) -> tuple[Program, ...]:
+        """The programs at ``indices``, producing (and keeping) those before them that are not taken yet."""
+        with self._lock:
+            while self._next <= max(indices):
+                try:
+                    self._ready[self._next] = next(self._source)
+                except StopIteration:
+                    raise ValueError(f"the program stream ended after {self._next} of {self._count} programs") from None
+                self._next += 1
+            return tuple(self._ready.pop(i) for i in indices)
 
 
 def _chunks(indices: list[int], per_job: int) -> list[list[int]]:
@@ -77,6 +119,7 @@ async def run_async(
     platform.check_options(options)
     budget = max_cost if max_cost is not None else default_max_cost()
     estimate = platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
+    await check_hourly_budget(client, platform, session, budget)
     chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
     if chosen.may_have_stopped():
         await ensure_open(chosen)  # read it: a managed one found closed is reopened, another raises
@@ -93,11 +136,19 @@ async def run_async(
         else None,
     )
 
+    window: contextlib.AbstractAsyncContextManager[Any] = (
+        asyncio.Semaphore(STREAM_WINDOW) if isinstance(programs, ProgramStream) else contextlib.nullcontext()
+    )
+
     async def create(indices: list[int], count: int) -> JobPart:
-        model = ComputationModel(
-            tuple(programs[i] for i in indices), backend=backend, client=USER_AGENT, noise_model=noise_model
-        )
-        stored = await client.aio.create_model(model)
+        async with window:
+            if isinstance(programs, ProgramStream):
+                chunk = await asyncio.to_thread(programs.take, indices)
+            else:
+                chunk = tuple(programs[i] for i in indices)
+            model = ComputationModel(chunk, backend=backend, client=USER_AGENT, noise_model=noise_model)
+            stored = await client.aio.create_model(model)
+            del chunk, model
         parameters = ComputationParameters(shots=count, options=options or None)
         for attempt in (1, 2):
             session_id = chosen.id

@@ -79,6 +79,21 @@ def test_hamiltonian_and_broadcasting(aer2: ScalewayDevice) -> None:
     assert np.all(np.abs(got - want) < 1.5 * SIGMA5)
 
 
+def test_broadcast_with_non_commuting_measurements_keeps_each_points_results(aer2: ScalewayDevice) -> None:
+    """Broadcasting is expanded after the measurement groups are split: each point still gets its own values."""
+
+    @qml.qnode(aer2)
+    def circuit(theta):
+        qml.RX(theta, 0)
+        qml.Hadamard(1)
+        return qml.expval(qml.Z(0)), qml.expval(qml.X(1)), qml.counts(wires=[0])
+
+    z, x, counts = circuit(np.array([0.0, np.pi, 0.0, np.pi]))
+    np.testing.assert_allclose(z, [1, -1, 1, -1])
+    np.testing.assert_allclose(x, [1, 1, 1, 1])
+    assert [dict(c) for c in counts] == [{"0": 2000}, {"1": 2000}, {"0": 2000}, {"1": 2000}]
+
+
 def test_parameter_shift_gradient_matches_default_qubit(client: QaaSClient) -> None:
     dev = qml.device("scaleway.qaas", wires=2, backend=AER, shots=4000, seed=5, deduplication_id="pl-gradient")
 
@@ -243,7 +258,7 @@ def test_state_is_not_available(aer2: ScalewayDevice) -> None:
 
 def test_analytic_execution_is_refused(aer2: ScalewayDevice) -> None:
     circuit = qml.set_shots(qml.QNode(lambda: (bell(), qml.probs())[1], aer2), shots=None)
-    with pytest.raises(DeviceError, match="samples; pass shots"):
+    with pytest.raises(DeviceError, match=r"Number of shots must be specified.*set_shots"):
         circuit()
 
 

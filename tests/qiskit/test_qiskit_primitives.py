@@ -66,3 +66,27 @@ def test_official_primitive_names_run_in_the_given_session(aer: ScalewayBackend)
         assert aer.options.session_id is None  # the backend itself is left as it was
     finally:
         aer.stop_session(session_id)
+
+
+def test_sampler_sweep_gives_what_qiskits_own_sampler_gives(aer: ScalewayBackend) -> None:
+    """Our Sampler binds each point into one export; Qiskit's binds and exports each: same seeded samples."""
+    from qiskit.circuit.library import efficient_su2
+
+    from scaleway_qaas.adapters.qiskit import Sampler
+
+    ansatz = efficient_su2(3, reps=1)
+    ansatz.measure_all()
+    values = np.random.default_rng(3).uniform(-math.pi, math.pi, (2, 3, ansatz.num_parameters))
+    values[0, 0, :2] = [math.pi / 2, 0.0]
+    bell = QuantumCircuit(2)
+    bell.h(0)
+    bell.cx(0, 1)
+    bell.measure_all()
+    pubs = [(ansatz, values), bell]
+    options = {"default_shots": 64, "seed_simulator": 11}
+    ours = Sampler(aer, options=options).run(pubs).result()
+    reference = BackendSamplerV2(backend=aer, options=options).run(pubs).result()
+    assert ours[0].data.meas.shape == (2, 3)
+    for mine, theirs in zip(ours, reference, strict=True):
+        assert mine.data.meas == theirs.data.meas
+        assert mine.metadata == theirs.metadata

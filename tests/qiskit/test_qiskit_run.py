@@ -200,3 +200,45 @@ def test_backend_names_match_ignoring_case(provider) -> None:
     qc.measure([0, 1], [0, 1])
     assert backend.run(qc, shots=50).result().get_counts() == {"01": 50}
     assert [b.name for b in provider.backends(name="Qpu-Garnet-20PQ")] == ["QPU-GARNET-20PQ"]
+
+
+def test_run_sweep_gives_what_running_the_bound_circuits_gives(aer: ScalewayBackend) -> None:
+    """One export bound per point: the same seeded shots, in order, as run() of each bound circuit."""
+    import numpy as np
+    from qiskit.circuit import Parameter
+
+    from scaleway_qaas.errors import InvalidArgumentError
+
+    theta, phi = Parameter("θ"), Parameter("φ")
+    qc = QuantumCircuit(2, 2)
+    qc.ry(theta, 0)
+    qc.rx(phi, 1)
+    qc.cx(0, 1)
+    qc.measure([0, 1], [0, 1])
+    rows = np.array([[0.0, math.pi], [math.pi / 2, 0.3], [math.pi, 0.0], [1.234, -2.5]])
+    swept = aer.run_sweep(qc, rows, shots=200, seed_simulator=3, memory=True).result()
+    bound = aer.run([qc.assign_parameters(r) for r in rows], shots=200, seed_simulator=3, memory=True).result()
+    assert [swept.get_memory(i) for i in range(4)] == [bound.get_memory(i) for i in range(4)]
+    assert swept.get_counts(0) == {"10": 200} and swept.get_counts(2) == {"11": 200}
+    with pytest.raises(InvalidArgumentError, match="one row of 2 values per point"):
+        aer.run_sweep(qc, [0.1, 0.2])
+
+
+def test_retrieve_a_run_split_into_several_jobs(provider) -> None:
+    """qsim takes one program per job: three circuits are three jobs, and ``job_id()`` is their ids joined
+    by commas, in circuit order; ``retrieve_job`` takes that composite id back whole."""
+    qsim = provider.get_backend("EMU-QSIM-16C-128M")
+    circuits = []
+    for k in range(3):
+        qc = QuantumCircuit(2, 2, name=f"c{k}")
+        if k & 1:
+            qc.x(0)
+        if k & 2:
+            qc.x(1)
+        qc.measure([0, 1], [0, 1])
+        circuits.append(qc)
+    job = qsim.run(circuits, shots=10)
+    ids = job.job_id().split(",")
+    assert len(ids) == 3 and all(qsim.client.get_job(i).id == i for i in ids)
+    again = qsim.retrieve_job(job.job_id())
+    assert again.result().get_counts() == [{"00": 10}, {"01": 10}, {"10": 10}]

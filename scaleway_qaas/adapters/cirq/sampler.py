@@ -30,6 +30,7 @@ from ...core import (
 )
 from ...errors import InvalidArgumentError
 from .convert import Prepared, prepare
+from .sweeps import prepare_sweep
 
 _Sweepable = Any  # cirq.Sweepable
 
@@ -213,7 +214,11 @@ class ScalewaySampler(cirq.Sampler):
         batch = _Batch([], [], [])
         for circuit, sweep, reps in zip(programs, params_list, repetitions, strict=True):
             shots = _check_positive(reps)
-            points = [prepare(circuit, r, platform, transpile=self.transpile) for r in cirq.to_resolvers(sweep)]
+            resolvers = list(cirq.to_resolvers(sweep))
+            if self.transpile:
+                points = [prepare(circuit, r, platform, transpile=True) for r in resolvers]
+            else:  # one export, each point bound into it where it can
+                points = list(prepare_sweep(circuit, resolvers, platform))
             batch.prepared.extend(points)
             batch.shots.extend([shots] * len(points))
             batch.sizes.append(len(points))

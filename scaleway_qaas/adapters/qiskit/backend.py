@@ -6,14 +6,26 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
-from ...core import Job, PlatformDescription, QaaSClient, Session, SessionSpec
+from ...core import (
+    Feature,
+    Job,
+    PlatformDescription,
+    Program,
+    ProgramStream,
+    QaaSClient,
+    Session,
+    SessionSpec,
+    require_feature,
+)
 from ...core import run as core_run
 from ...errors import InvalidArgumentError
-from . import convert
+from . import convert, sweeps
+from .fit import fit
 from .job import ScalewayJob
 from .target import build_target
 
@@ -168,17 +180,40 @@ class ScalewayBackend(BackendV2):
         return spec
 
     def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> ScalewayJob:
-        """Submit one circuit or a list (one core submission); returns the job at once."""
+        """Submit one circuit or a list (one core submission); returns the job at once.
+
+        Circuits that differ only in gate parameters are exported once (see :mod:`.sweeps`)."""
         circuits = [run_input] if isinstance(run_input, QuantumCircuit) else list(run_input)
         if not all(isinstance(c, QuantumCircuit) for c in circuits):
             raise InvalidArgumentError("run() takes a QuantumCircuit or a list of QuantumCircuits")
+        for circuit in circuits:
+            convert.check_circuit(circuit, self.platform)
+        sent = [fit(c, self.platform) for c in circuits]  # headers and bit order come from the user's circuits
+        return self._submit(circuits, list(sweeps.programs(sent, self.platform)), options)
+
+    def run_sweep(self, circuit: QuantumCircuit, values: Any, **options: Any) -> ScalewayJob:
+        """Submit ``circuit`` bound to each row of ``values`` (points x ``circuit.parameters``, in that
+        order), as ``run([circuit.assign_parameters(row) for row in values])`` would, exported once."""
+        rows = np.asarray(values, dtype=float)
+        if rows.ndim != 2 or rows.shape[1] != circuit.num_parameters:
+            raise InvalidArgumentError(
+                f"run_sweep() takes one row of {circuit.num_parameters} values per point "
+                f"(circuit '{circuit.name}'), got an array of shape {rows.shape}"
+            )
+        convert.check_circuit(circuit, self.platform, bound=False)
+        programs = ProgramStream(sweeps.parameter_sweep(fit(circuit, self.platform), rows, self.platform), len(rows))
+        return self._submit([circuit] * len(rows), programs, options)
+
+    def _submit(
+        self, circuits: list[QuantumCircuit], programs: Sequence[Program], options: dict[str, Any]
+    ) -> ScalewayJob:
         opts = {**self.options.__dict__, **options}
         if opts.get("noise_model") is not None and not self.platform.traits.noise_model:
             raise InvalidArgumentError(
                 f"noise_model is only accepted by Aer platforms; {self.name} applies its own noise"
             )
-        for circuit in circuits:
-            convert.check_circuit(circuit, self.platform)
+        if opts.get("memory"):
+            require_feature(self.platform, Feature.MEMORY, what="memory=True")
         run_options = {k: v for k, v in opts.items() if k not in _BACKEND_OPTIONS and v is not None}
         run_options["memory"] = bool(opts["memory"])
         noise = convert.to_noise_model(opts["noise_model"]) if opts.get("noise_model") is not None else None
@@ -188,7 +223,7 @@ class ScalewayBackend(BackendV2):
         job = core_run(
             self.client,
             self.platform,
-            [convert.to_program(c, self.platform) for c in circuits],
+            programs,
             shots=shots,
             session=self._session(opts),
             options=run_options,
@@ -199,5 +234,8 @@ class ScalewayBackend(BackendV2):
         return ScalewayJob(self, job, circuits)
 
     def retrieve_job(self, job_id: str) -> ScalewayJob:
-        """Re-attach to a job from its ``job_id()`` (experiment names come from the results)."""
+        """Re-attach to a job from its ``job_id()`` (experiment names come from the results).
+
+        A run split into several jobs has a composite id, the jobs' ids joined by commas in circuit
+        order (``"id1,id2"``): pass it whole to get every circuit's result back in order."""
         return ScalewayJob(self, Job.attach(self.client, job_id))

@@ -4,6 +4,7 @@ neutral results -> :class:`qiskit.result.Result`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from qiskit import QuantumCircuit, qasm2, qasm3
@@ -23,14 +24,15 @@ from ...core import (
 from ...errors import InvalidArgumentError
 
 
-def check_circuit(circuit: QuantumCircuit, platform: PlatformDescription) -> None:
-    """Raise :class:`InvalidArgumentError` for what no platform could run, before anything is sent."""
+def check_circuit(circuit: QuantumCircuit, platform: PlatformDescription, *, bound: bool = True) -> None:
+    """Raise :class:`InvalidArgumentError` for what no platform could run, before anything is sent
+    (``bound=False``: parameters are bound later, point by point)."""
     name = circuit.name
     if platform.max_qubits and circuit.num_qubits > platform.max_qubits:
         raise InvalidArgumentError(
             f"circuit '{name}' has {circuit.num_qubits} qubits but {platform.name} has {platform.max_qubits}"
         )
-    if circuit.parameters:
+    if bound and circuit.parameters:
         params = ", ".join(p.name for p in circuit.parameters)
         raise InvalidArgumentError(
             f"circuit '{name}' has unbound parameters ({params}); bind them first with "
@@ -43,25 +45,24 @@ def check_circuit(circuit: QuantumCircuit, platform: PlatformDescription) -> Non
         )
 
 
-def to_program(circuit: QuantumCircuit, platform: PlatformDescription) -> Program:
-    """The circuit in the platform's preferred format that can hold it (Qiskit's own OpenQASM exporters)."""
-    plain = circuit
+def export(circuit: QuantumCircuit, platform: PlatformDescription, fmt: ProgramFormat) -> str:
+    """The circuit's text in ``fmt`` (Qiskit's own OpenQASM exporters); :class:`CannotEncode` if it does not fit."""
     if platform.traits.strip_barriers and "barrier" in circuit.count_ops():
-        plain = RemoveBarriers()(circuit)
-
-    def openqasm2() -> str:
+        circuit = RemoveBarriers()(circuit)
+    if fmt == ProgramFormat.QASM_V2:
         try:
-            return str(qasm2.dumps(plain))
+            return str(qasm2.dumps(circuit))
         except qasm2.QASM2ExportError as exc:
             raise CannotEncode(f"{exc} (dynamic circuits need OpenQASM 3)") from exc
+    try:
+        return str(qasm3.dumps(circuit))
+    except qasm3.QASM3ExporterError as exc:
+        raise CannotEncode(str(exc)) from exc
 
-    def openqasm3() -> str:
-        try:
-            return str(qasm3.dumps(plain))
-        except qasm3.QASM3ExporterError as exc:
-            raise CannotEncode(str(exc)) from exc
 
-    encoders = {ProgramFormat.QASM_V2: openqasm2, ProgramFormat.QASM_V3: openqasm3}
+def to_program(circuit: QuantumCircuit, platform: PlatformDescription) -> Program:
+    """The circuit in the platform's preferred format that can hold it (Qiskit's own OpenQASM exporters)."""
+    encoders = {fmt: partial(export, circuit, platform, fmt) for fmt in (ProgramFormat.QASM_V2, ProgramFormat.QASM_V3)}
     return encode_program(platform, encoders, what=f"circuit '{circuit.name}'")
 
 
@@ -118,7 +119,10 @@ def _header(exp: ExperimentResult, circuit: QuantumCircuit | None, index: int) -
             "n_qubits": circuit.num_qubits,
             "metadata": dict(circuit.metadata or {}),
         }
-    return codecs.qiskit.header(exp, index)
+    header = codecs.qiskit.header(exp, index)
+    if circuit is not None:
+        header["name"] = circuit.name
+    return header
 
 
 def to_qiskit_result(

@@ -3,16 +3,26 @@
 ``Sampler(backend, session_id=..., options=...)`` and ``Estimator(...)`` are Qiskit's own
 ``BackendSamplerV2`` / ``BackendEstimatorV2`` whose runs go to ``session_id`` when given
 (the official plugin requires one; here, without it, runs use the core's implicit session).
-Every pub of a ``run`` call becomes one core submission through ``backend.run``.
+The pubs of a ``run`` call that share a shot count become one core submission; the Sampler
+exports each PUB's circuit once and binds each point of its parameter values into that export
+(:func:`.sweeps.parameter_sweep`), streamed to the core (:class:`~scaleway_qaas.core.ProgramStream`),
+instead of binding and exporting every point (the Estimator still binds, then ``backend.run``
+recognises the shared structure).
 """
 
 from __future__ import annotations
 
 import copy
+from itertools import chain
 from typing import Any
 
 from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
+from qiskit.primitives.backend_sampler_v2 import _analyze_circuit, _prepare_memory
+from qiskit.primitives.containers import SamplerPubResult
+from qiskit.primitives.containers.sampler_pub import SamplerPub
 
+from ...core import ProgramStream
+from . import convert, sweeps
 from .backend import ScalewayBackend
 
 
@@ -33,6 +43,35 @@ class Sampler(BackendSamplerV2):
         self, backend: ScalewayBackend, session_id: str | None = None, options: dict[str, Any] | None = None
     ) -> None:
         super().__init__(backend=_in_session(backend, session_id), options=options)
+
+    def _run_pubs(self, pubs: list[SamplerPub], shots: int) -> list[SamplerPubResult]:
+        """As ``BackendSamplerV2``, with the points of all PUBs in one run, each circuit exported once."""
+        backend = self._backend
+        if self._options.run_options or not isinstance(backend, ScalewayBackend):
+            return list(super()._run_pubs(pubs, shots))
+        rows = [p.parameter_values.as_array(p.circuit.parameters).reshape(p.parameter_values.size, -1) for p in pubs]
+        for pub in pubs:
+            convert.check_circuit(pub.circuit, backend.platform, bound=False)
+        circuits = [pub.circuit for pub, values in zip(pubs, rows, strict=True) for _ in range(len(values))]
+        programs = chain.from_iterable(
+            sweeps.parameter_sweep(pub.circuit, values, backend.platform)
+            for pub, values in zip(pubs, rows, strict=True)
+        )
+        options = {"memory": True, "shots": shots, "seed_simulator": self._options.seed_simulator}
+        job = backend._submit(circuits, ProgramStream(programs, len(circuits)), options)
+        memory = _prepare_memory([job.result()])
+        results, start = [], 0
+        for pub in pubs:
+            meas_info, max_num_bytes = _analyze_circuit(pub.circuit)
+            end = start + pub.parameter_values.size
+            shape = pub.parameter_values.shape
+            results.append(
+                self._postprocess_pub(
+                    memory[start:end], shots, shape, meas_info, max_num_bytes, pub.circuit.metadata, None
+                )
+            )
+            start = end
+        return results
 
 
 class Estimator(BackendEstimatorV2):

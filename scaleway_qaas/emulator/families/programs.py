@@ -179,11 +179,15 @@ def check_width(platform: PlatformSpec, n_qubits: int, index: int) -> None:
 
 
 def circuits(platform: PlatformSpec, programs: tuple[Program, ...]) -> list[QuantumCircuit]:
-    """Every program of a model as a circuit, checked against the platform's formats and width."""
+    """Every program of a model as a circuit, checked against the platform's formats and width (programs that
+    differ only in numbers are parsed once, see :mod:`.structures`)."""
+    from .structures import Structures
+
+    parsed = Structures(to_qiskit)
     out = []
     for i, program in enumerate(programs):
         check_format(platform, program)
-        qc = to_qiskit(program)
+        qc = parsed.circuit(program)
         check_width(platform, qc.num_qubits, i)
         out.append(qc)
     return out

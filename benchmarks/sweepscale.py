@@ -1,0 +1,271 @@
+"""11. Sweeps at scale: 1,000 and 10,000 points of a 12-qubit ansatz through each adapter, on an emulator in a
+child process, against bare Aer on the same bound circuits; conversion per point against each framework's
+own exporter; the client's peak memory over 10,000 points."""
+
+from __future__ import annotations
+
+import resource
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .common import AER, Context, goal, ms, print_table
+
+QUBITS, REPS, SHOTS = 12, 8, 100
+POINTS = (1_000, 10_000)
+MEMORY_GOAL_MIB = 500
+
+
+def ansatz() -> Any:
+    """``efficient_su2(12, reps=8)`` measured: 216 parameters, ~320 gates."""
+    from qiskit.circuit.library import efficient_su2
+
+    qc = efficient_su2(QUBITS, reps=REPS)
+    qc.measure_all()
+    return qc
+
+
+def values(points: int, width: int) -> np.ndarray:
+    return np.random.default_rng(points).uniform(-np.pi, np.pi, (points, width))
+
+
+def cirq_ansatz() -> tuple[Any, list[str]]:
+    """The same shape in Cirq: layers of ry and rz by symbols, a CNOT ladder between them."""
+    import cirq
+    import sympy
+
+    q = cirq.LineQubit.range(QUBITS)
+    names: list[str] = []
+    ops = []
+    for layer in range(REPS + 1):
+        for gate in (cirq.ry, cirq.rz):
+            for wire in q:
+                names.append(f"t{len(names)}")
+                ops.append(gate(sympy.Symbol(names[-1])).on(wire))
+        if layer < REPS:
+            ops += [cirq.CNOT(q[i], q[i + 1]) for i in range(QUBITS - 1)]
+    return cirq.Circuit(*ops, cirq.measure(*q, key="m")), names
+
+
+LAYERS = 4  # PennyLane: 4 x 12 x (ry, rz) = 96 parameters
+
+
+def paths(url: str, creds: dict[str, str]) -> dict[str, Callable[[int], Callable[[], Any]]]:
+    """Row name -> (points -> the timed call)."""
+
+    def sampler(points: int) -> Callable[[], Any]:
+        from scaleway_qaas.adapters.qiskit import Sampler, ScalewayProvider
+
+        backend = ScalewayProvider(**creds).get_backend(AER)
+        qc = ansatz()
+        pub = (qc, values(points, qc.num_parameters))
+        return lambda: Sampler(backend, options={"default_shots": SHOTS}).run([pub]).result()
+
+    def backend_run(points: int) -> Callable[[], Any]:
+        from scaleway_qaas.adapters.qiskit import ScalewayProvider
+
+        backend = ScalewayProvider(**creds).get_backend(AER)
+        qc = ansatz()
+        bound = [qc.assign_parameters(v) for v in values(points, qc.num_parameters)]
+        return lambda: backend.run(bound, shots=SHOTS).result()
+
+    def cirq_sweep(points: int) -> Callable[[], Any]:
+        import cirq
+
+        from scaleway_qaas.adapters.cirq import ScalewaySampler
+
+        circuit, names = cirq_ansatz()
+        sweep = cirq.ListSweep([dict(zip(names, row, strict=True)) for row in values(points, len(names)).tolist()])
+        sampler = ScalewaySampler(backend=AER, **creds)
+        return lambda: sampler.run_sweep(circuit, sweep, repetitions=SHOTS)
+
+    def pennylane(points: int) -> Callable[[], Any]:
+        import pennylane as qml
+
+        import scaleway_qaas.adapters.pennylane  # noqa: F401
+
+        dev = qml.device("scaleway.qaas", wires=QUBITS, backend=AER, shots=SHOTS, **creds)
+
+        @qml.qnode(dev)
+        def circuit(x: Any) -> Any:
+            for layer in range(LAYERS):
+                for w in range(QUBITS):
+                    qml.RY(x[..., 2 * (layer * QUBITS + w)], w)
+                    qml.RZ(x[..., 2 * (layer * QUBITS + w) + 1], w)
+                for w in range(QUBITS - 1):
+                    qml.CNOT([w, w + 1])
+            return qml.counts()
+
+        x = values(points, 2 * LAYERS * QUBITS)
+        return lambda: circuit(x)
+
+    return {
+        "qiskit Sampler PUB (efficient_su2)": sampler,
+        "qiskit backend.run(bound circuits)": backend_run,
+        "cirq run_sweep (ListSweep)": cirq_sweep,
+        "pennylane broadcast QNode (96 params)": pennylane,
+    }
+
+
+def bare_aer(points: int, circuits: Callable[[int], list[Any]]) -> float:
+    """Seconds for Aer alone to run the bound circuits, in this process (one thread per circuit, as the emulator)."""
+    from qiskit_aer import AerSimulator
+
+    bound = circuits(points)
+    sim = AerSimulator(max_parallel_threads=1)
+    start = time.perf_counter()
+    sim.run(bound, shots=SHOTS).result()
+    return time.perf_counter() - start
+
+
+def _qiskit_bound(points: int) -> list[Any]:
+    qc = ansatz()
+    return [qc.assign_parameters(v) for v in values(points, qc.num_parameters)]
+
+
+def _pennylane_bound(points: int) -> list[Any]:
+    from qiskit import QuantumCircuit
+
+    x = values(points, 2 * LAYERS * QUBITS)
+    out = []
+    for row in x:
+        qc = QuantumCircuit(QUBITS)
+        for layer in range(LAYERS):
+            for w in range(QUBITS):
+                qc.ry(row[2 * (layer * QUBITS + w)], w)
+                qc.rz(row[2 * (layer * QUBITS + w) + 1], w)
+            for w in range(QUBITS - 1):
+                qc.cx(w, w + 1)
+        qc.measure_all()
+        out.append(qc)
+    return out
+
+
+def conversion() -> list[list[str]]:
+    """Per point: our sweep conversion vs one full export by the framework's own exporter."""
+    from qiskit import qasm2
+
+    from scaleway_qaas.adapters.qiskit import sweeps
+    from scaleway_qaas.core import PlatformInfo, describe
+
+    platform = describe(PlatformInfo(id="p", name=AER, provider_name="scaleway", backend_name="aer"))
+    qc = ansatz()
+    rows = []
+    bound = _qiskit_bound(200)
+    full = _per_point(lambda: [qasm2.dumps(b) for b in bound], 200)
+    ours = _per_point(lambda: list(sweeps.parameter_sweep(qc, values(1000, qc.num_parameters), platform)), 1000)
+    rows.append(["qiskit PUB: bind into template (+zlib)", ms(ours), "qasm2.dumps", ms(full), f"{ours / full:.1%}"])
+    ours = _per_point(lambda: list(sweeps.programs(bound, platform)), 200)
+    rows.append(["qiskit run: structure key + bind (+zlib)", ms(ours), "qasm2.dumps", ms(full), f"{ours / full:.1%}"])
+    rows.append(_cirq_conversion(platform))
+    rows.append(_pennylane_conversion(platform))
+    return rows
+
+
+def _cirq_conversion(platform: Any) -> list[str]:
+    import cirq
+
+    from scaleway_qaas.adapters.cirq.sweeps import prepare_sweep
+
+    circuit, names = cirq_ansatz()
+    resolvers = [cirq.ParamResolver(dict(zip(names, r, strict=True))) for r in values(1000, len(names)).tolist()]
+    full = _per_point(lambda: [cirq.resolve_parameters(circuit, r).to_qasm() for r in resolvers[:50]], 50)
+    ours = _per_point(lambda: list(prepare_sweep(circuit, resolvers, platform)), 1000)
+    return ["cirq run_sweep: bind into template (+zlib)", ms(ours), "resolve + to_qasm", ms(full), f"{ours / full:.1%}"]
+
+
+def _pennylane_conversion(platform: Any) -> list[str]:
+    import pennylane as qml
+
+    from scaleway_qaas.adapters.pennylane import convert
+
+    tapes = []
+    for row in values(200, 2 * LAYERS * QUBITS):
+        ops = []
+        for layer in range(LAYERS):
+            for w in range(QUBITS):
+                ops += [qml.RY(row[2 * (layer * QUBITS + w)], w), qml.RZ(row[2 * (layer * QUBITS + w) + 1], w)]
+            ops += [qml.CNOT([w, w + 1]) for w in range(QUBITS - 1)]
+        tapes.append(qml.tape.QuantumScript(ops, [qml.counts()], shots=SHOTS))
+    wires = qml.wires.Wires(range(QUBITS))
+    full = _per_point(lambda: [qml.to_openqasm(t, wires=wires) for t in tapes], 200)
+    ours = _per_point(lambda: [convert.to_program(t, wires, platform) for t in tapes], 200)
+    return ["pennylane: our writer per tape (+zlib)", ms(ours), "qml.to_openqasm", ms(full), f"{ours / full:.1%}"]
+
+
+def _per_point(fn: Callable[[], Any], points: int) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) / points
+
+
+def run(ctx: Context) -> dict[str, Any]:
+    from scaleway_qaas.emulator import run_emulator_process
+
+    out: dict[str, Any] = {"shots": SHOTS, "paths": {}, "bare_aer": {}, "load": _load()}
+    counts = POINTS[:1] if ctx.quick else POINTS
+    rows = []
+    # the bare simulator on the 1,000-point sweeps only: at 10,000 points, the rows are about the client's memory
+    bare = {"qiskit": bare_aer(POINTS[0], _qiskit_bound), "pennylane": bare_aer(POINTS[0], _pennylane_bound)}
+    out["bare_aer"][POINTS[0]] = bare
+    rows.append([f"bare Aer, {POINTS[0]:,} bound circuits (qiskit / pennylane shape)", "", "", "", ""])
+    rows[-1][1] = f"{ms(bare['qiskit'])} / {ms(bare['pennylane'])}"
+    with run_emulator_process("--seed", "1") as url:
+        creds = {"url": url, "project_id": ctx.project_id, "secret_key": ctx.secret_key}
+        for name, factory in paths(url, creds).items():
+            for points in counts:
+                rows.append(_row(out, name, factory, points, bare_time(out, name, points)))
+    print_table(
+        "11. sweeps at scale: 12 qubits, 100 shots, emulator in a child process (Aer)",
+        ["path, points", "end to end", "vs bare Aer", "client peak (tracemalloc / maxrss)", "goal"],
+        rows,
+        f"load: {out['load']}. bare Aer: AerSimulator(max_parallel_threads=1).run(bound circuits) in process.\n"
+        "10,000-point rows run under tracemalloc (slower).",
+    )
+    conv = conversion()
+    out["conversion"] = conv
+    print_table(
+        "11b. conversion per point, ours vs the framework's own exporter (goal: <= 5%)",
+        ["ours", "per point", "exporter", "per point", "ratio"],
+        conv,
+    )
+    return out
+
+
+def bare_time(out: dict[str, Any], name: str, points: int) -> float | None:
+    bare = out["bare_aer"].get(points)
+    return None if bare is None else float(bare["pennylane" if name.startswith("pennylane") else "qiskit"])
+
+
+def _row(
+    out: dict[str, Any], name: str, factory: Callable[[int], Callable[[], Any]], points: int, bare: float | None
+) -> list[str]:
+    key = f"{name}, {points:,}"
+    try:
+        call = factory(points)
+        traced = points >= 10_000
+        if traced:
+            tracemalloc.start()
+        start = time.perf_counter()
+        call()
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] if traced else None
+        tracemalloc.stop()
+    except Exception as exc:  # one broken path is reported, the others still run
+        out["paths"][key] = {"status": f"error: {type(exc).__name__}: {exc}"[:160]}
+        return [key, "-", "-", "-", out["paths"][key]["status"]]
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["paths"][key] = {"status": "ok", "seconds": elapsed, "peak_bytes": peak, "maxrss_mib": maxrss}
+    limit = 2.0 if name.startswith("pennylane") else 1.5
+    mem = f"{peak / 2**20:.0f} MiB / {maxrss:.0f} MiB" if peak is not None else f"- / {maxrss:.0f} MiB"
+    if bare is not None:
+        return [key, ms(elapsed), f"{elapsed / bare:.2f}x", mem, goal(elapsed <= limit * bare, f"<= {limit}x")]
+    return [key, ms(elapsed), "-", mem, goal((peak or 0) < MEMORY_GOAL_MIB * 2**20, f"peak < {MEMORY_GOAL_MIB} MiB")]
+
+
+def _load() -> str:
+    with open("/proc/loadavg") as f:
+        return "load average " + " ".join(f.read().split()[:3])

@@ -1,0 +1,114 @@
+"""Programs of one model that differ only in numbers (a sweep's points) are parsed once.
+
+An OpenQASM 2 program whose gate arguments are plain decimal numbers, without ``gate``/``opaque``
+definitions, has a *structure*: its text with each such argument replaced by ``#``. The first
+program of a structure is parsed as always (:func:`.programs.to_qiskit`, :func:`.aer.for_aer`);
+the structure is then parsed once more with a sentinel in each hole, the sentinels become
+circuit parameters, and every further program is that circuit with its numbers assigned
+(``assign_parameters``). The structure is used only if assigning the first program's numbers
+gives exactly the circuit of its full parse, and if the full path changed nothing else
+(no gate lowered): what is accepted, and every result, stays as without it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from qiskit import QuantumCircuit
+from qiskit.circuit import Parameter
+
+from ...core.wire import Compression, Program, ProgramFormat
+
+#: a gate call's arguments when all are plain decimal numbers: ``ry(1.25) q[0];``, ``u(0.5,-1.0e-05,2) q[1];``
+_CALL = re.compile(r"(?<=[;\n])(\s*[a-z]\w*\()([-+0-9.eE, ]+)(\)[^;]*;)")
+_SENTINEL = 400.123456789
+
+
+def structure(program: Program) -> tuple[str, list[float]] | None:
+    """The structure key and the numbers of an OpenQASM 2 program (None: parse it as always)."""
+    if program.serialization_format not in (ProgramFormat.QASM_V1, ProgramFormat.QASM_V2):
+        return None
+    text = program.text()
+    if "gate " in text or "opaque " in text:
+        return None
+    numbers: list[float] = []
+    pieces: list[str] = []
+    start = 0
+    try:
+        for call in _CALL.finditer(text):
+            args = call[2].split(",")
+            numbers += [float(a) for a in args]
+            pieces += [text[start : call.start(2)], ",".join("#" * len(args))]
+            start = call.end(2)
+    except ValueError:
+        return None
+    if not numbers:
+        return None
+    pieces.append(text[start:])
+    return "".join(pieces), numbers
+
+
+class Structures:
+    """The parsed structures of one model's programs (one instance per model)."""
+
+    def __init__(self, parse: Callable[[Program], QuantumCircuit]) -> None:
+        self._parse = parse
+        self._found: dict[str, QuantumCircuit | None] = {}
+
+    def circuit(self, program: Program) -> QuantumCircuit:
+        """The program's circuit, as ``parse`` gives it."""
+        shape = structure(program)
+        if shape is None:
+            return self._parse(program)
+        key, numbers = shape
+        if key not in self._found:
+            full = self._parse(program)
+            self._found[key] = _template(key, numbers, full, self._parse)
+            return full
+        template = self._found[key]
+        if template is None:
+            return self._parse(program)
+        return _bind(template, numbers)
+
+
+def _bind(template: QuantumCircuit, numbers: list[float]) -> QuantumCircuit:
+    bound = template.assign_parameters(numbers)
+    bound.name = QuantumCircuit().name  # a fresh name, as every parse gives
+    return bound
+
+
+def _template(
+    key: str, numbers: list[float], full: QuantumCircuit, parse: Callable[[Program], QuantumCircuit]
+) -> QuantumCircuit | None:
+    """The structure's circuit with a parameter per hole, if it reproduces ``full`` exactly."""
+    holes = iter(range(len(numbers)))
+    text = re.sub("#", lambda _: repr(_SENTINEL + next(holes)), key)
+    try:
+        sentinel = parse(Program.from_text(text, ProgramFormat.QASM_V2, Compression.NONE))
+    except Exception:  # the full parse of each program reports it
+        return None
+    params = [Parameter(f"h{i:09d}") for i in range(len(numbers))]  # sorted by name = hole order
+    template = sentinel.copy_empty_like()
+    used: set[int] = set()
+    for inst in sentinel.data:
+        new: list[Any] = []
+        for p in inst.params:
+            hole = round(p - _SENTINEL) if isinstance(p, float) and p >= _SENTINEL else -1
+            if 0 <= hole < len(numbers) and p == _SENTINEL + hole:
+                new.append(params[hole])
+                used.add(hole)
+            else:
+                new.append(p)
+        if any(isinstance(p, Parameter) for p in new):
+            operation = inst.operation.copy()
+            operation.params = new
+            template.append(operation, inst.qubits, inst.clbits)
+        else:
+            template.append(inst)
+    if used != set(range(len(numbers))) or len(template.parameters) != len(numbers):
+        return None
+    if _bind(template, numbers) != full:
+        return None
+    return template

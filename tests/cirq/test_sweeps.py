@@ -1,0 +1,73 @@
+"""Cirq sweep templates (no emulator): each point's program is exactly the one of a full resolve + export."""
+
+from __future__ import annotations
+
+import math
+
+import cirq
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scaleway_qaas.adapters.cirq.convert import prepare
+from scaleway_qaas.adapters.cirq.sweeps import prepare_sweep
+from scaleway_qaas.core.platform import PlatformDescription, describe
+from scaleway_qaas.core.records import PlatformInfo
+from scaleway_qaas.core.wire import ProgramFormat
+
+NAMES = ["a", "b", "c"]
+QUBITS = cirq.LineQubit.range(3)
+CIRCUIT = cirq.Circuit(
+    cirq.rx(sympy.Symbol("a")).on(QUBITS[0]),
+    cirq.ry(sympy.Symbol("b")).on(QUBITS[1]),
+    cirq.CNOT(QUBITS[0], QUBITS[1]),
+    cirq.rz(sympy.Symbol("a")).on(QUBITS[2]),
+    cirq.ry(sympy.Symbol("c")).on(QUBITS[2]),
+    cirq.measure(*QUBITS[:2], key="m"),
+    cirq.measure(QUBITS[2], key="z"),
+)
+SPECIAL = [0.0, -0.0, 1e-11, 1e-5, 1e16, math.pi, -math.pi / 2, 2 * math.pi, 1.0, 3.0]
+VALUE = st.one_of(st.floats(-10, 10, allow_nan=False), st.sampled_from(SPECIAL))
+
+
+def _platform(name: str, provider: str, backend: str) -> PlatformDescription:
+    return describe(PlatformInfo(id="p", name=name, provider_name=provider, backend_name=backend))
+
+
+PLATFORMS = {  # one per program format Cirq writes
+    ProgramFormat.CIRQ_CIRCUIT_JSON_V1: _platform("EMU-QSIM-16C-128M", "scaleway", "qsim"),
+    ProgramFormat.QASM_V2: _platform("EMU-AER-16C-128M", "scaleway", "aer"),
+    ProgramFormat.QASM_V3: _platform("QPU-GARNET-20PQ", "iqm", "garnet"),
+}
+
+
+@pytest.mark.parametrize("fmt", list(PLATFORMS))
+@settings(max_examples=40, deadline=None)
+@given(points=st.lists(st.lists(VALUE, min_size=3, max_size=3), min_size=3, max_size=6), numpy=st.booleans())
+def test_each_point_is_the_full_export(fmt: ProgramFormat, points: list[list[float]], numpy: bool) -> None:
+    kind = np.float64 if numpy else float
+    resolvers = [cirq.ParamResolver({n: kind(v) for n, v in zip(NAMES, p, strict=True)}) for p in points]
+    platform = PLATFORMS[fmt]
+    swept = list(prepare_sweep(CIRCUIT, resolvers, platform))
+    assert swept[0].program.serialization_format == fmt
+    assert swept == [prepare(CIRCUIT, r, platform) for r in resolvers]
+
+
+def test_gates_whose_export_depends_on_the_value_are_exported_per_point() -> None:
+    """``X**t`` is written ``x`` at t=1 and ``rx`` elsewhere: no template may hold it."""
+    t = sympy.Symbol("t")
+    circuit = cirq.Circuit(cirq.X(QUBITS[0]) ** t, cirq.measure(QUBITS[0], key="m"))
+    platform = PLATFORMS[ProgramFormat.QASM_V2]
+    resolvers = [cirq.ParamResolver({"t": v}) for v in (0.25, 1.0, 0.5, 0.3)]
+    swept = list(prepare_sweep(circuit, resolvers, platform))
+    assert "x q[0];" in swept[1].program.text()
+    assert swept == [prepare(circuit, r, platform) for r in resolvers]
+
+
+@pytest.mark.parametrize("fmt", list(PLATFORMS))
+def test_rotations_by_symbols_have_a_template(fmt: ProgramFormat) -> None:
+    from scaleway_qaas.adapters.cirq.sweeps import _template
+
+    assert _template(CIRCUIT, NAMES, PLATFORMS[fmt], fmt) is not None

@@ -1,0 +1,105 @@
+"""Sweep templates (no emulator): every bound point gives exactly the text of Qiskit's own full export."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from qiskit import QuantumCircuit, qasm2, qasm3
+from qiskit.circuit import Gate, Parameter
+from qiskit.circuit.library import efficient_su2
+
+from scaleway_qaas.adapters.qiskit import convert, sweeps, templates
+from scaleway_qaas.core.platform import PlatformDescription, describe
+from scaleway_qaas.core.records import PlatformInfo
+from scaleway_qaas.core.wire import ProgramFormat
+
+EXPORTERS: dict[ProgramFormat, Callable[[QuantumCircuit], str]] = {
+    ProgramFormat.QASM_V2: qasm2.dumps,
+    ProgramFormat.QASM_V3: qasm3.dumps,
+}
+#: values the exporters print specially (pi fractions, zero) or at the edges of ``pi_check``'s tests
+SPECIAL = [0.0, -0.0, 1e-13, 1e-10, 1e-7, 1e16, -1e16, math.pi**2, 99 * math.pi, 99.4 * math.pi, 1 / 99]
+SPECIAL += [s * k * math.pi / d for k in (1, 2, 3, 7, 98, 99, 100) for d in (1, 2, 3, 97, 99) for s in (1, -1)]
+SPECIAL += [s * k / (d * math.pi) for k in (1, 5, 99) for d in (1, 4, 99) for s in (1, -1)]
+VALUE = st.one_of(
+    st.floats(-20, 20, allow_nan=False),
+    st.sampled_from(SPECIAL),
+    st.sampled_from(SPECIAL).map(lambda v: v + 5e-10),
+    st.sampled_from(SPECIAL).map(lambda v: v * (1 + 1e-13)),
+)
+
+
+def _ansatz() -> QuantumCircuit:
+    qc = efficient_su2(3, reps=1)
+    theta, phi = Parameter("θ"), Parameter("φ")
+    qc.u(theta, phi, theta, 0)  # one parameter in two holes
+    qc.barrier()
+    qc.crz(phi, 1, 2)
+    qc.measure_all()
+    return qc
+
+
+ANSATZ = _ansatz()
+
+
+@pytest.mark.parametrize("fmt", list(EXPORTERS))
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_binding_a_parameterized_circuit_gives_the_full_export(fmt: ProgramFormat, data: st.DataObject) -> None:
+    template = templates.for_parameters(ANSATZ, fmt, EXPORTERS[fmt])
+    assert template is not None
+    points = data.draw(st.lists(st.lists(VALUE, min_size=14, max_size=14), min_size=1, max_size=4))
+    programs = list(templates.bind_all(template, np.array(points)))
+    for values, program in zip(points, programs, strict=True):
+        assert program.serialization_format == fmt
+        assert program.text() == EXPORTERS[fmt](ANSATZ.assign_parameters(values))
+
+
+def test_a_parameter_inside_an_expression_has_no_template() -> None:
+    qc = QuantumCircuit(1, 1)
+    theta = Parameter("t")
+    qc.rx(2 * theta, 0)
+    qc.ry(theta, 0)
+    qc.measure(0, 0)
+    assert templates.for_parameters(qc, ProgramFormat.QASM_V2, qasm2.dumps) is None
+
+
+def _platform(provider: str = "scaleway", backend: str = "aer") -> PlatformDescription:
+    return describe(PlatformInfo(id="p", name=f"{provider}-{backend}", provider_name=provider, backend_name=backend))
+
+
+def _custom(angle: float) -> QuantumCircuit:
+    gate = Gate("mine", 1, [])
+    body = QuantumCircuit(1)
+    body.rx(angle, 0)
+    gate.definition = body
+    qc = QuantumCircuit(1, 1)
+    qc.append(gate, [0])
+    qc.measure(0, 0)
+    return qc
+
+
+@settings(max_examples=25, deadline=None)
+@given(points=st.lists(st.lists(VALUE, min_size=14, max_size=14), min_size=3, max_size=6), seed=st.integers(0, 9))
+def test_bound_circuits_that_share_a_structure_give_their_full_exports(points: list[list[float]], seed: int) -> None:
+    """backend.run's path: a list mixing one structure, other structures and custom gates."""
+    circuits = [ANSATZ.assign_parameters(v) for v in points]
+    circuits.insert(seed % len(circuits), _custom(points[0][0]))
+    circuits.append(_custom(points[-1][1]))
+    circuits.append(ANSATZ.assign_parameters(points[0]).reverse_bits())
+    for platform in (_platform(), _platform("iqm", "garnet"), _platform("qperfect", "mps")):  # QASM 2, 3, no barriers
+        expected = [convert.to_program(c, platform) for c in circuits]
+        assert list(sweeps.programs(circuits, platform)) == expected
+
+
+def test_a_parameter_sweep_gives_each_points_full_program() -> None:
+    platform = _platform()
+    rows = np.random.default_rng(5).uniform(-4, 4, (5, ANSATZ.num_parameters))
+    rows[2, :4] = [math.pi / 2, 0.0, -math.pi, 1.0]
+    expected = [convert.to_program(ANSATZ.assign_parameters(r), platform) for r in rows]
+    assert list(sweeps.parameter_sweep(ANSATZ, rows, platform)) == expected
