@@ -131,7 +131,7 @@ if __name__ == "__main__":
     mine = job(client, "EMU-AER-16C-128M")
     mine.result(timeout=60)
     queue = multiprocessing.get_context("fork").Queue()
-    process = multiprocessing.get_context("fork").Process(target=child, args=(client, queue))
+    process = multiprocessing.get_context("fork").Process(target=child, args=(client, queue), daemon=True)
     process.start()
     theirs = queue.get(timeout=60)
     process.join(60)
