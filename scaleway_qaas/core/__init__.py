@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .config import journal_path as journal_path
     from .config import redact as redact
     from .config import resolve_config as resolve_config
+    from .config import use_endpoint as use_endpoint
     from .durations import format_duration as format_duration
     from .durations import parse_duration as parse_duration
     from .formats import CannotEncode as CannotEncode
@@ -121,6 +122,7 @@ _LAZY = {
     "terminate_at_exit": "managed",
     "terminate_deduplicated_sessions": "managed",
     "terminate_implicit_sessions": "managed",
+    "use_endpoint": "config",
     "CostEstimate": "platform",
     "Family": "platform",
     "PlatformDescription": "platform",

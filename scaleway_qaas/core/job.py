@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -19,6 +20,9 @@ from .errors import (
     JobTimeoutError,
     NotFoundError,
     PayloadError,
+    RateLimitedError,
+    ServerError,
+    ServiceUnreachableError,
     SessionClosedError,
 )
 from .loop import blocking, on_core, run_sync
@@ -188,7 +192,8 @@ class Job:
 
         Polling is adaptive and shared: the jobs of one session waited on at once are
         polled together (see :mod:`.polling`); outages and rate limits are ridden over
-        for up to ``PollPolicy.max_outage`` seconds. While the session is still starting
+        for up to ``PollPolicy.max_outage`` seconds, then :class:`ServiceUnreachableError` names
+        the URL and these jobs (which may still be running). While the session is still starting
         (minutes, on the cloud), a progress line shows it (``PollPolicy.show_progress``).
 
         Every ``SESSION_CHECK_EVERY`` seconds the sessions of jobs still ``waiting`` are read: if one
@@ -235,7 +240,11 @@ class Job:
                         raise self._timeout(waits, pending, timeout)
                     continue
                 for future in done:
-                    info = future.result()
+                    try:
+                        info = future.result()
+                    except ServiceUnreachableError as exc:  # told of this submission's jobs, all of them
+                        raise exc.for_jobs(self.ids) from exc.__cause__
+
                     self._infos[info.id] = info
                     if info.status in (JobStatus.ERROR, JobStatus.CANCELLED) or not info.status.is_final:
                         return info.status  # failed, or stuck (cancelling / unknown_status): reported by result()
@@ -246,6 +255,9 @@ class Job:
                 job_id, board = waits[future]
                 board.unwatch(job_id, future)
                 future.cancel()
+            for future in waits:  # one failure (e.g. an outage) may end several: it is raised once
+                if future.done() and not future.cancelled():
+                    future.exception()
         return self._overall()
 
     async def _check_sessions(self, watched: list[tuple[str, Any]]) -> None:
@@ -260,6 +272,8 @@ class Job:
                 state = (await self.client.aio.get_session(session_id)).status
             except NotFoundError:
                 state = None
+            except (ServerError, RateLimitedError):
+                continue  # an outage: the status boards bound it (PollPolicy.max_outage)
             if state is None or state in (SessionStatus.STOPPING, SessionStatus.STOPPED):
                 raise _StoppedUnderJobs(session_id, sorted(job_ids), state.value if state else "deleted")
 
@@ -289,6 +303,16 @@ class Job:
     wait = blocking(wait_async)
 
     def _timeout(self, waits: dict[Any, tuple[str, Any]], pending: set[Any], timeout: float | None) -> JobTimeoutError:
+        since = self.client.aio.unreachable_since
+        if since is not None:  # nothing is known of the jobs since the service stopped answering
+            last = next((b.last_error for _, b in waits.values() if b.last_error is not None), None)
+            return JobTimeoutError(
+                f"gave up waiting for job {self.job_id} after {timeout} s: the QaaS API at "
+                f"{self.client.config.api_url} has been unreachable for the last {time.monotonic() - since:.0f} s"
+                + (f" ({last})" if last is not None else "")
+                + f"; the job may still be running on the service: wait again later (Job.attach(client, "
+                f"{self.job_id!r}))"
+            )
         for future in pending:
             job_id, board = waits[future]
             if job_id in board.last:
@@ -298,7 +322,8 @@ class Job:
             key=lambda s: _STATUS_RANK[s],
         )
         return JobTimeoutError(
-            f"job {self.job_id} still {status.value} after {timeout} s; it keeps running: wait again, or cancel it"
+            f"job {self.job_id} still {status.value} after {timeout} s (as the service last answered): wait again, "
+            "or cancel it"
         )
 
     def _session_ids(self) -> set[str]:

@@ -389,6 +389,12 @@ SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_te
 OPERATIONAL = (Availability.AVAILABLE, Availability.SCARCE)
 
 
+def named(infos: Iterable[PlatformInfo], name: str) -> list[PlatformInfo]:
+    """The platforms called ``name``: exactly, else ignoring case (``emu-aer-16c-128m`` is EMU-AER-16C-128M)."""
+    infos = list(infos)
+    return [i for i in infos if i.name == name] or [i for i in infos if i.name.casefold() == name.casefold()]
+
+
 def select(
     infos: Iterable[PlatformInfo],
     *,
@@ -399,9 +405,7 @@ def select(
 ) -> list[PlatformDescription]:
     """The platforms matching every criterion given, described (the filters of every adapter's listing)."""
     out = []
-    for info in infos:
-        if name is not None and info.name != name:
-            continue
+    for info in infos if name is None else named(infos, name):
         if operational is not None and operational != (info.availability in OPERATIONAL):
             continue
         if min_num_qubits is not None and info.max_qubit_count < min_num_qubits:

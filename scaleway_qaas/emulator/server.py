@@ -24,14 +24,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
 
-from ..core.config import engine_fork_requested
+from ..core.config import Config, engine_fork_requested, use_endpoint
 from .app import build_app
 from .context import Settings
 from .faults import FaultConfig, FaultInjector
@@ -72,6 +72,10 @@ def serving_in_this_process(url: str) -> bool:
 
 #: the availabilities of the spec's ``Platform.availability`` enum a platform can show
 _AVAILABILITIES = ("available", "scarce", "shortage", "maintenance")
+
+#: the key and project of :meth:`Emulator.use` (the emulator without ``tokens`` takes any key)
+LOCAL_SECRET_KEY = "emulator-local-key"
+LOCAL_PROJECT_ID = "00000000-0000-4000-8000-000000000001"
 
 
 class Emulator:
@@ -218,6 +222,17 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=30)
         self.store.close()
+
+    def use(
+        self, secret_key: str = LOCAL_SECRET_KEY, project_id: str = LOCAL_PROJECT_ID
+    ) -> AbstractContextManager[Config]:
+        """``with emu.use():`` points every client and adapter created in the block without ``url=`` at this
+        emulator, whatever ``SCW_*`` says, and only there; the sessions opened in the block are terminated at
+        its end (:func:`scaleway_qaas.core.use_endpoint`). The key is any string and the project
+        :data:`LOCAL_PROJECT_ID`, unless given (an emulator with ``tokens`` wants one of them)."""
+        if not self.url:
+            raise RuntimeError("the emulator is not started: use() goes inside `with Emulator() as emu:`")
+        return use_endpoint(self.url, secret_key, project_id)
 
     def serve_forever(self) -> None:
         """Block until interrupted (Ctrl-C), then stop."""

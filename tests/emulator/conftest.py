@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,7 @@ class Api:
         self.project = project or str(uuid.uuid4())
         self.token = token or f"secret-{uuid.uuid4()}"
         self.http = httpx.Client(base_url=url, headers={"X-Auth-Token": self.token}, timeout=30)
+        weakref.finalize(self, self.http.close)  # tests drop their Api objects: their connections close then
         self._platforms: dict[str, dict[str, Any]] = {}
 
     def ok(self, response: httpx.Response) -> Any:

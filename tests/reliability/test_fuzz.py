@@ -173,13 +173,13 @@ def owned(fuzz_emulator: Emulator) -> dict[str, str]:
     session = Session.open(client, platform, deduplication_id=uuid.uuid4().hex)
     job = run_in(session, [qasm()], shots=10)
     job.result(timeout=60)
-    http = httpx.Client(base_url=f"{url}{API}", headers={"X-Auth-Token": TOKEN}, timeout=30)
     garnet = client.find_platform("QPU-GARNET-20PQ").id
-    booked = http.post("/sessions", json={"project_id": PROJECT, "platform_id": garnet, "booking_demand": {}})
-    (application,) = http.get("/applications").json()["applications"]
-    process = http.post(
-        "/processes", json={"project_id": PROJECT, "platform_id": platform.id, "application_id": application["id"]}
-    )
+    with httpx.Client(base_url=f"{url}{API}", headers={"X-Auth-Token": TOKEN}, timeout=30) as http:
+        booked = http.post("/sessions", json={"project_id": PROJECT, "platform_id": garnet, "booking_demand": {}})
+        (application,) = http.get("/applications").json()["applications"]
+        process = http.post(
+            "/processes", json={"project_id": PROJECT, "platform_id": platform.id, "application_id": application["id"]}
+        )
     return {
         "session_id": session.id,
         "job_id": job.job_id,
