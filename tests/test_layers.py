@@ -31,6 +31,7 @@ CORE_LAYERS: list[set[str]] = [
     {"client"},
     {"polling", "progress", "journal"},
     {"job"},
+    {"future"},
     {"session", "resume"},
     {"managed"},
     {"submit", "scope"},

@@ -33,9 +33,9 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .durations import parse_duration as parse_duration
     from .formats import CannotEncode as CannotEncode
     from .formats import encode_program as encode_program
+    from .future import ResultFuture as ResultFuture
     from .job import Job as Job
     from .job import JobPart as JobPart
-    from .job import ResultFuture as ResultFuture
     from .journal import KEY_TAG as KEY_TAG
     from .journal import LABEL_TAG as LABEL_TAG
     from .journal import Journal as Journal
@@ -110,7 +110,7 @@ _LAZY = {
     "encode_program": "formats",
     "Job": "job",
     "JobPart": "job",
-    "ResultFuture": "job",
+    "ResultFuture": "future",
     "KEY_TAG": "journal",
     "LABEL_TAG": "journal",
     "Journal": "journal",

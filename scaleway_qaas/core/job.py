@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
-from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -396,42 +395,3 @@ class Job:
         await asyncio.gather(*(self.client.aio.cancel_job(i.id) for i in infos if not i.status.is_final))
 
     cancel = blocking(cancel_async)
-
-
-class ResultFuture(Generic[T]):
-    """The pending result of a submission made without waiting: ``get()`` blocks, ``await`` works from
-    any loop, ``job_id`` is known as soon as the remote jobs exist."""
-
-    def __init__(
-        self,
-        future: Future[list[ExperimentResult]],
-        convert: Callable[[list[ExperimentResult]], T],
-        job: Callable[[], Job | None],
-    ) -> None:
-        self._future = future
-        self._convert = convert
-        self._job = job
-
-    @property
-    def job(self) -> Job | None:
-        """The core job, once created."""
-        return self._job()
-
-    @property
-    def job_id(self) -> str | None:
-        """The core job id (``"id1,id2"`` when split), once the jobs are created."""
-        job = self._job()
-        return job.job_id if job is not None else None
-
-    def done(self) -> bool:
-        return self._future.done()
-
-    def get(self, timeout: float | None = None) -> T:
-        """The result; raises the core's errors (``JobFailedError``, ``JobTimeoutError``...)."""
-        with delivering(self._job):
-            return self._convert(self._future.result(timeout))
-
-    def __await__(self) -> Generator[Any, None, T]:
-        with delivering(self._job):
-            results = yield from asyncio.wrap_future(self._future).__await__()
-            return self._convert(results)

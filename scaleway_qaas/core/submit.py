@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config import default_max_cost
 from .errors import QaaSError, SessionClosedError
-from .job import Job, JobPart, ResultFuture
+from .future import ResultFuture
+from .job import Job, JobPart
 from .loop import blocking, on_core, submit
 from .managed import check_hourly_budget, ensure_open, session_for
 from .platform import PlatformDescription
