@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .config import use_endpoint as use_endpoint
     from .durations import format_duration as format_duration
     from .durations import parse_duration as parse_duration
+    from .families import Family as Family
     from .formats import CannotEncode as CannotEncode
     from .formats import encode_program as encode_program
     from .future import ResultFuture as ResultFuture
@@ -49,7 +50,6 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .managed import terminate_implicit_sessions as terminate_implicit_sessions
     from .platform import SERVER_FILTERS as SERVER_FILTERS
     from .platform import CostEstimate as CostEstimate
-    from .platform import Family as Family
     from .platform import PlatformDescription as PlatformDescription
     from .platform import describe as describe
     from .platform import select as select
@@ -124,7 +124,7 @@ _LAZY = {
     "terminate_implicit_sessions": "managed",
     "use_endpoint": "config",
     "CostEstimate": "platform",
-    "Family": "platform",
+    "Family": "families",
     "PlatformDescription": "platform",
     "SERVER_FILTERS": "platform",
     "describe": "platform",

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from scaleway_qaas.adapters.cirq import ScalewaySampler
+from scaleway_qaas.core import Family
 from scaleway_qaas.core.errors import InvalidArgumentError
-from scaleway_qaas.core.platform import Family
 
 from .conftest import asymmetric_circuit, bell
 

@@ -13,7 +13,8 @@ import attrs
 import pytest
 
 from scaleway_qaas.core.client import QaaSClient
-from scaleway_qaas.core.platform import FAMILIES, Family, describe
+from scaleway_qaas.core.families import FAMILIES, Family
+from scaleway_qaas.core.platform import describe
 from scaleway_qaas.core.submit import run
 from scaleway_qaas.core.wire import ComputationModel, Program, ProgramFormat
 from scaleway_qaas.emulator import Emulator
