@@ -173,6 +173,8 @@ def test_concurrent_processes_claim_a_run_once(tmp_path: Path) -> None:
     for p in procs:
         p.kill()
         p.wait()
+        if p.stdout:
+            p.stdout.close()
     entry, how = _claim(Journal(tmp_path / "j.sqlite"))
     assert how == "resumed" and entry.owner == owner_token()  # its owner is gone: ours now
 
@@ -197,4 +199,7 @@ def test_a_forked_child_does_not_hold_its_parents_runs(tmp_path: Path) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
-    assert os.read(read, 20) == b"shared"
+    os.close(write)
+    answer = os.read(read, 20)
+    os.close(read)
+    assert answer == b"shared"
