@@ -161,7 +161,7 @@ def conversion() -> list[list[str]]:
     ours = _per_point(lambda: list(sweeps.programs(bound, platform)), 200)
     rows.append(["qiskit run: structure key + bind (+zlib)", ms(ours), "qasm2.dumps", ms(full), f"{ours / full:.1%}"])
     rows.append(_cirq_conversion(platform))
-    rows.append(_pennylane_conversion(platform))
+    rows += _pennylane_conversion(platform)
     return rows
 
 
@@ -177,23 +177,41 @@ def _cirq_conversion(platform: Any) -> list[str]:
     return ["cirq run_sweep: bind into template (+zlib)", ms(ours), "resolve + to_qasm", ms(full), f"{ours / full:.1%}"]
 
 
-def _pennylane_conversion(platform: Any) -> list[str]:
+def _pennylane_conversion(platform: Any) -> list[list[str]]:
+    """The broadcast tape converted once, each point bound (with zlib, as sent; and the text alone)."""
     import pennylane as qml
+    from pennylane.transforms import broadcast_expand
 
-    from scaleway_qaas.adapters.pennylane import convert
+    from scaleway_qaas.adapters.pennylane import broadcast
 
-    tapes = []
-    for row in values(200, 2 * LAYERS * QUBITS):
-        ops = []
-        for layer in range(LAYERS):
-            for w in range(QUBITS):
-                ops += [qml.RY(row[2 * (layer * QUBITS + w)], w), qml.RZ(row[2 * (layer * QUBITS + w) + 1], w)]
-            ops += [qml.CNOT([w, w + 1]) for w in range(QUBITS - 1)]
-        tapes.append(qml.tape.QuantumScript(ops, [qml.counts()], shots=SHOTS))
+    x = values(1000, 2 * LAYERS * QUBITS)
+    ops = []
+    for layer in range(LAYERS):
+        for w in range(QUBITS):
+            k = 2 * (layer * QUBITS + w)
+            ops += [qml.RY(x[:, k], w), qml.RZ(x[:, k + 1], w)]
+        ops += [qml.CNOT([w, w + 1]) for w in range(QUBITS - 1)]
+    tape = qml.tape.QuantumScript(ops, [qml.counts()], shots=SHOTS)
     wires = qml.wires.Wires(range(QUBITS))
+    tapes = broadcast_expand(tape)[0][:200]
     full = _per_point(lambda: [qml.to_openqasm(t, wires=wires) for t in tapes], 200)
-    ours = _per_point(lambda: [convert.to_program(t, wires, platform) for t in tapes], 200)
-    return ["pennylane: our writer per tape (+zlib)", ms(ours), "qml.to_openqasm", ms(full), f"{ours / full:.1%}"]
+
+    def bound() -> None:
+        list(broadcast.programs(tape, wires, platform)[1])
+
+    def texts() -> None:
+        template = broadcast.template(tape, wires, platform.program_formats[0])
+        assert template is not None
+        for row in x.tolist():
+            numbers = list(map(float.__repr__, row))
+            template.text([numbers[s] for s in template.slots])
+
+    with_zlib, text_only = _per_point(bound, 1000), _per_point(texts, 1000)
+    name = "pennylane broadcast: bind into template"
+    return [
+        [f"{name} (+zlib)", ms(with_zlib), "qml.to_openqasm", ms(full), f"{with_zlib / full:.1%}"],
+        [f"{name}, text only", ms(text_only), "qml.to_openqasm", ms(full), f"{text_only / full:.1%}"],
+    ]
 
 
 def _per_point(fn: Callable[[], Any], points: int) -> float:
