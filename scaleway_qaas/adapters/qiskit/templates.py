@@ -45,7 +45,9 @@ def numbers(values: np.ndarray, eps: float) -> Iterator[list[str]]:
     with np.errstate(invalid="ignore", over="ignore"):
         special = _near_fraction(a / np.pi) | _near_fraction(a * np.pi) | ~np.isfinite(values)
     for row, flags in zip(values.tolist(), special, strict=True):
-        texts = [t if "." in t else f"{x:#}" for x, t in zip(row, map(repr, row), strict=True)]
+        texts = list(map(float.__repr__, row))
+        if "".join(texts).count(".") != len(texts):  # a repr without a point (1e-05, inf): as f"{x:#}"
+            texts = [t if "." in t else f"{x:#}" for x, t in zip(row, texts, strict=True)]
         if flags.any():
             for j in np.flatnonzero(flags).tolist():
                 texts[j] = pi_check(row[j], output="qasm", eps=eps)
@@ -71,22 +73,20 @@ def structure(circuit: QuantumCircuit) -> tuple[Hashable, list[float]] | None:
     """A key equal for circuits whose exports differ only in gate parameters, and those parameters.
 
     None when the circuit holds anything else (custom gates, unbound or non-float parameters...).
+    One pass over ``circuit.data`` (each instruction read once: that read is most of the cost).
     """
-    if circuit.parameters or not isinstance(circuit.global_phase, float):
+    if circuit.num_parameters or not isinstance(circuit.global_phase, float):
         return None
     ops: list[Hashable] = []
     values: list[float] = []
     for inst in circuit.data:
-        name = inst.name
-        params = inst.params
         if inst.is_standard_gate():
-            for p in params:
-                if not isinstance(p, float):
-                    return None
-            values += params
+            values += inst.params
         elif not isinstance(inst.operation, _PLAIN):
             return None
-        ops.append((name, inst.qubits, inst.clbits))
+        ops.append((inst.name, inst.qubits, inst.clbits))
+    if not all(isinstance(v, float) for v in values):
+        return None
     key = (tuple(circuit.qregs), tuple(circuit.cregs), circuit.global_phase, circuit.layout is None, tuple(ops))
     return key, values
 
