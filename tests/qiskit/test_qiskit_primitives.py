@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from qiskit import QuantumCircuit
+from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import Parameter
 from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
 from qiskit.quantum_info import SparsePauliOp
 
-from scaleway_qaas.adapters.qiskit import ScalewayBackend
+from scaleway_qaas.adapters.qiskit import ScalewayBackend, ScalewayProvider
 
 
 def test_sampler_v2(aer: ScalewayBackend) -> None:
@@ -90,3 +90,35 @@ def test_sampler_sweep_gives_what_qiskits_own_sampler_gives(aer: ScalewayBackend
     for mine, theirs in zip(ours, reference, strict=True):
         assert mine.data.meas == theirs.data.meas
         assert mine.metadata == theirs.metadata
+
+
+def test_sampler_bit_arrays_are_qiskits_own_from_the_same_shots(provider: ScalewayProvider) -> None:
+    """Our Sampler builds its bit arrays from the neutral results; Qiskit's own BackendSamplerV2 reads a Qiskit
+    Result of the same seeded jobs: the arrays must be equal, bit for bit (registers of 3, 1 and 9 bits, a PUB
+    of shape (2, 2), and on qsim the per-bit keys that Cirq returns)."""
+    from scaleway_qaas.adapters.qiskit import Sampler
+
+    a, b = Parameter("a"), Parameter("b")
+    qr = QuantumRegister(4)
+    small, one, wide = ClassicalRegister(3, "small"), ClassicalRegister(1, "one"), ClassicalRegister(9, "wide")
+    qc = QuantumCircuit(qr, small, one, wide)
+    qc.ry(a, 0)
+    qc.rx(b, 1)
+    qc.h(2)
+    qc.cx(2, 3)
+    qc.measure([0, 1, 2], small)
+    qc.measure(3, one)
+    qc.x(0)
+    qc.measure([0, 1, 3, 2, 0, 1, 2, 3, 0], wide)
+    values = np.array([[[0.3, 2.0], [1.5, 0.1]], [[2.9, 1.1], [0.7, 3.0]]])
+    for name in ("EMU-AER-16C-128M", "EMU-QSIM-16C-128M"):
+        backend = provider.get_backend(name)
+        options = {"default_shots": 300, "seed_simulator": 7}
+        ours = Sampler(backend, options=options).run([(qc, values)]).result()[0]
+        theirs = BackendSamplerV2(backend=backend, options=options).run([(qc, values)]).result()[0]
+        assert ours.metadata == theirs.metadata
+        for reg in ("small", "one", "wide"):
+            got, want = ours.data[reg], theirs.data[reg]
+            assert got.shape == want.shape == (2, 2) and got.num_bits == want.num_bits
+            assert np.array_equal(got.array, want.array), (name, reg)
+        assert ours.data["wide"][1, 0].get_counts() != ours.data["wide"][0, 0].get_counts()
