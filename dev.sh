@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up the project in .venv (from pyproject.toml + constraints.txt) and run one job:
 #   ./dev.sh demo    the local emulator plus one GHZ program through CUDA-Q, Qiskit, PennyLane and Cirq
-#   ./dev.sh test    ruff, ruff format --check, mypy (strict) and the whole test suite (what CI runs)
+#   ./dev.sh test    ruff, ruff format --check, mypy (strict), the docs site (strict) and the whole test suite (CI)
+#   ./dev.sh docs    the documentation site (mkdocs, into site/); ./dev.sh docs serve: live preview
 #   ./dev.sh bench   the benchmarks (tables + benchmarks/results/*.json)
 #   ./dev.sh pythons the core's unit tests on every other Python 3.11+ found (PATH or pyenv)
 #   ./dev.sh setup   only the set-up
@@ -26,7 +27,7 @@ setup() {
   stamp=.venv/.installed-$(cat pyproject.toml constraints.txt requirements-official.txt | cksum | cut -d' ' -f1)
   if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
+    .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test,docs]"
     # the official Scaleway clients, for tests/official and the benchmarks (their metadata asks for Python 3.12);
     # cirq-scaleway pins pandas==2.3.1 without using pandas, so it goes in on its own without dependencies
     .venv/bin/python -m pip install --quiet --ignore-requires-python -c constraints.txt -r requirements-official.txt
@@ -42,7 +43,11 @@ case "${1:-demo}" in
          .venv/bin/ruff check scaleway_qaas tests benchmarks
          .venv/bin/ruff format --check scaleway_qaas tests benchmarks
          .venv/bin/mypy
+         site=$(mktemp -d); NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$site"; rm -rf "$site"
          exec .venv/bin/python -m pytest -q ;;
+  docs)  setup
+         if [ "${2:-build}" = serve ]; then NO_MKDOCS_2_WARNING=1 exec .venv/bin/mkdocs serve; fi
+         NO_MKDOCS_2_WARNING=1 exec .venv/bin/mkdocs build --strict ;;
   bench) setup; exec .venv/bin/python -m benchmarks "${@:2}" ;;
   pythons)
     found=0; seen=" "
@@ -58,5 +63,5 @@ case "${1:-demo}" in
       found=$((found + 1))
     done
     echo "core unit tests run on $found interpreter(s)" ;;
-  *) echo "usage: ./dev.sh [demo|test|bench|pythons|setup]" >&2; exit 1 ;;
+  *) echo "usage: ./dev.sh [demo|test|docs|bench|pythons|setup]" >&2; exit 1 ;;
 esac

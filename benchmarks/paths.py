@@ -89,8 +89,9 @@ def pennylane_bell(ctx: Context) -> Callable[[], Any]:
 
     import scaleway_qaas.adapters.pennylane  # noqa: F401  (the device, without relying on the entry point)
 
-    dev = qml.device("scaleway.qaas", wires=2, backend=AER, shots=1000, **ctx.creds)
+    dev = qml.device("scaleway.qaas", wires=2, backend=AER, **ctx.creds)
 
+    @qml.set_shots(1000)
     @qml.qnode(dev)
     def bell() -> Any:
         qml.Hadamard(0)

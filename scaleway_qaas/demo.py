@@ -119,7 +119,8 @@ def run_pennylane(url: str, shots: int) -> Counts:
     """A QNode on ``qml.device("scaleway.qaas", ...)`` returning ``qml.counts()``."""
     import pennylane as qml
 
-    dev = qml.device("scaleway.qaas", wires=3, backend=AER, shots=shots, url=url)
+    modern = hasattr(qml, "set_shots")  # PennyLane >= 0.42: shots on the QNode; on the device, deprecated
+    dev = qml.device("scaleway.qaas", wires=3, backend=AER, url=url, **({} if modern else {"shots": shots}))
 
     def circuit() -> Any:
         qml.Hadamard(0)
@@ -128,7 +129,7 @@ def run_pennylane(url: str, shots: int) -> Counts:
         return qml.counts()
 
     qnode = qml.QNode(circuit, dev)
-    if hasattr(qml, "set_shots"):
+    if modern:
         qnode = qml.set_shots(qnode, shots=shots)
     return {str(bits): int(n) for bits, n in qnode().items() if int(n)}
 

@@ -23,6 +23,7 @@ from .core.errors import (
     ResourceLockedError,
     ServerError,
     SessionClosedError,
+    UnsupportedFeatureError,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "ResourceLockedError",
     "ServerError",
     "SessionClosedError",
+    "UnsupportedFeatureError",
 ]

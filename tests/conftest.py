@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
 from scaleway_qaas.core.managed import terminate_implicit_sessions
+
+if TYPE_CHECKING:
+    from scaleway_qaas.emulator import Emulator
 
 settings.register_profile("suite", deadline=None, print_blob=True)
 settings.load_profile("suite")
@@ -17,17 +21,23 @@ TEST_PROJECT = "11111111-2222-3333-4444-555555555555"
 
 
 @pytest.fixture(scope="session")
-def emulator_url() -> Iterator[str]:
-    """URL of an in-process emulator (SQLite in memory, free loopback port)."""
+def shared_emulator() -> Iterator[Emulator]:
+    """An in-process emulator (SQLite in memory, free loopback port); its ``store`` counts what was sent."""
     from scaleway_qaas.emulator import Emulator
 
     with Emulator() as emulator:
-        yield emulator.url
+        yield emulator
         terminate_implicit_sessions()  # the emulator leaves this process's sessions to it: closed here
         # session hygiene, after the whole suite: no session the package opened for its runs is left running
         query = "SELECT id FROM sessions WHERE status IN ('starting', 'running') AND name LIKE ?"
         left = [row["id"] for row in emulator.store._all(query, ("scaleway-qaas-implicit-%",))]
         assert not left, f"implicit sessions left running after the test suite: {left}"
+
+
+@pytest.fixture(scope="session")
+def emulator_url(shared_emulator: Emulator) -> str:
+    """URL of :func:`shared_emulator`."""
+    return shared_emulator.url
 
 
 @pytest.fixture

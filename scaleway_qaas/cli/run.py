@@ -89,12 +89,23 @@ def estimate_json(estimate: CostEstimate) -> dict[str, Any]:
     }
 
 
+def _sent_as(checked: qasm.QasmProgram, program: Program) -> str:
+    """What the file is and what is sent: ``OpenQASM 2, sent as QASM_V3 (converted with Qiskit)``."""
+    sent = program.serialization_format.name
+    converted = "" if sent == f"QASM_V{checked.version}" else " (converted with Qiskit)"
+    return f"OpenQASM {checked.version}, sent as {sent}{converted}"
+
+
 def _dry_run(ctx: Context, name: str, checked: qasm.QasmProgram, platform: PlatformDescription) -> int:
     """Validate, price and encode the submission; send nothing."""
+    from ..core import IMPLICIT_MAX_DURATION, parse_duration
+
     a = ctx.args
     program = _program(checked, name, platform)
     estimate = platform.estimate_submission({a.shots: 1})
     platform.check_budget(a.max_cost, {a.shots: 1})
+    hourly = platform.estimate_session(parse_duration(IMPLICIT_MAX_DURATION)) if platform.billed_by_the_hour else None
+    platform.check_session_budget(a.max_cost, parse_duration(IMPLICIT_MAX_DURATION))
     if ctx.json:
         ctx.print_json({
             "file": name,
@@ -103,14 +114,18 @@ def _dry_run(ctx: Context, name: str, checked: qasm.QasmProgram, platform: Platf
             "platform": platform.name,
             "shots": a.shots,
             "estimate": estimate_json(estimate),
+            "session_estimate": estimate_json(hourly) if hourly is not None else None,
             "max_cost": a.max_cost,
             "sent": False,
         })  # fmt: skip
         return 0
-    ctx.out.print(f"dry run: {name} ({program.serialization_format.name}), {a.shots} shots on {platform.name}")
+    ctx.out.print(f"dry run: {name} ({_sent_as(checked, program)}), {a.shots} shots on {platform.name}")
     ctx.out.print(f"estimated cost: {estimate}")
+    if hourly is not None:
+        ctx.out.print(f"billed by the hour: worst case {hourly}")
     if a.max_cost is not None:
-        ctx.out.print(f"within max cost {a.max_cost:g} EUR" if estimate.amount is not None else
+        known = estimate.amount is not None or hourly is not None
+        ctx.out.print(f"within max cost {a.max_cost:g} EUR" if known else
                       f"max cost {a.max_cost:g} EUR cannot be checked: the price is unknown")  # fmt: skip
     ctx.out.print("nothing was sent")
     return 0
@@ -137,8 +152,7 @@ def run(ctx: Context) -> int:
         job = submit(client, platform, [program], shots=a.shots, num_qubits=checked.num_qubits, max_cost=a.max_cost)
         session_id = job.parts[0].session_id
         if program.serialization_format.name != f"QASM_V{checked.version}" and not ctx.json:
-            note = f"note: {platform.name} takes {program.serialization_format.name}; converted {name} with Qiskit"
-            ctx.err.print(note)
+            ctx.err.print(f"note: {name} is {_sent_as(checked, program)}: {platform.name} takes that format")
         if a.wait and not ctx.json:
             ctx.err.print(f"job {job.job_id} submitted to {platform.name} (session {session_id})")
         if not _wait(ctx, job):

@@ -12,6 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type checker sees them here
     from . import codecs as codecs
+    from .capabilities import CAPABILITIES as CAPABILITIES
+    from .capabilities import FORMAT_GATES as FORMAT_GATES
+    from .capabilities import FORMAT_INSTRUCTIONS as FORMAT_INSTRUCTIONS
+    from .capabilities import Feature as Feature
+    from .capabilities import check_features as check_features
+    from .capabilities import memory_in_shot_order as memory_in_shot_order
+    from .capabilities import require_feature as require_feature
+    from .capabilities import shot_ordered as shot_ordered
     from .client import AsyncQaaSClient as AsyncQaaSClient
     from .client import QaaSClient as QaaSClient
     from .client import closest_names as closest_names
@@ -27,7 +35,10 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .job import JobPart as JobPart
     from .job import ResultFuture as ResultFuture
     from .loop import blocking as blocking
+    from .managed import IMPLICIT_MAX_DURATION as IMPLICIT_MAX_DURATION
     from .managed import implicit_session as implicit_session
+    from .managed import terminate_at_exit as terminate_at_exit
+    from .managed import terminate_deduplicated_sessions as terminate_deduplicated_sessions
     from .managed import terminate_implicit_sessions as terminate_implicit_sessions
     from .platform import SERVER_FILTERS as SERVER_FILTERS
     from .platform import CostEstimate as CostEstimate
@@ -42,6 +53,7 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .records import PlatformType as PlatformType
     from .records import SessionInfo as SessionInfo
     from .records import SessionStatus as SessionStatus
+    from .records import from_object as from_object
     from .requests import RetryPolicy as RetryPolicy
     from .requests import Timeouts as Timeouts
     from .results import ExperimentResult as ExperimentResult
@@ -65,6 +77,14 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .wire import ResultFormat as ResultFormat
 
 _LAZY = {
+    "CAPABILITIES": "capabilities",
+    "FORMAT_GATES": "capabilities",
+    "FORMAT_INSTRUCTIONS": "capabilities",
+    "Feature": "capabilities",
+    "check_features": "capabilities",
+    "memory_in_shot_order": "capabilities",
+    "require_feature": "capabilities",
+    "shot_ordered": "capabilities",
     "AsyncQaaSClient": "client",
     "QaaSClient": "client",
     "closest_names": "client",
@@ -81,6 +101,9 @@ _LAZY = {
     "ResultFuture": "job",
     "blocking": "loop",
     "implicit_session": "managed",
+    "IMPLICIT_MAX_DURATION": "managed",
+    "terminate_at_exit": "managed",
+    "terminate_deduplicated_sessions": "managed",
     "terminate_implicit_sessions": "managed",
     "CostEstimate": "platform",
     "Family": "platform",
@@ -95,6 +118,7 @@ _LAZY = {
     "PlatformType": "records",
     "SessionInfo": "records",
     "SessionStatus": "records",
+    "from_object": "records",
     "RetryPolicy": "requests",
     "Timeouts": "requests",
     "ExperimentResult": "results",

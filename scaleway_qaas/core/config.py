@@ -113,9 +113,10 @@ def config_file_path() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".config" / "scw" / "config.yaml"
 
 
-def _read_profile(path: Path, profile: str | None) -> dict[str, Any]:
+def _read_profile(path: Path, profile: str | None) -> tuple[dict[str, Any], str]:
+    """The settings of ``profile`` (else ``$SCW_PROFILE``, the active one, or the top level) and its name."""
     if not path.is_file():
-        return {}
+        return {}, ""
     import yaml  # imported only when a config file exists
 
     try:
@@ -133,7 +134,7 @@ def _read_profile(path: Path, profile: str | None) -> dict[str, Any]:
                 f"profile {profile!r} not found in {path} (profiles: {sorted(profiles) or 'none'})"
             )
         values.update({k: v for k, v in (profiles[profile] or {}).items() if isinstance(v, str)})
-    return values
+    return values, profile or "default"
 
 
 def resolve_config(
@@ -157,10 +158,10 @@ def resolve_config(
                 break
     path = config_file_path()
     if len(values) < 3:
-        file_values = _read_profile(path, profile)
+        file_values, used = _read_profile(path, profile)
         for key, file_key in _FILE_KEYS.items():
             if key not in values and file_values.get(file_key):
-                values[key], sources[key] = file_values[file_key], f"config file {path}"
+                values[key], sources[key] = file_values[file_key], f"config file {path}, profile {used!r}"
     values.setdefault("api_url", DEFAULT_API_URL)
     sources.setdefault("api_url", "default")
     missing = [k for k in ("secret_key", "project_id") if k not in values]

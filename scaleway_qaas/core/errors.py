@@ -90,6 +90,16 @@ class InvalidArgumentError(QaaSError, ValueError):
     """The request (or a local argument) is invalid: bad shots, too many qubits, malformed duration..."""
 
 
+class UnsupportedFeatureError(InvalidArgumentError):
+    """A program uses a feature its platform cannot run (see :mod:`.capabilities`); raised before anything
+    is sent or billed. ``feature``: what it uses; ``platforms``: where it runs (name patterns)."""
+
+    def __init__(self, message: str, feature: str, platforms: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.feature = feature
+        self.platforms = platforms
+
+
 class PayloadError(QaaSError):
     """A payload (a result, a model, job parameters) that cannot be decoded: from the service, a bad answer.
 

@@ -16,18 +16,21 @@ import uuid
 from typing import Any
 
 from .client import QaaSClient, on_close
-from .config import api_root
+from .config import Config, api_root
+from .durations import parse_duration
 from .errors import ConnectionFailedError, NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
 from .platform import PlatformDescription, describe
-from .records import PlatformInfo
-from .requests import post_at_exit
+from .records import PlatformInfo, SessionInfo, from_api
+from .requests import call_at_exit, post_at_exit
 from .session import Session, SessionSpec
 
 log = logging.getLogger("scaleway_qaas.session")
 
 IMPLICIT_MAX_DURATION = "59m"
 IMPLICIT_MAX_IDLE_DURATION = "10m"
+#: the ``max_duration`` the service gives a session created without one (REAL-SERVICE.md)
+SERVICE_MAX_DURATION = "1800s"
 
 
 @on_core
@@ -46,6 +49,26 @@ def implicit_session(client: QaaSClient, platform: PlatformDescription | Platfor
 
 
 @on_core
+async def check_hourly_budget(
+    client: QaaSClient, platform: PlatformDescription, session: Session | SessionSpec | None, max_cost: float | None
+) -> None:
+    """On a platform billed by the hour, refuse a run whose session may cost more than ``max_cost``: the
+    worst case is the session's whole ``max_duration`` (its own; else the implicit session's, or the
+    service's default), checked before any session is opened (:meth:`PlatformDescription.check_session_budget`)."""
+    if max_cost is None or not platform.billed_by_the_hour:
+        return
+    spec = session if isinstance(session, SessionSpec) else SessionSpec()
+    if isinstance(session, Session):
+        duration = session.info.max_duration
+    elif spec.session_id:
+        duration = (await client.aio.get_session(spec.session_id)).max_duration
+    elif spec.is_default:
+        duration = IMPLICIT_MAX_DURATION
+    else:
+        duration = spec.max_duration
+    platform.check_session_budget(max_cost, parse_duration(duration or SERVICE_MAX_DURATION))
+
+
 async def ensure_open(session: Session, refused_id: str | None = None) -> bool:
     """After a job creation refused in session ``refused_id``: is the session usable? A managed session
     found closed (or gone) is reopened in place, once however many creations were refused at the same
@@ -188,6 +211,52 @@ class _ManagedSessions:
 
 
 registry = _ManagedSessions()
+
+
+#: deduplication id -> configuration: sessions another client opens for this process, terminated at exit
+_deduplicated: dict[str, Config] = {}
+
+
+def terminate_at_exit(config: Config, deduplication_id: str) -> None:
+    """Terminate at exit the open sessions carrying ``deduplication_id``: sessions another client opens for
+    this process and never terminates (CUDA-Q's C++ target), found through the API then."""
+    if not _deduplicated:
+        atexit.register(terminate_deduplicated_sessions)
+    _deduplicated[deduplication_id] = config
+
+
+def terminate_deduplicated_sessions(api_url: str | None = None) -> list[str]:
+    """Terminate the open sessions of the ids given to :func:`terminate_at_exit` (done at exit); their ids.
+
+    ``api_url`` limits it to one API (e.g. an emulator about to stop), whose ids are then forgotten. The
+    calls are made without the event loop (see :func:`.requests.call_at_exit`)."""
+    closed = []
+    for dedup, config in list(_deduplicated.items()):
+        if api_url is not None:
+            if config.api_url != api_root(api_url):
+                continue
+            del _deduplicated[dedup]
+        try:
+            for session in _open_sessions(config, dedup):
+                call_at_exit(config, "POST", f"/sessions/{session.id}/terminate")
+                closed.append(session.id)
+        except QaaSError as exc:  # unreachable or refused: the sessions end at their own limits
+            log.warning("could not terminate the sessions of %s: %s", dedup, exc)
+    return closed
+
+
+def _open_sessions(config: Config, dedup: str) -> list[SessionInfo]:
+    """The project's open sessions carrying ``dedup``, newest first (this process's are among the newest)."""
+    found: list[SessionInfo] = []
+    page = 1
+    while True:
+        params = {"project_id": config.project_id, "page": page, "page_size": 100, "order_by": "created_at_desc"}
+        body = call_at_exit(config, "GET", "/sessions", params=params) or {}
+        sessions = [from_api(SessionInfo, s) for s in body.get("sessions") or ()]
+        found += [s for s in sessions if s.deduplication_id == dedup and s.is_open]
+        if len(sessions) < 100:
+            return found
+        page += 1
 
 
 def terminate_implicit_sessions(api_url: str | None = None, *, client: Any = None) -> list[str]:

@@ -275,6 +275,35 @@ class PlatformDescription:
             parts.append(f"{circuits * shots} shot(s) x {p.per_shot:g} EUR")
         return CostEstimate(amount, "EUR", tuple(parts))
 
+    @property
+    def billed_by_the_hour(self) -> bool:
+        """Billed per session hour only, whatever the jobs (no per-circuit or per-shot price): the AQT twins."""
+        p = self.prices
+        return p.per_hour is not None and p.per_circuit is None and p.per_shot is None
+
+    def estimate_session(self, max_duration: float) -> CostEstimate:
+        """The worst case of a session on a platform billed by the hour: its whole ``max_duration`` (seconds)."""
+        estimate = self.estimate(circuits=0, shots=0, hours=max_duration / 3600)
+        if estimate.amount is None:
+            return estimate
+        return attrs.evolve(estimate, breakdown=(f"a session of up to {_minutes(max_duration)}", *estimate.breakdown))
+
+    def check_session_budget(self, max_cost: float | None, max_duration: float) -> CostEstimate | None:
+        """On a platform billed by the hour, refuse (before the session opens) a session whose
+        ``max_duration`` (seconds) may cost more than ``max_cost`` (EUR), naming a duration that fits."""
+        if max_cost is None or not self.billed_by_the_hour:
+            return None
+        estimate = self.estimate_session(max_duration)
+        if estimate.amount is not None and estimate.amount > max_cost + 1e-9:
+            fits = int(max_cost / (self.prices.per_hour or 1) * 60 + 1e-9)  # whole minutes within the budget
+            advice = f"pass max_duration='{fits}m' or less, or" if fits >= 1 else "pass"
+            raise BudgetExceededError(
+                f"{self.name} is billed by the hour: {'; '.join(estimate.breakdown)} "
+                f"may cost {estimate.amount:.4f} EUR, "
+                f"above max_cost={max_cost:g} EUR; {advice} a larger max_cost; nothing was sent"
+            )
+        return estimate
+
     def estimate_submission(self, shots_to_circuits: Mapping[int, int]) -> CostEstimate:
         """The cost of a submission: for each shot count, how many programs run with it."""
         total = 0.0
@@ -300,6 +329,10 @@ class PlatformDescription:
                 f"({'; '.join(estimate.breakdown)}); nothing was sent"
             )
         return estimate
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds % 60 == 0 else f"{seconds:g} s"
 
 
 #: platform filters the service applies itself (``GET /platforms`` query parameters)

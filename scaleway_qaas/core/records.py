@@ -224,6 +224,16 @@ def from_api(cls: type[T], data: Any) -> T:
         raise ServerError(f"the service answered a malformed {cls.__name__}: {exc}") from exc
 
 
+def from_object(cls: type[T], obj: Any) -> T:
+    """A resource from any object carrying some of its fields as attributes (an official client's model,
+    a test double): missing or null fields take their defaults, enum members give their values."""
+    data = {}
+    for field in attrs.fields(cast(Any, cls)):
+        value = getattr(obj, field.name, None)
+        data[field.name] = getattr(value, "value", value)  # another library's enum: its wire value
+    return from_api(cls, data)
+
+
 def to_api(record: Any) -> dict[str, Any]:
     """The API's JSON of a resource: the inverse of :func:`from_api`."""
     return cast(dict[str, Any], _converter.unstructure(record))

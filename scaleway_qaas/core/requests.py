@@ -25,6 +25,7 @@ import httpx
 from ..__about__ import __version__
 from .config import API_PREFIX, Config
 from .errors import (
+    AuthenticationError,
     ConnectionFailedError,
     QaaSError,
     RateLimitedError,
@@ -223,7 +224,7 @@ class RequestRunner:
                     if found is not None:
                         return found, httpx.Headers()
                 continue
-            raise _error(response)
+            raise _error(response, self.config)
 
     async def download(self, url: str) -> bytes:
         """GET a result URL (presigned storage): never with the secret key, with the configured timeouts."""
@@ -249,28 +250,53 @@ class RequestRunner:
             return response.content
 
 
-def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float = 5.0) -> None:
-    """One POST without the event loop, for interpreter exit (terminating sessions).
+def _key_refused(config: Config, error: QaaSError) -> str:
+    """A refused key: say so, and where the key came from (never the key itself)."""
+    said = error.message + (f": {error.details['reason']}" if isinstance(error.details.get("reason"), str) else "")
+    source = config.sources.get("secret_key", "an unknown source")
+    return (
+        f"the secret key was refused by {config.api_url} ({said}); the key came from {source}: check it, "
+        "or give another (secret_key=, SCW_SECRET_KEY, or the Scaleway config file)"
+    )
+
+
+def call_at_exit(
+    config: Config,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    attempts: int = 3,
+    timeout: float = 5.0,
+) -> Any:
+    """One API call without the event loop, for interpreter exit (finding and terminating sessions); its JSON.
 
     At exit, new threads (asyncio's DNS executor among them) can no longer start, so the
     async client may fail to open a connection; a blocking httpx call needs none. Raises
     :class:`QaaSError` when the service refuses or stays unreachable.
     """
     headers = {"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT}
+    body: dict[str, Any] | None = {} if method == "POST" else None
     with httpx.Client(base_url=config.api_url + API_PREFIX, headers=headers, timeout=timeout) as http:
         for attempt in range(1, attempts + 1):
             try:
-                response = http.post(path, json={})
+                response = http.request(method, path, json=body, params=params)
             except httpx.TransportError as exc:
                 if attempt == attempts:
                     error = ConnectionFailedError if isinstance(exc, httpx.ConnectError) else ServerError
-                    raise error(f"no answer from {config.api_url} for POST {path}: {exc}") from exc
+                    raise error(f"no answer from {config.api_url} for {method} {path}: {exc}") from exc
                 continue
             if response.status_code in _RETRY_STATUSES and attempt < attempts:
                 continue
             if response.status_code >= 400:
-                raise _error(response)
-            return
+                raise _error(response, config)
+            return _json(response, method, path) if response.content else None
+    return None
+
+
+def post_at_exit(config: Config, path: str, *, attempts: int = 3, timeout: float = 5.0) -> None:
+    """One POST without the event loop, for interpreter exit (terminating sessions): see :func:`call_at_exit`."""
+    call_at_exit(config, "POST", path, attempts=attempts, timeout=timeout)
 
 
 def _json(response: httpx.Response, method: str, path: str) -> Any:
@@ -288,13 +314,15 @@ def _json(response: httpx.Response, method: str, path: str) -> Any:
         ) from exc
 
 
-def _error(response: httpx.Response) -> QaaSError:
+def _error(response: httpx.Response, config: Config | None = None) -> QaaSError:
     try:
         body = response.json()
     except ValueError:
         body = {"message": f"HTTP {response.status_code}: {response.text[:200]}"}
     request_id = response.headers.get("X-Request-Id") or response.headers.get("Scw-Request-Id")
     error = error_from_response(response.status_code, body, request_id)
+    if isinstance(error, AuthenticationError) and config is not None:
+        error.message = _key_refused(config, error)
     if response.status_code == 429:
         if not isinstance(error, RateLimitedError):
             error = RateLimitedError(

@@ -2,7 +2,8 @@
 
 1. validate once against the platform (:meth:`PlatformDescription.validate`), its known
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
-   ``max_cost`` over everything submitted to it), before anything is sent or billed;
+   ``max_cost`` over everything submitted to it; on a platform billed by the hour, the session's
+   whole ``max_duration``), before anything is sent or billed;
 2. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
    may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
 3. group programs by shots (a job has one shot count), split each group into as few
@@ -36,7 +37,7 @@ from .config import default_max_cost
 from .errors import QaaSError
 from .job import Job, JobPart, ResultFuture
 from .loop import blocking, on_core, submit
-from .managed import ensure_open, session_for
+from .managed import check_hourly_budget, ensure_open, session_for
 from .platform import PlatformDescription
 from .polling import PollPolicy
 from .requests import USER_AGENT
@@ -118,6 +119,7 @@ async def run_async(
     platform.check_options(options)
     budget = max_cost if max_cost is not None else default_max_cost()
     estimate = platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
+    await check_hourly_budget(client, platform, session, budget)
     chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
     if chosen.may_have_stopped():
         await ensure_open(chosen)  # read it: a managed one found closed is reopened, another raises

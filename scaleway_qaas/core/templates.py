@@ -85,6 +85,8 @@ def find_template(
         return None
     if len(set(printed)) != count:
         return None
+    if count == 0:  # nothing to bind: every point is the same program
+        return Template((texts[0],), (), fmt) if texts[0] == texts[1] else None
     cut = _cut(texts[0], {t: i for i, t in enumerate(printed)})
     if cut is None:
         return None

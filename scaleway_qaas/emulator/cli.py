@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from .faults import MODES, FaultConfig
 from .server import Emulator
-from .worker import JOB_DEADLINE
+from .worker import JOB_DEADLINE, LONG_POLL
 
 
 def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +64,14 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--storage-port", type=int, default=0, help="TCP port of the result storage endpoint (default: any free port)"
+    )
+    parser.add_argument(
+        "--long-poll",
+        type=float,
+        default=LONG_POLL,
+        metavar="SECONDS",
+        help=f"how long a status read may wait for a job about to finish (default {LONG_POLL}; "
+        "0: answer at once, as the real service does)",
     )
 
 
@@ -113,6 +121,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         inline_result_bytes=args.inline_result_bytes,
         storage_port=args.storage_port,
         job_deadline=args.job_deadline,
+        long_poll=args.long_poll,
     )
     url = emulator.start()
     print(f"Scaleway QaaS emulator listening on {url}  (SCW_API_URL={url}; Ctrl-C to stop)", flush=True)

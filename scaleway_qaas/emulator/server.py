@@ -39,7 +39,7 @@ from .platforms import BY_NAME
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
-from .worker import JOB_DEADLINE, WorkerPool
+from .worker import JOB_DEADLINE, LONG_POLL, WorkerPool
 
 #: (host, port) of every emulator serving in this process
 _SERVING: set[tuple[str, int]] = set()
@@ -86,6 +86,9 @@ class Emulator:
     ``host``, default any free port). ``fork_engine=True`` (or ``SCW_QAAS_ENGINE_FORK=1``) lets the first
     engine be a fork of this process (:mod:`.forked`); by default engines are spawned.
     Beyond loopback without ``tokens``, only :attr:`credentials` (drawn here) are accepted.
+    ``long_poll`` is how long a status read may wait for a job about to finish (default 0.1 s, see
+    :mod:`.worker`); 0 answers every read at once, as the real service does (honest timing of clients
+    that sleep between polls).
     """
 
     def __init__(
@@ -105,11 +108,14 @@ class Emulator:
         log_level: str = "warning",
         fork_engine: bool | None = None,
         job_deadline: float = JOB_DEADLINE,
+        long_poll: float = LONG_POLL,
     ) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
         if not job_deadline > 0:
             raise ValueError(f"job_deadline must be a positive number of seconds, got {job_deadline}")
+        if not 0 <= long_poll <= 60:
+            raise ValueError(f"long_poll must be between 0 and 60 seconds, got {long_poll}")
         #: (secret key, project id) drawn for a server beyond loopback without ``tokens``, else None
         self.credentials: tuple[str, str] | None = None
         if tokens is None and not is_loopback(host):
@@ -121,7 +127,13 @@ class Emulator:
         self.store = Store(db)
         fork = engine_fork_requested() if fork_engine is None else fork_engine
         self.pool = WorkerPool(
-            self.store, workers or _cores(), seed, memory_limit or 0, fork_engine=fork, job_deadline=job_deadline
+            self.store,
+            workers or _cores(),
+            seed,
+            memory_limit or 0,
+            fork_engine=fork,
+            job_deadline=job_deadline,
+            long_poll=long_poll,
         )
         self.settings = settings = Settings(
             tokens=dict(tokens) if tokens is not None else None,

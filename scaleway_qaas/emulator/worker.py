@@ -63,12 +63,14 @@ class WorkerPool:
         *,
         fork_engine: bool = False,
         job_deadline: float = JOB_DEADLINE,
+        long_poll: float = LONG_POLL,
     ) -> None:
         from .memory import machine_memory
 
         self.store = store
         self.seed = seed
         self.job_deadline = job_deadline
+        self.long_poll = long_poll  # 0: status reads are answered at once, as the real service does
         self._queue: deque[str] = deque()  # job ids, oldest first
         self._stopped = threading.Event()
         self._wake = threading.Event()  # wakes the housekeeper
@@ -130,9 +132,13 @@ class WorkerPool:
 
     # -- long-poll -------------------------------------------------------------------------------
 
-    async def wait_for_change(self, job_id: str, timeout: float = LONG_POLL) -> bool:
-        """Wait up to ``timeout`` for a job an engine runs, or will start next, to be recorded as
-        finished; True if it was (re-read it), False at once for any other job."""
+    async def wait_for_change(self, job_id: str, timeout: float | None = None) -> bool:
+        """Wait up to ``timeout`` (default: the pool's ``long_poll``) for a job an engine runs, or will start
+        next, to be recorded as finished; True if it was (re-read it), False at once for any other job, or
+        when the timeout is 0."""
+        timeout = self.long_poll if timeout is None else timeout
+        if timeout <= 0:
+            return False
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         with self._lock:

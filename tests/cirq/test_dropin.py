@@ -139,3 +139,22 @@ def test_service_sends_nothing_until_asked() -> None:
     assert "127.0.0.1:9" in repr(service)
     with pytest.raises(ConnectionFailedError):
         service.devices()
+
+
+class _PartialRecord:
+    """A platform record with only some fields (no provider_name, backend, prices, metadata), as the
+    official device-repr test builds one; ``type`` is another library's enum member."""
+
+    class _Type:
+        value = "simulator"
+
+    id, name, version, max_qubit_count, type = "p-123", "qsim_test", "0.0", 5, _Type()
+
+
+def test_device_from_a_record_lacking_optional_fields() -> None:
+    device = ScalewayDevice(client=None, platform=_PartialRecord())  # type: ignore[arg-type]
+    text = repr(device)
+    assert "ScalewayDevice" in text and "name=qsim_test" in text
+    assert "num_qubits=5" in text and "platform_id=p-123" in text
+    assert (device.id, device.version, device.platform.info.provider_name) == ("p-123", "0.0", "")
+    assert device.platform.info.is_simulator

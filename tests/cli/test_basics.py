@@ -87,7 +87,7 @@ def test_config_show_reads_the_config_file(cli: Cli, monkeypatch: pytest.MonkeyP
     path.write_text("secret_key: file-secret-abcdef\ndefault_project_id: 12345678-0000-0000-0000-000000000000\n")
     monkeypatch.setenv("SCW_CONFIG_PATH", str(path))
     settings = cli("config", "show", "--json").json()["settings"]
-    assert settings["secret_key"]["source"] == f"config file {path}"
+    assert settings["secret_key"]["source"] == f"config file {path}, profile 'default'"
     assert settings["api_url"] == {"value": "https://api.scaleway.com", "source": "default"}
 
 

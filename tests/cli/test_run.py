@@ -43,7 +43,7 @@ def test_qasm2_file_on_a_qasm3_first_platform_is_converted(
 ) -> None:
     result = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--shots", "20")
     assert result.code == 0, result.err
-    assert "takes QASM_V3" in result.err
+    assert "OpenQASM 2, sent as QASM_V3 (converted with Qiskit)" in result.err
 
 
 def test_run_qasm3_on_a_qasm2_only_platform_is_converted(
@@ -274,3 +274,24 @@ def test_garnet_published_prices(cli: Cli, project: dict[str, str], qasm_file: Q
     assert result.code == 0, result.err
     assert "estimated cost: 1.42 EUR" in result.out
     assert "0.22 EUR" in result.out and "0.0012 EUR" in result.out
+
+
+def test_dry_run_on_an_hourly_platform_shows_the_worst_case(
+    cli: Cli, project: dict[str, str], qasm_file: QasmFile
+) -> None:
+    """EMU-IBEX-12PQ-L4 is billed 0.75 EUR per hour: the run's session (at most 59 min) may cost 0.74 EUR."""
+    result = cli("run", str(qasm_file(PHASES)), "--platform", "EMU-IBEX-12PQ-L4", "--dry-run")
+    assert result.code == 0, result.err
+    assert "billed by the hour: worst case 0.74 EUR (a session of up to 59 min" in result.out
+    data = cli("run", str(qasm_file(PHASES)), "--platform", "EMU-IBEX-12PQ-L4", "--dry-run", "--json").json()
+    assert data["session_estimate"]["amount"] == pytest.approx(0.7375)
+    refused = cli("run", str(qasm_file(PHASES)), "--platform", "EMU-IBEX-12PQ-L4", "--max-cost", "0.5", "--dry-run")
+    assert refused.code == 1 and "max_duration='40m'" in refused.err and "nothing was sent" in refused.err
+    assert _sessions() == []
+
+
+def test_dry_run_names_the_file_format_and_what_is_sent(cli: Cli, project: dict[str, str], qasm_file: QasmFile) -> None:
+    converted = cli("run", str(qasm_file(PHASES)), "--platform", PRICED, "--dry-run")
+    assert "(OpenQASM 2, sent as QASM_V3 (converted with Qiskit))" in converted.out, converted.out
+    as_written = cli("run", str(qasm_file(PHASES)), "--platform", "EMU-QSIM-16C-128M", "--dry-run")
+    assert "(OpenQASM 2, sent as QASM_V2)" in as_written.out, as_written.out

@@ -25,8 +25,11 @@ def process_emulator_url() -> Iterator[str]:
     CUDA-Q's native target holds the GIL while its C++ code polls a job, so it cannot
     talk to the in-process emulator of ``emulator_url`` (whose HTTP thread needs the GIL).
     """
+    from scaleway_qaas.core import terminate_deduplicated_sessions
+
     with run_emulator_process() as url:
         yield url
+        terminate_deduplicated_sessions(url)  # what exit would do, while the emulator still answers
 
 
 @pytest.fixture

@@ -112,3 +112,36 @@ def flip_captured():
     if FLIP == 1:
         x(q[0])
     mz(q)
+
+
+@cudaq.kernel
+def ansatz_list(thetas: list[float]):
+    """The VQE ansatz in CUDA-Q's own tutorial shape: its angle read from a list."""
+    q = cudaq.qvector(2)
+    x(q[0])
+    ry(thetas[0], q[1])
+    x.ctrl(q[1], q[0])
+
+
+@cudaq.kernel
+def typed_arguments(angles: list[float], targets: list[int], n: int, flip: bool, phase: float):
+    """Every argument type of a tutorial kernel: ry(angles[i]) on each of n qubits, x on targets if flip."""
+    q = cudaq.qvector(n)
+    for i in range(n):
+        ry(angles[i], q[i])
+    if flip:
+        for t in targets:
+            x(q[t])
+    rz(phase, q[0])
+    mz(q[0])
+    mz(q[n - 1])
+
+
+@cudaq.kernel
+def reuse(theta: float):
+    """A qubit reset and reused: qubit 1 carries ry(theta), qubit 0 is flipped, reset, then flipped again."""
+    q = cudaq.qvector(2)
+    x(q[0])
+    reset(q[0])
+    x(q[0])
+    ry(theta, q[1])

@@ -186,10 +186,9 @@ def run_cirq(platform: PlatformInfo, dedup_id: str) -> dict[str, int]:
 def run_pennylane(platform: PlatformInfo, dedup_id: str) -> dict[str, int]:
     import pennylane as qml
 
-    device = qml.device(
-        "scaleway.qaas", wires=2, backend=platform.name, shots=SHOTS, deduplication_id=dedup_id, **SESSION_OPTIONS
-    )
+    device = qml.device("scaleway.qaas", wires=2, backend=platform.name, deduplication_id=dedup_id, **SESSION_OPTIONS)
 
+    @qml.set_shots(SHOTS)
     @qml.qnode(device)
     def bell() -> Any:
         qml.Hadamard(0)

@@ -212,3 +212,23 @@ def test_run_sweep_gives_what_running_the_bound_circuits_gives(aer: ScalewayBack
     assert swept.get_counts(0) == {"10": 200} and swept.get_counts(2) == {"11": 200}
     with pytest.raises(InvalidArgumentError, match="one row of 2 values per point"):
         aer.run_sweep(qc, [0.1, 0.2])
+
+
+def test_retrieve_a_run_split_into_several_jobs(provider) -> None:
+    """qsim takes one program per job: three circuits are three jobs, and ``job_id()`` is their ids joined
+    by commas, in circuit order; ``retrieve_job`` takes that composite id back whole."""
+    qsim = provider.get_backend("EMU-QSIM-16C-128M")
+    circuits = []
+    for k in range(3):
+        qc = QuantumCircuit(2, 2, name=f"c{k}")
+        if k & 1:
+            qc.x(0)
+        if k & 2:
+            qc.x(1)
+        qc.measure([0, 1], [0, 1])
+        circuits.append(qc)
+    job = qsim.run(circuits, shots=10)
+    ids = job.job_id().split(",")
+    assert len(ids) == 3 and all(qsim.client.get_job(i).id == i for i in ids)
+    again = qsim.retrieve_job(job.job_id())
+    assert again.result().get_counts() == [{"00": 10}, {"01": 10}, {"10": 10}]

@@ -21,6 +21,7 @@ import numpy as np
 
 from ...core import CannotEncode, ExperimentResult, PlatformDescription, Program, ProgramFormat, encode_program
 from ...errors import PayloadError
+from .fit import fit
 
 #: register declarations of an OpenQASM 2 (``creg m_k0[2];``) or 3 (``bit[2] m_k0;``) program
 _QASM_REGISTER = re.compile(r"^\s*(?:creg\s+(\w+)\s*\[\d+\]|bit\s*\[\d+\]\s*(\w+))\s*;", re.MULTILINE)
@@ -142,6 +143,7 @@ def prepare(
     if not resolved.has_measurements():
         raise ValueError("Circuit has no measurements to sample.")
     relabelled, layout = _relabel(resolved)
+    relabelled = fit(relabelled, platform)
     qubits = qubit_order(relabelled, platform)
     if transpile and platform.native_gates is not None:
         from .native import native_qasm

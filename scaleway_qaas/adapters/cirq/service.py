@@ -19,7 +19,16 @@ from typing import Any
 
 import cirq
 
-from ...core import SERVER_FILTERS, Family, PlatformDescription, PlatformInfo, QaaSClient, describe, select
+from ...core import (
+    SERVER_FILTERS,
+    Family,
+    PlatformDescription,
+    PlatformInfo,
+    QaaSClient,
+    describe,
+    from_object,
+    select,
+)
 from ...errors import InvalidArgumentError, NotFoundError
 from .sampler import ScalewaySampler
 
@@ -27,9 +36,14 @@ from .sampler import ScalewaySampler
 class ScalewayDevice(cirq.Device):
     """A platform Cirq can program; :meth:`create_session` gives a sampler on it."""
 
-    def __init__(self, client: QaaSClient, platform: PlatformDescription | PlatformInfo) -> None:
+    def __init__(self, client: QaaSClient, platform: PlatformDescription | PlatformInfo | Any) -> None:
+        """``platform``: a description, a platform record, or any object with a record's attributes
+        (``id``, ``name``, ``max_qubit_count``...; missing optional fields take their defaults)."""
         self.client = client
-        self.platform = platform if isinstance(platform, PlatformDescription) else describe(platform)
+        if not isinstance(platform, PlatformDescription):
+            info = platform if isinstance(platform, PlatformInfo) else from_object(PlatformInfo, platform)
+            platform = describe(info)
+        self.platform = platform
 
     def __repr__(self) -> str:
         return f"<ScalewayDevice(name={self.name},num_qubits={self.num_qubits},platform_id={self.id})>"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import os
+import sys
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,26 +60,71 @@ def check_arity(decorator: Any, args: Sequence[Any], name: str, arity: int | Non
 
 def translate(kernel: Any, args: Sequence[Any], name: str | None = None) -> str:
     """OpenQASM 2 text of ``kernel(*args)`` by ``cudaq.translate`` (uncached; about 3-5 ms a call);
-    clear errors for bad arguments or kernels."""
+    clear errors for bad arguments or kernels.
+
+    Arguments are synthesised into the kernel first. Where the translation of the synthesised kernel
+    fails (arguments read from a list: ``thetas[0]``), the kernel is lowered by the pipelines CUDA-Q's
+    own remote targets run before emitting OpenQASM 2 (:data:`REMOTE_PIPELINE`) and translated again."""
     decorator = decorator_of(kernel)
     name = name or kernel_name(kernel)
     arity = int(decorator.formal_arity())
     check_arity(decorator, args, name, arity)
     try:
         target = cudaq.synthesize(decorator, *args) if arity else decorator
-        text = cudaq.translate(target, format="openqasm2")
+        text, why = _translate(target)
+        if "OPENQASM" not in text:
+            lowered = _lowered(target, decorator)
+            if lowered is not None:
+                text, why = _translate(lowered)
     except RuntimeError as exc:
         if "argument" in str(exc):
             raise KernelArgumentError(f"arguments {tuple(args)!r} do not match kernel {name!r}: {exc}") from exc
         raise untranslatable(name, str(exc)) from exc
     if "OPENQASM" not in text:
-        raise untranslatable(name, f"cudaq.translate returned {text.strip()!r}; CUDA-Q printed why on stderr")
+        raise untranslatable(name, f"CUDA-Q: {why or text.strip()}")
     return str(text)
+
+
+#: the lowering CUDA-Q's remote REST targets apply to a kernel before emitting code (its named pipelines)
+REMOTE_PIPELINE = "builtin.module(hw-jit-prep-pipeline,jit-deploy-pipeline)"
+
+
+def _lowered(target: Any, decorator: Any) -> Any:
+    """The kernel lowered as CUDA-Q's remote targets lower it; None if the pipeline fails."""
+    from cudaq.kernel.kernel_decorator import PyKernelDecorator
+    from cudaq.mlir._mlir_libs._quakeDialects import cudaq_runtime
+    from cudaq.mlir.passmanager import PassManager
+
+    try:
+        module = cudaq_runtime.cloneModule(target.qkeModule)
+        cudaq_runtime.runPassManager(PassManager.parse(REMOTE_PIPELINE, context=module.context), module)
+    except Exception:  # the translation's own error is the one to report
+        return None
+    return PyKernelDecorator(None, module=module, kernelName=decorator.name, decorator=decorator)
+
+
+def _translate(target: Any) -> tuple[str, str]:
+    """``cudaq.translate`` to OpenQASM 2, and what CUDA-Q printed on the process's stderr meanwhile (its reason
+    when the translation fails; C++ writes it to file descriptor 2, out of Python's reach)."""
+    with tempfile.TemporaryFile() as captured:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            text = cudaq.translate(target, format="openqasm2")
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        printed = captured.read().decode(errors="replace")
+    reasons = [line.strip() for line in printed.splitlines() if "error" in line.lower()]
+    if printed and "OPENQASM" in str(text):
+        sys.stderr.write(printed)  # not ours to swallow
+    return str(text), "; ".join(reasons) or printed.strip()
 
 
 def untranslatable(name: str, why: str) -> InvalidArgumentError:
     return InvalidArgumentError(
-        f"kernel {name!r} cannot be translated to OpenQASM 2 ({why}); the Scaleway path runs OpenQASM 2 "
-        "programs: remove measurement-dependent branches, loops over runtime values and returns, or use "
-        "the native target: cudaq.set_target('scaleway', ...)"
+        f"kernel {name!r} cannot be translated to OpenQASM 2 ({why}); the Scaleway path sends OpenQASM 2 "
+        "programs: run this kernel through CUDA-Q's native target instead: cudaq.set_target('scaleway', ...)"
     )

@@ -8,6 +8,7 @@ client and machine, one encoded program per circuit and platform formats.
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ import attrs
 from ...core import (
     Config,
     ExperimentResult,
+    Feature,
     PlatformDescription,
     Program,
     ProgramFormat,
@@ -25,6 +27,7 @@ from ...core import (
     ResultFuture,
     Session,
     SessionSpec,
+    check_features,
     encode_program,
     resolve_config,
     run_nowait,
@@ -106,13 +109,20 @@ def _platform(client: QaaSClient, machine: str) -> PlatformDescription:
     return cached
 
 
+_RESET = re.compile(r"(?:^|;)\s*reset\b", re.MULTILINE)
+
+
 def program(
     platform: PlatformDescription,
     circuit: Circuit,
     rotations: Sequence[str] = (),
     measured: Sequence[int] | None = None,
 ) -> Program:
-    """The circuit as the platform's program (the core picks the format); sample programs are built once."""
+    """The circuit as the platform's program (the core picks the format); sample programs are built once.
+
+    A kernel that resets a qubit is refused where the capability table says the family cannot reset."""
+    if _RESET.search(circuit.body):
+        check_features(platform, (Feature.RESET,), what="the kernel")
     if rotations or measured is not None:
         encoders = {ProgramFormat.QASM_V2: lambda: circuit.qasm(rotations, measured)}
         return encode_program(platform, encoders, what="the kernel")

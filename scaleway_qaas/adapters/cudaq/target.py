@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from typing import Any
 
 import cudaq
 
-from ...core import Config, format_duration, resolve_config
+from ...core import Config, format_duration, resolve_config, terminate_at_exit
 from ...errors import InvalidArgumentError
 
 DEFAULT_MACHINE = "EMU-CUDAQ-H100"
+#: the deduplication id set_target gives the target's sessions when the user gives none
+NATIVE_DEDUP_PREFIX = "scaleway-qaas-cudaq-"
 #: the session options CUDA-Q's C++ target reads (it names sessions itself)
 NATIVE_SESSION_OPTIONS = ("deduplication_id", "max_duration", "max_idle_duration")
 
@@ -47,6 +50,9 @@ def set_target(
     ``SCW_API_URL``, then the Scaleway CLI config file (profile ``profile`` or ``$SCW_PROFILE``).
     ``session_options``: ``deduplication_id``, ``max_duration``, ``max_idle_duration`` (durations in any
     form the package reads: ``"30m"``, ``"5min"``, ``"1h30m"``, seconds).
+    Without a ``deduplication_id``, the sessions the target opens are terminated when the interpreter
+    exits (the C++ target never terminates them; they are found by a deduplication id of their own,
+    ``scaleway-qaas-cudaq-<random>``); with yours, they are shared on purpose and left to their limits.
     Returns the resolved :class:`Config` (its repr hides the secret key).
     An ``Emulator()`` of this very process is refused (:class:`InvalidArgumentError`): the target's C++
     HTTP client holds the GIL while it waits, so the emulator's server thread could never answer.
@@ -54,6 +60,9 @@ def set_target(
     options = native_options(**session_options)
     config = resolve_config(secret_key=secret_key, project_id=project_id, url=url, profile=profile)
     _refuse_own_emulator(config.api_url)
+    if "deduplication_id" not in options:
+        options["deduplication_id"] = f"{NATIVE_DEDUP_PREFIX}{uuid.uuid4().hex[:16]}"
+        terminate_at_exit(config, options["deduplication_id"])
     cudaq.set_target(
         "scaleway",
         url=config.api_url,

@@ -2,7 +2,7 @@
 (``scaleway.aer``, ``scaleway.aqt``, ``scaleway.iqm``, ``scaleway.qsim``, ``scaleway.cudaq``,
 ``scaleway.qperfect``, ``scaleway.quobly``)."""
 
-from .device import ScalewayDevice
+from .device import ScalewayDevice, ShotsRequiredError
 from .families import (
     DEVICES,
     AerDevice,
@@ -24,4 +24,5 @@ __all__ = [
     "QsimDevice",
     "QuoblyDevice",
     "ScalewayDevice",
+    "ShotsRequiredError",
 ]

@@ -35,12 +35,13 @@ from ...core import (
     Session,
     SessionSpec,
     codecs,
+    memory_in_shot_order,
 )
 from ...core import run as core_run
 from ...errors import BudgetExceededError, InvalidArgumentError, QaaSError
 from . import broadcast, convert
 from .results import samples_from_result, tape_results
-from .transforms import cap_shots, check_sample_measurement, require_shots
+from .transforms import ShotsRequiredError, cap_shots, check_sample_measurement, require_shots
 
 
 class ScalewayDevice(Device):
@@ -49,20 +50,28 @@ class ScalewayDevice(Device):
     Args:
         wires: number or labels of wires (optional).
         backend: the platform name, e.g. ``"EMU-AER-16C-128M"`` or ``"QPU-GARNET-20PQ"``.
-        shots: default shots (int or shot vector); a QNode's ``qml.set_shots`` overrides them.
+        shots: default shots (int or shot vector), deprecated as on every PennyLane device (a
+            ``PennyLaneDeprecationWarning``): prefer ``@qml.set_shots(n)`` on the QNode, which overrides them.
         seed: makes sampling reproducible (sent as the platform's seed option, and seeds local shuffles).
         client: a :class:`~scaleway_qaas.core.QaaSClient` to use; else one is built from
             ``project_id``, ``secret_key``, ``url`` (default: ``SCW_*`` env, then the scw config).
         session_id: run in this existing session (never terminated by the device).
-        deduplication_id, max_duration, max_idle_duration, session_name: run in the managed session
-            of these options (opened on first run or by ``with``); without them, the implicit session.
+        deduplication_id: with ``max_duration``, ``max_idle_duration`` and ``session_name``, the options
+            of the managed session runs go to (opened on first run or by ``with``); without any of them,
+            the implicit session.
+        max_duration: the managed session's longest life (``"59m"``, ``"1h30m"``, seconds).
+        max_idle_duration: how long the managed session may stay idle.
+        session_name: the managed session's name.
         noise_model: a ``qiskit_aer.noise.NoiseModel`` (Aer platforms only).
         max_cost: refuse, before anything is billed, a batch whose estimated price exceeds it (EUR).
-        run_options, **options: run options passed to the platform (Aer's ``method``, ``precision``...;
+        run_options: run options passed to the platform (Aer's ``method``, ``precision``...;
             QPerfect's ``bonddim``...; Quobly's ``noise``...).
+        **options: more run options, as keywords.
 
     Nothing is read from the service until the first run (or :meth:`describe_platform`).
-    The device only samples: analytic execution (``shots=None``) raises :class:`DeviceError`.
+    Without shots a device is analytic, as PennyLane's convention is; this one only samples, so a
+    QNode without shots raises :class:`ShotsRequiredError` (a ``DeviceError`` and a ``ValueError``, as
+    the official device raises) naming ``qml.set_shots``: nothing is sampled with a default behind the user's back.
     A batch of tapes (e.g. all parameter-shift tapes of a gradient) is one core submission;
     a shot vector runs its total once and splits the samples into consecutive bins. A broadcast
     tape is converted once and each point bound into that program (:mod:`.broadcast`), streamed.
@@ -82,7 +91,7 @@ class ScalewayDevice(Device):
         self,
         wires: int | Sequence[Any] | None = None,
         backend: str | None = None,
-        shots: int | Sequence[int] | None = 1000,
+        shots: int | Sequence[int] | None = None,
         *,
         seed: int | None = None,
         client: QaaSClient | None = None,
@@ -99,11 +108,13 @@ class ScalewayDevice(Device):
         run_options: dict[str, Any] | None = None,
         **options: Any,
     ) -> None:
-        super().__init__(wires=wires)
         try:
-            self._shots = Shots(shots)  # a sampling device: default shots live on the device (no deprecation)
+            Shots(shots)
         except (TypeError, ValueError) as exc:
             raise DeviceError(f"invalid shots {shots!r}: {exc}") from exc
+        super().__init__(wires=wires, shots=shots)  # PennyLane's deprecation warning when shots are given
+        self.tracker.persistent = True  # kept across ``with dev.tracker:`` blocks until stop(), as the official device
+        self._own_tracker = self.tracker  # a qml.Tracker(dev) replaces it: the user's, never reset by stop()
         backend = backend or self.default_backend
         if not backend:
             raise DeviceError(f"{self.short_name} needs backend=<platform name>, e.g. backend='QPU-GARNET-20PQ'")
@@ -198,7 +209,10 @@ class ScalewayDevice(Device):
 
     def stop(self) -> None:
         """Terminate the device's session (an attached ``session_id`` is left running), or the managed
-        sessions its runs went to; :class:`RuntimeError` if there is none."""
+        sessions its runs went to, and reset the device's own :attr:`tracker`; :class:`RuntimeError` if there
+        is none."""
+        if self.tracker is self._own_tracker:
+            self.tracker.reset()
         session, self._session = self._session, None
         if session is not None:
             if not self._spec.session_id:
@@ -295,7 +309,7 @@ class ScalewayDevice(Device):
     def _run(self, batch: QuantumScriptBatch) -> list[Any]:
         platform = self.describe_platform()
         if any(not tape.shots for tape in batch):
-            raise DeviceError(f"{self.name} samples; pass shots=... (analytic execution is not available)")
+            raise ShotsRequiredError(self.name)
         wire_orders = [self._wire_order(tape) for tape in batch]
         try:
             job = core_run(
@@ -315,11 +329,14 @@ class ScalewayDevice(Device):
             raise DeviceError(str(exc)) from exc
         if self._session is None and not self._spec.session_id:
             self._used_sessions.update(dict.fromkeys(p.session_id for p in job.parts if p.session_id))
+        ordered = memory_in_shot_order(platform)
         experiments = iter(job.result())
         results, points = [], []
         for tape, wires in zip(batch, wire_orders, strict=True):
             each = [
-                tape_results(tape, samples_from_result(next(experiments), len(wires), self._rng), wires)
+                tape_results(
+                    tape, samples_from_result(next(experiments), len(wires), self._rng, in_shot_order=ordered), wires
+                )
                 for _ in range(tape.batch_size or 1)
             ]
             results.append(each[0] if tape.batch_size is None else broadcast.stack(tape, each))
@@ -340,4 +357,4 @@ class ScalewayDevice(Device):
                 self.tracker.record()
 
 
-__all__ = ["ScalewayDevice"]
+__all__ = ["ScalewayDevice", "ShotsRequiredError"]

@@ -13,13 +13,16 @@ from pennylane.wires import Wires
 from ...core import ExperimentResult
 
 
-def samples_from_result(result: ExperimentResult, n_wires: int, rng: np.random.Generator) -> np.ndarray:
+def samples_from_result(
+    result: ExperimentResult, n_wires: int, rng: np.random.Generator, *, in_shot_order: bool = True
+) -> np.ndarray:
     """An ``(shots, n_wires)`` int array; column ``i`` is classical bit ``i`` (wire ``wire_order[i]``).
 
-    Uses per-shot ``memory`` when the platform returned it; otherwise expands ``counts``
-    and shuffles them (the statistics are the same; the shot order is not the real one).
+    Uses per-shot ``memory`` when the platform returned it in shot order; otherwise expands ``counts``
+    and shuffles them (the statistics are the same; the shot order is not the real one), so that
+    every slice of a shot vector is a fair sample.
     """
-    if result.memory:
+    if result.memory and in_shot_order:
         bits = list(result.memory)
     else:
         bits = [key for key, n in result.counts.items() for _ in range(n)]

@@ -23,14 +23,23 @@ def check_sample_measurement(mp: MeasurementProcess) -> bool:
     return isinstance(mp, SampleMeasurement)
 
 
+class ShotsRequiredError(DeviceError, ValueError):
+    """A circuit without shots (analytic) on a device that only samples.
+
+    A ``DeviceError`` (PennyLane's type) and a ``ValueError`` (what the official device raises)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"Number of shots must be specified: {name} samples and cannot compute analytic results; "
+            "decorate the QNode with @qml.set_shots(1000) (or pass shots=... to qml.execute / the tape)"
+        )
+
+
 @transform
 def require_shots(tape: QuantumScript, name: str = "scaleway.qaas") -> tuple[QuantumScriptBatch, PostprocessingFn]:
     """Analytic execution is impossible on a sampling device."""
     if not tape.shots:
-        raise DeviceError(
-            f"{name} samples; pass shots=... (qml.set_shots(qnode, shots=1000) or the device's shots); "
-            "analytic execution (shots=None) is not available"
-        )
+        raise ShotsRequiredError(name)
     return (tape,), _identity
 
 

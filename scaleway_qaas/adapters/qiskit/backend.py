@@ -11,10 +11,21 @@ from qiskit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
-from ...core import Job, PlatformDescription, Program, ProgramStream, QaaSClient, Session, SessionSpec
+from ...core import (
+    Feature,
+    Job,
+    PlatformDescription,
+    Program,
+    ProgramStream,
+    QaaSClient,
+    Session,
+    SessionSpec,
+    require_feature,
+)
 from ...core import run as core_run
 from ...errors import InvalidArgumentError
 from . import convert, sweeps
+from .fit import fit
 from .job import ScalewayJob
 from .target import build_target
 
@@ -177,7 +188,8 @@ class ScalewayBackend(BackendV2):
             raise InvalidArgumentError("run() takes a QuantumCircuit or a list of QuantumCircuits")
         for circuit in circuits:
             convert.check_circuit(circuit, self.platform)
-        return self._submit(circuits, list(sweeps.programs(circuits, self.platform)), options)
+        sent = [fit(c, self.platform) for c in circuits]  # headers and bit order come from the user's circuits
+        return self._submit(circuits, list(sweeps.programs(sent, self.platform)), options)
 
     def run_sweep(self, circuit: QuantumCircuit, values: Any, **options: Any) -> ScalewayJob:
         """Submit ``circuit`` bound to each row of ``values`` (points x ``circuit.parameters``, in that
@@ -189,7 +201,7 @@ class ScalewayBackend(BackendV2):
                 f"(circuit '{circuit.name}'), got an array of shape {rows.shape}"
             )
         convert.check_circuit(circuit, self.platform, bound=False)
-        programs = ProgramStream(sweeps.parameter_sweep(circuit, rows, self.platform), len(rows))
+        programs = ProgramStream(sweeps.parameter_sweep(fit(circuit, self.platform), rows, self.platform), len(rows))
         return self._submit([circuit] * len(rows), programs, options)
 
     def _submit(
@@ -200,6 +212,8 @@ class ScalewayBackend(BackendV2):
             raise InvalidArgumentError(
                 f"noise_model is only accepted by Aer platforms; {self.name} applies its own noise"
             )
+        if opts.get("memory"):
+            require_feature(self.platform, Feature.MEMORY, what="memory=True")
         run_options = {k: v for k, v in opts.items() if k not in _BACKEND_OPTIONS and v is not None}
         run_options["memory"] = bool(opts["memory"])
         noise = convert.to_noise_model(opts["noise_model"]) if opts.get("noise_model") is not None else None
@@ -220,5 +234,8 @@ class ScalewayBackend(BackendV2):
         return ScalewayJob(self, job, circuits)
 
     def retrieve_job(self, job_id: str) -> ScalewayJob:
-        """Re-attach to a job from its ``job_id()`` (experiment names come from the results)."""
+        """Re-attach to a job from its ``job_id()`` (experiment names come from the results).
+
+        A run split into several jobs has a composite id, the jobs' ids joined by commas in circuit
+        order (``"id1,id2"``): pass it whole to get every circuit's result back in order."""
         return ScalewayJob(self, Job.attach(self.client, job_id))

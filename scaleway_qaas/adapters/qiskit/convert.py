@@ -119,7 +119,10 @@ def _header(exp: ExperimentResult, circuit: QuantumCircuit | None, index: int) -
             "n_qubits": circuit.num_qubits,
             "metadata": dict(circuit.metadata or {}),
         }
-    return codecs.qiskit.header(exp, index)
+    header = codecs.qiskit.header(exp, index)
+    if circuit is not None:
+        header["name"] = circuit.name
+    return header
 
 
 def to_qiskit_result(

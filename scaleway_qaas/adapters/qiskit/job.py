@@ -10,7 +10,7 @@ from qiskit.providers import JobStatus as QiskitJobStatus
 from qiskit.providers import JobV1
 from qiskit.result import Result
 
-from ...core import Job, JobStatus
+from ...core import Job, JobStatus, shot_ordered
 from .convert import to_qiskit_result
 
 if TYPE_CHECKING:
@@ -56,8 +56,11 @@ class ScalewayJob(JobV1):
         ``fetch_interval`` is accepted for code written for the official plugin and ignored:
         polling is adaptive (milliseconds first), not a fixed sleep."""
         if self._result is None:
-            experiments = self._job.result(timeout)
             backend = self.backend()
+            experiments = [
+                shot_ordered(exp, backend.platform, f"{self.job_id()}/{i}")
+                for i, exp in enumerate(self._job.result(timeout))
+            ]
             self._result = to_qiskit_result(
                 experiments,
                 self._circuits,

@@ -21,7 +21,7 @@ from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
 from qiskit.primitives.containers import SamplerPubResult
 from qiskit.primitives.containers.sampler_pub import SamplerPub
 
-from ...core import ProgramStream
+from ...core import ProgramStream, shot_ordered
 from . import convert, samples, sweeps
 from .backend import ScalewayBackend
 
@@ -59,7 +59,9 @@ class Sampler(BackendSamplerV2):
         )
         options = {"memory": True, "shots": shots, "seed_simulator": self._options.seed_simulator}
         job = backend._submit(circuits, ProgramStream(programs, len(circuits)), options)
-        experiments = job.core_job.result()  # neutral results: no Qiskit Result of every experiment
+        experiments = [  # neutral results (no Qiskit Result of every point), in shot order as ScalewayJob's
+            shot_ordered(exp, backend.platform, f"{job.job_id()}/{i}") for i, exp in enumerate(job.core_job.result())
+        ]
         results, start = [], 0
         for pub in pubs:
             end = start + pub.parameter_values.size
