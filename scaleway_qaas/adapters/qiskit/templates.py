@@ -28,6 +28,8 @@ EPS = {ProgramFormat.QASM_V2: 1e-12, ProgramFormat.QASM_V3: 1e-9}
 _FRACTIONS = np.array(sorted({float(Fraction(k, d)) for d in range(1, 100) for k in range(d + 1)}))
 #: instructions without parameters that every export writes the same way (besides standard gates)
 _PLAIN = (Measure, Barrier, Reset)
+#: sweep rows printed at a time
+ROWS = 1024
 
 
 def _near_fraction(a: np.ndarray) -> np.ndarray:
@@ -40,7 +42,15 @@ def _near_fraction(a: np.ndarray) -> np.ndarray:
 
 
 def numbers(values: np.ndarray, eps: float) -> Iterator[list[str]]:
-    """Each row of ``values`` (points x numbers) printed exactly as ``pi_check(..., output="qasm", eps=eps)``."""
+    """Each row of ``values`` (points x numbers) printed exactly as ``pi_check(..., output="qasm", eps=eps)``.
+
+    Rows are read ``ROWS`` at a time, so that a long sweep never holds all its numbers as Python floats.
+    """
+    for start in range(0, len(values), ROWS):
+        yield from _numbers(values[start : start + ROWS], eps)
+
+
+def _numbers(values: np.ndarray, eps: float) -> Iterator[list[str]]:
     a = np.abs(values)
     with np.errstate(invalid="ignore", over="ignore"):
         special = _near_fraction(a / np.pi) | _near_fraction(a * np.pi) | ~np.isfinite(values)
