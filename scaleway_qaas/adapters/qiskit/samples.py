@@ -3,8 +3,8 @@
 ``BackendSamplerV2`` reads each experiment's hex memory into unpacked bits (``W`` columns, the
 circuit's classical bit ``i`` in column ``W - 1 - i``), then packs each register's columns into a
 ``BitArray``. The same arrays are built here from the neutral bitstrings (classical bit ``i`` is
-character ``i``), one table row per distinct outcome, so a 10,000-point sweep holds one small
-array per experiment instead of a Qiskit ``Result`` of hex strings and counts.
+character ``i``) with numpy, so a 10,000-point sweep holds one small array per experiment instead
+of a Qiskit ``Result`` of hex strings and counts.
 """
 
 from __future__ import annotations
@@ -26,21 +26,22 @@ def _unpacked(exp: ExperimentResult, circuit: QuantumCircuit, width: int) -> np.
     """``(shots, width)`` uint8: the experiment's shots as the Sampler unpacks them."""
     if not exp.memory:
         return np.zeros((exp.shots, width), dtype=np.uint8)
+    joined = "".join(exp.memory)
+    size = len(exp.memory[0])
+    if len(joined) != size * len(exp.memory):
+        raise PayloadError(f"the per-shot results of circuit '{circuit.name}' have different widths")
+    bits = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) - ord("0")).reshape(-1, size)
     order = _bit_positions(exp, circuit) if circuit.num_clbits == exp.num_bits else None
-    distinct = dict.fromkeys(exp.memory)
-    table = np.zeros((len(distinct), width), dtype=np.uint8)
-    for row, bits in enumerate(distinct):
-        if order is not None:
-            bits = "".join(bits[p] for p in order)
-        value = bits.rstrip("0")  # high clbits that are 0 need no column
-        if len(value) > width:
-            raise PayloadError(
-                f"a result of circuit '{circuit.name}' has {len(bits)} bits, more than its {width} classical bits"
-            )
-        if value:
-            table[row, width - len(value) :] = np.frombuffer(value[::-1].encode("ascii"), dtype=np.uint8) - 48
-    index = {bits: i for i, bits in enumerate(distinct)}
-    return table[np.fromiter(map(index.__getitem__, exp.memory), dtype=np.intp, count=len(exp.memory))]
+    if order is not None:
+        bits = bits[:, order]
+    bits = bits[:, ::-1]  # classical bit 0 last
+    if size > width:
+        if bits[:, : size - width].any():
+            raise PayloadError(f"a result of circuit '{circuit.name}' has more bits than its {width} classical bits")
+        return np.ascontiguousarray(bits[:, size - width :])
+    out = np.zeros((len(bits), width), dtype=np.uint8)
+    out[:, width - size :] = bits
+    return out
 
 
 def pub_result(
