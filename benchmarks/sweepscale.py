@@ -160,8 +160,8 @@ def conversion() -> list[list[str]]:
 
     platform = describe(PlatformInfo(id="p", name=AER, provider_name="scaleway", backend_name="aer"))
     qc = ansatz()
-    bound = _qiskit_bound(200)
-    full = _per_point(lambda: [qasm2.dumps(b) for b in bound], 200)
+    bound = _qiskit_bound(1000)  # as many points as the PUB row: the template's making is shared alike
+    full = _per_point(lambda: [qasm2.dumps(b) for b in bound[:200]], 200)
     rows = [
         [
             *_row_of("qiskit PUB: bind into template", lambda: sweeps.parameter_sweep(qc, values(1000, 216), platform)),

@@ -28,6 +28,8 @@ EPS = {ProgramFormat.QASM_V2: 1e-12, ProgramFormat.QASM_V3: 1e-9}
 _FRACTIONS = np.array(sorted({float(Fraction(k, d)) for d in range(1, 100) for k in range(d + 1)}))
 #: instructions without parameters that every export writes the same way (besides standard gates)
 _PLAIN = (Measure, Barrier, Reset)
+#: the parameter types of bound circuits that share a template
+_FLOAT_TYPES = {float, np.float64}
 #: sweep rows printed at a time
 ROWS = 1024
 
@@ -95,7 +97,7 @@ def structure(circuit: QuantumCircuit) -> tuple[Hashable, list[float]] | None:
         elif not isinstance(inst.operation, _PLAIN):
             return None
         ops.append((inst.name, inst.qubits, inst.clbits))
-    if not all(isinstance(v, float) for v in values):
+    if not set(map(type, values)) <= _FLOAT_TYPES:  # others (a float subclass...) are exported as they are
         return None
     key = (tuple(circuit.qregs), tuple(circuit.cregs), circuit.global_phase, circuit.layout is None, tuple(ops))
     return key, values
