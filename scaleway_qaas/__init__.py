@@ -8,15 +8,9 @@ Names below are loaded lazily so that ``import scaleway_qaas`` stays light.
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 from .__about__ import __version__
-
-# httpx imports its command-line client when it can (rich, click, pygments: ~80 modules, ~0.1 s, half of
-# this package's import time). Nothing here runs it, and the ``httpx`` command runs in its own interpreter.
-if "httpx" not in sys.modules:
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 _LAZY = {
     "QaaSClient": "scaleway_qaas.core.client",

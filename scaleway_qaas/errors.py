@@ -22,6 +22,7 @@ from .core.errors import (
     ResourceExpiredError,
     ResourceLockedError,
     ServerError,
+    ServiceUnreachableError,
     SessionClosedError,
     UnsupportedFeatureError,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "ResourceExpiredError",
     "ResourceLockedError",
     "ServerError",
+    "ServiceUnreachableError",
     "SessionClosedError",
     "UnsupportedFeatureError",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,18 @@ if TYPE_CHECKING:
 settings.register_profile("suite", deadline=None, print_blob=True)
 settings.load_profile("suite")
 
+# Runs are not resumed across tests (one test's jobs are never another's): tests/core/test_resume.py
+# and the adapters' resume tests turn it on where they test it.
+os.environ.setdefault("SCW_QAAS_RESUME", "off")
+
 TEST_SECRET = "test-secret-key-0123456789"
 TEST_PROJECT = "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _journal(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The journal of submissions lives in a temporary directory, never in the user's cache."""
+    os.environ.setdefault("SCW_QAAS_JOURNAL", str(tmp_path_factory.mktemp("journal") / "journal.sqlite"))
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ CORE_LAYERS: list[set[str]] = [
     {"records", "wire"},
     {"results"},
     {"codecs"},
+    {"families"},
     {"platform"},
     {"formats", "capabilities", "templates"},
     {"loop"},
@@ -31,9 +32,10 @@ CORE_LAYERS: list[set[str]] = [
     {"client"},
     {"polling", "progress", "journal"},
     {"job"},
-    {"session"},
+    {"future"},
+    {"session", "resume"},
     {"managed"},
-    {"submit", "scope"},
+    {"submit"},
 ]
 RANK = {name: rank for rank, names in enumerate(CORE_LAYERS) for name in names}
 #: what the emulator may use of the core: the wire format and what it is made of

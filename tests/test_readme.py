@@ -127,3 +127,5 @@ def test_emulator_block_serves_the_cli(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+        if server.stdout is not None:
+            server.stdout.close()

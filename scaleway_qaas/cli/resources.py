@@ -210,7 +210,11 @@ def job_json(job: JobInfo) -> dict[str, Any]:
 
 
 def jobs_list(ctx: Context) -> int:
-    """Jobs of one session, oldest first."""
+    """Jobs of one session (or of a run: :func:`.runs.jobs_tagged`), oldest first."""
+    if ctx.args.session is None:
+        from .runs import jobs_tagged
+
+        return jobs_tagged(ctx)
     ctx.client.get_session(ctx.args.session)  # an unknown session is an error, not an empty list
     found = ctx.client.list_jobs(session_id=ctx.args.session)
     if ctx.json:
@@ -299,7 +303,15 @@ def jobs_cancel(ctx: Context) -> int:
 
 
 def jobs_results(ctx: Context) -> int:
-    """Counts per program of a finished job (an error if it is still running)."""
+    """Counts per program of a finished job, or run (:func:`.runs.jobs_results`); an error if still running."""
+    if ctx.args.key or ctx.args.label:
+        if ctx.args.id:
+            raise UsageError("give a job id, or --key/--label, not both")
+        from . import runs
+
+        return runs.jobs_results(ctx)
+    if not ctx.args.id:
+        raise UsageError("give a job id, or --key/--label")
     ids = [i.strip() for i in ctx.args.id.split(",") if i.strip()]
     if not ids:
         raise UsageError(f"invalid job id {ctx.args.id!r}")

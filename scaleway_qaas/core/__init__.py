@@ -25,15 +25,23 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .client import closest_names as closest_names
     from .config import Config as Config
     from .config import config_file_path as config_file_path
+    from .config import journal_path as journal_path
     from .config import redact as redact
     from .config import resolve_config as resolve_config
+    from .config import use_endpoint as use_endpoint
     from .durations import format_duration as format_duration
     from .durations import parse_duration as parse_duration
+    from .families import Family as Family
     from .formats import CannotEncode as CannotEncode
     from .formats import encode_program as encode_program
+    from .future import ResultFuture as ResultFuture
     from .job import Job as Job
     from .job import JobPart as JobPart
-    from .job import ResultFuture as ResultFuture
+    from .journal import KEY_TAG as KEY_TAG
+    from .journal import LABEL_TAG as LABEL_TAG
+    from .journal import Journal as Journal
+    from .journal import JournalEntry as JournalEntry
+    from .journal import is_alive as is_alive
     from .loop import blocking as blocking
     from .managed import IMPLICIT_MAX_DURATION as IMPLICIT_MAX_DURATION
     from .managed import implicit_session as implicit_session
@@ -42,7 +50,6 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .managed import terminate_implicit_sessions as terminate_implicit_sessions
     from .platform import SERVER_FILTERS as SERVER_FILTERS
     from .platform import CostEstimate as CostEstimate
-    from .platform import Family as Family
     from .platform import PlatformDescription as PlatformDescription
     from .platform import describe as describe
     from .platform import select as select
@@ -58,6 +65,10 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .requests import Timeouts as Timeouts
     from .results import ExperimentResult as ExperimentResult
     from .results import Register as Register
+    from .resume import RESUME_OPTIONS as RESUME_OPTIONS
+    from .resume import find_run as find_run
+    from .resume import find_run_async as find_run_async
+    from .resume import key_and_parts as key_and_parts
     from .session import Session as Session
     from .session import SessionSpec as SessionSpec
     from .submit import ProgramStream as ProgramStream
@@ -91,6 +102,7 @@ _LAZY = {
     "Config": "config",
     "resolve_config": "config",
     "config_file_path": "config",
+    "journal_path": "config",
     "redact": "config",
     "format_duration": "durations",
     "parse_duration": "durations",
@@ -98,15 +110,21 @@ _LAZY = {
     "encode_program": "formats",
     "Job": "job",
     "JobPart": "job",
-    "ResultFuture": "job",
+    "ResultFuture": "future",
+    "KEY_TAG": "journal",
+    "LABEL_TAG": "journal",
+    "Journal": "journal",
+    "JournalEntry": "journal",
+    "is_alive": "journal",
     "blocking": "loop",
     "implicit_session": "managed",
     "IMPLICIT_MAX_DURATION": "managed",
     "terminate_at_exit": "managed",
     "terminate_deduplicated_sessions": "managed",
     "terminate_implicit_sessions": "managed",
+    "use_endpoint": "config",
     "CostEstimate": "platform",
-    "Family": "platform",
+    "Family": "families",
     "PlatformDescription": "platform",
     "SERVER_FILTERS": "platform",
     "describe": "platform",
@@ -123,6 +141,10 @@ _LAZY = {
     "Timeouts": "requests",
     "ExperimentResult": "results",
     "Register": "results",
+    "RESUME_OPTIONS": "resume",
+    "find_run": "resume",
+    "find_run_async": "resume",
+    "key_and_parts": "resume",
     "Session": "session",
     "SessionSpec": "session",
     "ProgramStream": "submit",

@@ -33,7 +33,8 @@ from enum import StrEnum
 import attrs
 
 from .errors import UnsupportedFeatureError
-from .platform import Family, PlatformDescription
+from .families import Family
+from .platform import PlatformDescription
 from .results import ExperimentResult
 from .wire import ProgramFormat
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import uuid
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -14,8 +15,8 @@ import httpx
 from .config import Config, resolve_config
 from .durations import format_duration
 from .errors import NotFoundError, PayloadError
-from .loop import blocking_via, on_core, run_sync
-from .platform import PlatformDescription, describe
+from .loop import blocking_via, on_core, run_sync, submit_if_running
+from .platform import PlatformDescription, describe, named
 from .records import (
     BookingInfo,
     JobInfo,
@@ -69,6 +70,13 @@ def closest_names(name: str, names: Sequence[str]) -> list[str]:
     return difflib.get_close_matches(name, list(names), n=3, cutoff=0.4)
 
 
+def _close_dropped(runner: RequestRunner) -> None:
+    """A client dropped without :meth:`AsyncQaaSClient.aclose` closes its connections on the core's loop
+    (left to the garbage collector, they would be torn down unclosed)."""
+    if not runner.is_closed and not runner.is_inherited:
+        submit_if_running(runner.aclose())
+
+
 class AsyncQaaSClient:
     """Asynchronous client of the QaaS API: one coroutine per API call.
 
@@ -89,7 +97,8 @@ class AsyncQaaSClient:
     ) -> None:
         self.config = config or resolve_config(secret_key=secret_key, project_id=project_id, url=url)
         self._http = RequestRunner(self.config, retry=retry, timeouts=timeouts, transport=transport)
-        self._creations: asyncio.Semaphore | None = None
+        weakref.finalize(self, _close_dropped, self._http).atexit = False  # at exit, the process ends them
+        self._creations: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def __repr__(self) -> str:
         return f"AsyncQaaSClient({self.config!r})"
@@ -110,11 +119,17 @@ class AsyncQaaSClient:
         return self._http.is_closed
 
     @property
+    def unreachable_since(self) -> float | None:
+        """Since when (``time.monotonic()``) the API has not answered this client; None while it answers."""
+        return self._http.unreachable_since
+
+    @property
     def creations(self) -> asyncio.Semaphore:
         """Bounds the model and job creations in flight from this client, across all submissions."""
-        if self._creations is None:
-            self._creations = asyncio.Semaphore(MAX_CONCURRENT_CREATIONS)
-        return self._creations
+        loop = asyncio.get_running_loop()  # the core's: a new one in a forked child
+        if self._creations is None or self._creations[0] is not loop:
+            self._creations = (loop, asyncio.Semaphore(MAX_CONCURRENT_CREATIONS))
+        return self._creations[1]
 
     async def _page(self, path: str, key: str, cls: type[T], params: dict[str, Any]) -> tuple[list[T], int | None]:
         """One page and the total count, from ``total_count`` or the ``X-Total-Count`` header (None: unknown)."""
@@ -160,6 +175,8 @@ class AsyncQaaSClient:
         platform_type: str | None = None,
         platform_technology: str | None = None,
     ) -> list[PlatformInfo]:
+        """The platforms matching every filter given; ``name`` matches exactly, else ignoring case (the
+        service is asked with the name as given; without an exact match, the whole listing is compared)."""
         params = {
             "name": name,
             "provider_name": provider_name,
@@ -167,7 +184,12 @@ class AsyncQaaSClient:
             "platform_type": platform_type,
             "platform_technology": platform_technology,
         }
-        return await self._list("/platforms", "platforms", PlatformInfo, params)
+        found = await self._list("/platforms", "platforms", PlatformInfo, params)
+        if name is None:
+            return found
+        if not any(p.name == name for p in found):
+            found = await self._list("/platforms", "platforms", PlatformInfo, {**params, "name": None})
+        return named(found, name)
 
     @on_core
     async def get_platform(self, platform_id: str) -> PlatformInfo:
@@ -175,10 +197,13 @@ class AsyncQaaSClient:
 
     @on_core
     async def find_platform(self, name: str) -> PlatformInfo:
-        """The platform named ``name``; :class:`NotFoundError` lists close matches otherwise."""
-        for platform in await self.list_platforms(name=name):
-            if platform.name == name:
-                return platform
+        """The platform named ``name`` (exactly, else ignoring case); :class:`NotFoundError` lists close matches
+        otherwise."""
+        found = await self.list_platforms(name=name)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise NotFoundError(f"{name!r} names several platforms: {', '.join(p.name for p in found)}; give one")
         names = [p.name for p in await self.list_platforms()]
         close = closest_names(name, names) or names
         raise NotFoundError(
@@ -316,7 +341,7 @@ class AsyncQaaSClient:
             "session_id": session_id,
             "model_id": model_id,
             "parameters": params_json,
-            "circuit": {},  # as the official SDK sends
+            "circuit": {"qiskit_circuit": None},  # as the official Python SDK sends
         }
         if tags:
             body["tags"] = list(tags)

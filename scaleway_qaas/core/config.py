@@ -1,7 +1,8 @@
 """Credentials and endpoint resolution, shared by every adapter.
 
-Order: explicit arguments, then environment variables (``SCW_SECRET_KEY``,
-``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``; then the official
+Order: explicit arguments, then an endpoint set for a ``with`` block (:func:`use_endpoint`, which
+``Emulator.use()`` sets; it applies when no ``url=`` or ``profile=`` is given), then environment
+variables (``SCW_SECRET_KEY``, ``SCW_PROJECT_ID`` or ``SCW_DEFAULT_PROJECT_ID``, ``SCW_API_URL``; then the official
 plugins' ``QISKIT_SCALEWAY_*`` and ``CIRQ_SCALEWAY_*``), then the
 Scaleway CLI config file (``$SCW_CONFIG_PATH`` or ``~/.config/scw/config.yaml``,
 profile ``$SCW_PROFILE``). The secret key never appears in a repr.
@@ -13,7 +14,8 @@ prefix ``/qaas/v1alpha1`` (how some CUDA-Q releases document ``SCW_API_URL``) is
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,42 @@ class Config:
     __str__ = __repr__
 
 
+#: endpoints set for ``with`` blocks, innermost last. Process-wide, not a contextvar: clients are
+#: also made on the core's own loop thread, and a block means "everything this process does meanwhile".
+_endpoints: list[Config] = []
+#: called with the block's API URL when a :func:`use_endpoint` block ends (the layers above register)
+_block_end_hooks: list[Callable[[str], object]] = []
+
+
+def on_block_end(hook: Callable[[str], object]) -> None:
+    """Have ``hook(api_url)`` called when a :func:`use_endpoint` block ends (the managed sessions register
+    the termination of the sessions opened against that URL)."""
+    _block_end_hooks.append(hook)
+
+
+@contextmanager
+def use_endpoint(url: str, secret_key: str, project_id: str) -> Iterator[Config]:
+    """Point every client and adapter created in the block without ``url=`` (or ``profile=``) at ``url``, with
+    these credentials (unless given as arguments), whatever ``SCW_*`` variables or the config file say; yields
+    that configuration. Process-wide (threads and the core's loop see it too) and nestable; at the block's
+    end the previous resolution is back, and the sessions the package opened against ``url`` are terminated."""
+    config = Config(secret_key, project_id, _checked_url(url), {k: "use_endpoint()" for k in _ENV})
+    _endpoints.append(config)
+    try:
+        yield config
+    finally:
+        del _endpoints[max(i for i, known in enumerate(_endpoints) if known is config)]
+        for hook in _block_end_hooks:
+            hook(config.api_url)
+
+
+def _checked_url(url: str) -> str:
+    url = api_root(url)
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"API URL must start with http:// or https://, got {url!r}")
+    return url
+
+
 def switched_off(variable: str) -> bool:
     """Whether an on/off environment variable is set to off (``0``, ``false``, ``no`` or ``off``)."""
     return os.environ.get(variable, "").strip().lower() in ("0", "false", "no", "off")
@@ -83,6 +121,34 @@ def engine_fork_requested() -> bool:
     """``SCW_QAAS_ENGINE_FORK=1``: an in-process emulator's first engine may be a fork of the script
     (opt-in; see :mod:`scaleway_qaas.emulator.forked`)."""
     return switched_on("SCW_QAAS_ENGINE_FORK")
+
+
+RESUME_VARIABLE = "SCW_QAAS_RESUME"
+JOURNAL_VARIABLE = "SCW_QAAS_JOURNAL"
+#: ``resume=`` values: "auto" (the journal on QPU platforms, off on simulators), "local", "service", "off"
+RESUME_MODES = ("auto", "local", "service", "off")
+
+
+def resume_mode(value: str | bool | None = None) -> str:
+    """The resume mode of a run: ``value`` (True is "local", False "off"), else ``$SCW_QAAS_RESUME``, else "auto"."""
+    source = "resume="
+    if value is None:
+        value, source = os.environ.get(RESUME_VARIABLE, "").strip().lower() or "auto", f"{RESUME_VARIABLE}="
+    if isinstance(value, bool):
+        return "local" if value else "off"
+    mode = {"on": "local", "true": "local", "1": "local", "false": "off", "0": "off", "no": "off"}.get(value, value)
+    if mode not in RESUME_MODES:
+        raise ConfigurationError(f"{source}{value!r} is not a resume mode: use one of {', '.join(RESUME_MODES)}")
+    return mode
+
+
+def journal_path() -> Path:
+    """Where the journal of submissions lives: ``$SCW_QAAS_JOURNAL``, else the user's cache directory
+    (``$XDG_CACHE_HOME``, else ``~/.cache``) ``/scaleway-qaas/journal.sqlite``."""
+    if env := os.environ.get(JOURNAL_VARIABLE, "").strip():
+        return Path(env).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(cache).expanduser() if cache else Path.home() / ".cache") / "scaleway-qaas" / "journal.sqlite"
 
 
 MAX_COST_VARIABLE = "SCW_QAAS_MAX_COST"
@@ -145,6 +211,10 @@ def resolve_config(
     profile: str | None = None,
 ) -> Config:
     """Resolve credentials and API URL; raise :class:`ConfigurationError` naming what was looked at."""
+    if _endpoints and not url and not profile:  # inside a use_endpoint() block
+        block = _endpoints[-1]
+        given = {k: v for k, v in {"secret_key": secret_key, "project_id": project_id}.items() if v}
+        return attrs.evolve(block, **given, sources={**block.sources, **dict.fromkeys(given, "argument")})
     explicit = {"secret_key": secret_key, "project_id": project_id, "api_url": url}
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
@@ -170,7 +240,4 @@ def resolve_config(
             f"{k}: argument {k}=, environment {' or '.join(_ENV[k])}, key {_FILE_KEYS[k]!r} in {path}" for k in missing
         )
         raise ConfigurationError(f"missing Scaleway credentials ({', '.join(missing)}). Looked at: {looked}")
-    api_url = api_root(values["api_url"])
-    if not api_url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"API URL must start with http:// or https://, got {api_url!r}")
-    return Config(values["secret_key"], values["project_id"], api_url, sources)
+    return Config(values["secret_key"], values["project_id"], _checked_url(values["api_url"]), sources)

@@ -7,6 +7,7 @@ and the request id, so a user can quote them to support.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -159,6 +160,29 @@ class ServerError(QaaSError):
 
 class ConnectionFailedError(ServerError):
     """The API URL could not be reached at all."""
+
+
+class ServiceUnreachableError(ConnectionFailedError):
+    """Waiting for jobs gave up: the service stayed unreachable (no connection, timeouts, HTTP 5xx or
+    429) for ``PollPolicy.max_outage`` seconds. The jobs may still be running there: ``job_ids`` names
+    them, ``url`` the API, ``waited`` the seconds of outage; ``Job.attach(client, ...)`` finds them later."""
+
+    def __init__(self, url: str, job_ids: Sequence[str], waited: float, last_error: BaseException) -> None:
+        joined = ",".join(job_ids)
+        cause = str(last_error) or type(last_error).__name__
+        super().__init__(
+            f"the QaaS API at {url} has been unreachable for {waited:.0f} s (last: {cause}); stopped waiting for "
+            f"job {joined}, which may still be running on the service: look it up later with "
+            f"Job.attach(client, {joined!r}) or `scaleway-qaas jobs show {job_ids[0] if job_ids else 'ID'}`"
+        )
+        self.url = url
+        self.job_ids = tuple(job_ids)
+        self.waited = waited
+        self.last_error = last_error
+
+    def for_jobs(self, job_ids: Sequence[str]) -> ServiceUnreachableError:
+        """The same outage, told of other jobs (those of one submission)."""
+        return ServiceUnreachableError(self.url, job_ids, self.waited, self.last_error)
 
 
 class JobFailedError(QaaSError):

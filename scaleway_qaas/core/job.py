@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Generator, Sequence
-from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -18,9 +19,12 @@ from .errors import (
     JobTimeoutError,
     NotFoundError,
     PayloadError,
+    RateLimitedError,
+    ServerError,
+    ServiceUnreachableError,
     SessionClosedError,
 )
-from .loop import blocking, on_core
+from .loop import blocking, on_core, run_sync
 from .polling import PollPolicy, board_for
 from .progress import SessionProgress
 from .records import JobInfo, JobStatus, SessionStatus
@@ -96,6 +100,19 @@ def _final_results(part: JobPart, payloads: Sequence[ProgramResult]) -> list[Exp
     return [exp for experiments in reversed(newest_first) for exp in experiments][-wanted:]
 
 
+@contextlib.contextmanager
+def delivering(job: Callable[[], Job | None]) -> Iterator[None]:
+    """Tell the job's ``on_delivery`` whether the results handed over in the block reached the caller."""
+    try:
+        yield
+    except BaseException:
+        if (known := job()) is not None and known.on_delivery is not None:
+            known.on_delivery(False)
+        raise
+    if (known := job()) is not None and known.on_delivery is not None:
+        known.on_delivery(True)
+
+
 class Job:
     """A submission: one or more remote jobs whose programs, in order, are the submitted ones.
 
@@ -109,14 +126,17 @@ class Job:
         parts: Sequence[JobPart],
         poll: PollPolicy | None = None,
         platform_name: str = "",
+        known: Sequence[JobInfo] = (),
         resubmit: Resubmit | None = None,
     ) -> None:
         self.client = client
         self.parts = tuple(parts)
         self.poll = poll or PollPolicy.for_url(client.config.api_url)
         self.platform_name = platform_name
-        self._infos: dict[str, JobInfo] = {}
+        self._infos: dict[str, JobInfo] = {info.id: info for info in known}
         self._results: list[ExperimentResult] | None = None
+        #: told whether the results reached the caller (True) or the wait for them ended without (False)
+        self.on_delivery: Callable[[bool], None] | None = None
         #: given by the submission flow for a managed session; used at most once (see :meth:`wait_async`)
         self._resubmit = resubmit
 
@@ -171,7 +191,8 @@ class Job:
 
         Polling is adaptive and shared: the jobs of one session waited on at once are
         polled together (see :mod:`.polling`); outages and rate limits are ridden over
-        for up to ``PollPolicy.max_outage`` seconds. While the session is still starting
+        for up to ``PollPolicy.max_outage`` seconds, then :class:`ServiceUnreachableError` names
+        the URL and these jobs (which may still be running). While the session is still starting
         (minutes, on the cloud), a progress line shows it (``PollPolicy.show_progress``).
 
         Every ``SESSION_CHECK_EVERY`` seconds the sessions of jobs still ``waiting`` are read: if one
@@ -218,7 +239,11 @@ class Job:
                         raise self._timeout(waits, pending, timeout)
                     continue
                 for future in done:
-                    info = future.result()
+                    try:
+                        info = future.result()
+                    except ServiceUnreachableError as exc:  # told of this submission's jobs, all of them
+                        raise exc.for_jobs(self.ids) from exc.__cause__
+
                     self._infos[info.id] = info
                     if info.status in (JobStatus.ERROR, JobStatus.CANCELLED) or not info.status.is_final:
                         return info.status  # failed, or stuck (cancelling / unknown_status): reported by result()
@@ -229,6 +254,9 @@ class Job:
                 job_id, board = waits[future]
                 board.unwatch(job_id, future)
                 future.cancel()
+            for future in waits:  # one failure (e.g. an outage) may end several: it is raised once
+                if future.done() and not future.cancelled():
+                    future.exception()
         return self._overall()
 
     async def _check_sessions(self, watched: list[tuple[str, Any]]) -> None:
@@ -243,6 +271,8 @@ class Job:
                 state = (await self.client.aio.get_session(session_id)).status
             except NotFoundError:
                 state = None
+            except (ServerError, RateLimitedError):
+                continue  # an outage: the status boards bound it (PollPolicy.max_outage)
             if state is None or state in (SessionStatus.STOPPING, SessionStatus.STOPPED):
                 raise _StoppedUnderJobs(session_id, sorted(job_ids), state.value if state else "deleted")
 
@@ -272,6 +302,16 @@ class Job:
     wait = blocking(wait_async)
 
     def _timeout(self, waits: dict[Any, tuple[str, Any]], pending: set[Any], timeout: float | None) -> JobTimeoutError:
+        since = self.client.aio.unreachable_since
+        if since is not None:  # nothing is known of the jobs since the service stopped answering
+            last = next((b.last_error for _, b in waits.values() if b.last_error is not None), None)
+            return JobTimeoutError(
+                f"gave up waiting for job {self.job_id} after {timeout} s: the QaaS API at "
+                f"{self.client.config.api_url} has been unreachable for the last {time.monotonic() - since:.0f} s"
+                + (f" ({last})" if last is not None else "")
+                + f"; the job may still be running on the service: wait again later (Job.attach(client, "
+                f"{self.job_id!r}))"
+            )
         for future in pending:
             job_id, board = waits[future]
             if job_id in board.last:
@@ -281,7 +321,8 @@ class Job:
             key=lambda s: _STATUS_RANK[s],
         )
         return JobTimeoutError(
-            f"job {self.job_id} still {status.value} after {timeout} s; it keeps running: wait again, or cancel it"
+            f"job {self.job_id} still {status.value} after {timeout} s (as the service last answered): wait again, "
+            "or cancel it"
         )
 
     def _session_ids(self) -> set[str]:
@@ -310,13 +351,23 @@ class Job:
                 job_id=part.job_id,
             )
 
-    @on_core
     async def result_async(self, timeout: float | None = None) -> list[ExperimentResult]:
         """Wait, then decode every program's result, in submission order."""
+        with delivering(lambda: self):
+            return await self.collect_async(timeout)
+
+    def result(self, timeout: float | None = None) -> list[ExperimentResult]:
+        """Wait, then decode every program's result, in submission order."""
+        with delivering(lambda: self):
+            return run_sync(self.collect_async(timeout))
+
+    @on_core
+    async def collect_async(self, timeout: float | None = None) -> list[ExperimentResult]:
+        """The results, without reporting their delivery (:meth:`result_async` does, in the caller's context)."""
         if self._results is not None:
             return self._results
         await self.wait_async(timeout)
-        for part in self.parts:
+        for part in sorted(self.parts, key=lambda p: p.job_id not in self._infos):  # a failed one is known
             self._check(part)
         gate = asyncio.Semaphore(MAX_CONCURRENT_DOWNLOADS)
 
@@ -335,7 +386,7 @@ class Job:
         self._results = [ordered[i] for i in sorted(ordered)]
         return self._results
 
-    result = blocking(result_async)
+    collect = blocking(collect_async)
 
     @on_core
     async def cancel_async(self) -> None:
@@ -344,40 +395,3 @@ class Job:
         await asyncio.gather(*(self.client.aio.cancel_job(i.id) for i in infos if not i.status.is_final))
 
     cancel = blocking(cancel_async)
-
-
-class ResultFuture(Generic[T]):
-    """The pending result of a submission made without waiting: ``get()`` blocks, ``await`` works from
-    any loop, ``job_id`` is known as soon as the remote jobs exist."""
-
-    def __init__(
-        self,
-        future: Future[list[ExperimentResult]],
-        convert: Callable[[list[ExperimentResult]], T],
-        job: Callable[[], Job | None],
-    ) -> None:
-        self._future = future
-        self._convert = convert
-        self._job = job
-
-    @property
-    def job(self) -> Job | None:
-        """The core job, once created."""
-        return self._job()
-
-    @property
-    def job_id(self) -> str | None:
-        """The core job id (``"id1,id2"`` when split), once the jobs are created."""
-        job = self._job()
-        return job.job_id if job is not None else None
-
-    def done(self) -> bool:
-        return self._future.done()
-
-    def get(self, timeout: float | None = None) -> T:
-        """The result; raises the core's errors (``JobFailedError``, ``JobTimeoutError``...)."""
-        return self._convert(self._future.result(timeout))
-
-    def __await__(self) -> Generator[Any, None, T]:
-        results = yield from asyncio.wrap_future(self._future).__await__()
-        return self._convert(results)

@@ -5,12 +5,16 @@ the HTTP clients and the polling boards): :func:`on_core` makes a coroutine func
 await from any event loop, and :func:`blocking` derives its synchronous twin, which works
 from scripts, threads and notebooks that already run a loop. Both keep the wrapped
 function's signature and docstring (``ParamSpec``).
+
+A fork copies no thread: a child process starts with no core loop and makes its own at first
+use (:func:`os.register_at_fork`); the parent's loop object is kept, never run, in the child.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
@@ -22,6 +26,21 @@ P = ParamSpec("P")
 
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
+#: loops inherited through fork, whose threads the fork did not copy: kept, never run (a loop marked
+#: running cannot be closed, and collecting it would warn of an unclosed loop)
+_inherited: list[asyncio.AbstractEventLoop] = []
+
+
+def _forget_after_fork() -> None:
+    """In a forked child: no loop yet (the parent's thread does not exist here), a fresh lock."""
+    global _loop, _lock
+    if _loop is not None:
+        _inherited.append(_loop)
+    _loop, _lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def background_loop() -> asyncio.AbstractEventLoop:
@@ -39,6 +58,18 @@ def background_loop() -> asyncio.AbstractEventLoop:
 def submit(coro: Coroutine[Any, Any, T]) -> Future[T]:
     """Schedule a coroutine on the background loop; returns a concurrent future."""
     return asyncio.run_coroutine_threadsafe(coro, background_loop())
+
+
+def submit_if_running(coro: Coroutine[Any, Any, Any]) -> None:
+    """Schedule a coroutine on the core's loop if it runs in this process, without waiting (finalizers)."""
+    loop = _loop
+    if loop is None or loop.is_closed() or not loop.is_running():
+        coro.close()
+        return
+    try:
+        asyncio.run_coroutine_threadsafe(coro, loop)
+    except RuntimeError:  # interpreter shutdown: no more scheduling
+        coro.close()
 
 
 def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:

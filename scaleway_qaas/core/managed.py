@@ -5,6 +5,10 @@
 platform and options; they are reopened when found closed (expired, idle too long, terminated:
 :func:`ensure_open`), and terminated when the interpreter exits, except those joined by a user-given
 ``deduplication_id`` (shared on purpose; their own limits end them).
+
+Each process has its own: a forked child starts with none (the parent's sessions stay the parent's,
+the child never terminates them), opens its own, and terminates them at its own exit (through
+multiprocessing's exit finalizers in its worker processes, which end without ``atexit``).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import os
+import sys
 import uuid
 from typing import Any
 
 from .client import QaaSClient, on_close
-from .config import Config, api_root
+from .config import Config, api_root, on_block_end
 from .durations import parse_duration
 from .errors import ConnectionFailedError, NotFoundError, QaaSError, SessionClosedError
 from .loop import blocking, on_core, run_sync
@@ -103,7 +109,28 @@ class _ManagedSessions:
         self._attached: dict[tuple[str, str], Session] = {}
         #: closed session id -> the managed session that replaced it (so that it is replaced once)
         self._successors: dict[str, Session] = {}
+        self._exit_hooked = False
         atexit.register(self.terminate_all, at_exit=True)
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._forget_all)
+
+    def _forget_all(self) -> None:
+        """In a forked child: no session yet (the parent's are not the child's to reuse or terminate)."""
+        self._lock = None
+        self._sessions, self._attached, self._successors = {}, {}, {}
+        self._exit_hooked = False
+
+    def _hook_exit(self) -> None:
+        """Terminate at exit in a multiprocessing worker too: those end with ``os._exit``, skipping
+        ``atexit``, after running multiprocessing's own exit finalizers."""
+        if self._exit_hooked:
+            return
+        self._exit_hooked = True
+        multiprocessing = sys.modules.get("multiprocessing")
+        if multiprocessing is not None and multiprocessing.parent_process() is not None:
+            from multiprocessing.util import Finalize
+
+            Finalize(self, self.terminate_all, kwargs={"at_exit": True}, exitpriority=10)
 
     @property
     def lock(self) -> asyncio.Lock:
@@ -154,8 +181,7 @@ class _ManagedSessions:
             stale.on_end = self.forget
             self._successors[closed_id] = fresh
 
-    @staticmethod
-    async def _open(client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
+    async def _open(self, client: QaaSClient, platform: PlatformDescription, options: dict[str, Any]) -> Session:
         kind = "session" if options else "implicit"
         platform.check_availability()
         info = await client.aio.create_session(
@@ -166,6 +192,7 @@ class _ManagedSessions:
             max_idle_duration=options.get("max_idle_duration", IMPLICIT_MAX_IDLE_DURATION if not options else None),
         )
         log.info("opened %s session %s on %s", kind, info.id, platform.name)
+        self._hook_exit()
         session = Session(client, platform, info, managed=True)
         session.managed_options = dict(options)
         session.on_end = registry.forget
@@ -274,3 +301,4 @@ def _end_with(client: QaaSClient) -> None:
 
 
 on_close(_end_with)
+on_block_end(terminate_implicit_sessions)  # a use_endpoint() block ends: so do the sessions opened against it

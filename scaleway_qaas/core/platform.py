@@ -5,7 +5,7 @@ IQM and AQT a ``metadata`` JSON string holding ``{"qiskit": {"target": {"instruc
 [{"name": ..., "params": [...]}, ...]}}}``. Which program formats a platform reads and which
 result format it answers in is not published; it follows the platform's family, which the
 official clients recognise by ``provider_name`` first (iqm, aqt, quobly, qperfect), then by
-``backend_name`` (qsim, aer, cudaq). :data:`FAMILIES` is that table, written once here.
+``backend_name`` (qsim, aer, cudaq): :mod:`.families` is that table.
 """
 
 from __future__ import annotations
@@ -13,88 +13,18 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 import attrs
 
 from .errors import BudgetExceededError, InvalidArgumentError, PlatformShortageWarning, PlatformUnavailableError
+from .families import FAMILIES, Family, FamilyTraits, family_of
 from .records import Availability, Money, PlatformInfo
 from .wire import ProgramFormat, ResultFormat
 
-
-class Family(StrEnum):
-    """Platform families, named as the official clients dispatch on them."""
-
-    AER = "aer"
-    QSIM = "qsim"
-    CUDAQ = "cudaq"
-    AQT = "aqt"
-    IQM = "iqm"
-    QPERFECT = "qperfect"
-    QUOBLY = "quobly"
-    UNKNOWN = "unknown"
-
-
 #: the platforms whose shortage was already told (once per process)
 _SHORTAGE_WARNED: set[str] = set()
-
-
-@attrs.frozen
-class FamilyTraits:
-    """How a family is talked to (from the official clients; see REAL-SERVICE.md in the project's notes).
-
-    ``program_formats``: what it reads, preferred first. ``strip_barriers``: its QASM reader
-    rejects ``barrier``. ``options_in_backend``: run options also travel in the model's
-    ``backend.options`` (Aer, QPerfect). ``noise_model``: accepts an Aer noise model.
-    ``seed_option``: the run option it reads a sampling seed from (None: QPUs, no seed).
-    """
-
-    program_formats: tuple[ProgramFormat, ...]
-    result_format: ResultFormat
-    strip_barriers: bool = False
-    options_in_backend: bool = False
-    noise_model: bool = False
-    known_options: frozenset[str] | None = None
-    seed_option: str | None = "seed"
-
-
-_QASM = (ProgramFormat.QASM_V3, ProgramFormat.QASM_V2)
-#: Aer and CUDA-Q read both OpenQASM versions; OpenQASM 2 first because it parses ~25x faster
-#: (CUDA-Q's own helper sends it); the Qiskit adapter falls back to 3 for dynamic circuits.
-_QASM_2_FIRST = (ProgramFormat.QASM_V2, ProgramFormat.QASM_V3)
-
-FAMILIES: dict[Family, FamilyTraits] = {
-    Family.AER: FamilyTraits(_QASM_2_FIRST, ResultFormat.QISKIT_RESULT_JSON_V1, options_in_backend=True,
-                             noise_model=True, seed_option="seed_simulator"),
-    Family.QSIM: FamilyTraits((ProgramFormat.CIRQ_CIRCUIT_JSON_V1, ProgramFormat.QASM_V2),
-                              ResultFormat.CIRQ_RESULT_JSON_V1, strip_barriers=True),
-    Family.CUDAQ: FamilyTraits(_QASM_2_FIRST, ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1),
-    Family.AQT: FamilyTraits(_QASM, ResultFormat.QISKIT_RESULT_JSON_V1, seed_option=None),
-    Family.IQM: FamilyTraits(_QASM, ResultFormat.QISKIT_RESULT_JSON_V1, seed_option=None),
-    Family.QPERFECT: FamilyTraits(
-        (ProgramFormat.QASM_V2,), ResultFormat.MIMIQ_QCSR_JSON_V1, strip_barriers=True, options_in_backend=True,
-        known_options=frozenset(
-            {"nsamples", "label", "algorithm", "timelimit", "bonddim", "entdim", "seed", "bitstrings",
-             "qasmincludes", "memory"}
-        ),
-    ),
-    Family.QUOBLY: FamilyTraits((ProgramFormat.QASM_V3,), ResultFormat.QISKIT_RESULT_JSON_V1, strip_barriers=True,
-                                known_options=frozenset({"seed", "noise", "memory"})),
-    Family.UNKNOWN: FamilyTraits(_QASM, ResultFormat.QISKIT_RESULT_JSON_V1),
-}  # fmt: skip
-
-_BY_PROVIDER = {"iqm": Family.IQM, "aqt": Family.AQT, "quobly": Family.QUOBLY, "qperfect": Family.QPERFECT}
-_BY_BACKEND = {"qsim": Family.QSIM, "aer": Family.AER, "cudaq": Family.CUDAQ}
-
-
-def family_of(info: PlatformInfo) -> Family:
-    """The family of a platform: by provider first, then by backend (as the official clients)."""
-    provider = info.provider_name.lower()
-    if provider in _BY_PROVIDER:
-        return _BY_PROVIDER[provider]
-    return _BY_BACKEND.get(info.backend_name.lower(), Family.UNKNOWN)
 
 
 @attrs.frozen
@@ -341,6 +271,12 @@ SERVER_FILTERS = ("provider_name", "backend_name", "platform_type", "platform_te
 OPERATIONAL = (Availability.AVAILABLE, Availability.SCARCE)
 
 
+def named(infos: Iterable[PlatformInfo], name: str) -> list[PlatformInfo]:
+    """The platforms called ``name``: exactly, else ignoring case (``emu-aer-16c-128m`` is EMU-AER-16C-128M)."""
+    infos = list(infos)
+    return [i for i in infos if i.name == name] or [i for i in infos if i.name.casefold() == name.casefold()]
+
+
 def select(
     infos: Iterable[PlatformInfo],
     *,
@@ -351,9 +287,7 @@ def select(
 ) -> list[PlatformDescription]:
     """The platforms matching every criterion given, described (the filters of every adapter's listing)."""
     out = []
-    for info in infos:
-        if name is not None and info.name != name:
-            continue
+    for info in infos if name is None else named(infos, name):
         if operational is not None and operational != (info.availability in OPERATIONAL):
             continue
         if min_num_qubits is not None and info.max_qubit_count < min_num_qubits:

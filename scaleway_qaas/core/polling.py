@@ -6,22 +6,24 @@ are waited on at once (a split sweep, many concurrent submissions), one
 answers for all of them, so the request rate stays flat as concurrency grows.
 Each job keeps its own adaptive schedule (milliseconds first on loopback, ~100 ms
 against a remote host, then backing off); the board polls when the earliest job is due.
-Rate limiting (429, honouring ``Retry-After``) and server errors are ridden over for
-``PollPolicy.max_outage``; a job stuck in ``cancelling`` or ``unknown_status`` for
-``PollPolicy.stuck_after`` is handed back to its waiter, which reports it.
+An unreachable service (no connection, timeouts, 5xx; 429, honouring ``Retry-After``) is ridden
+over for ``PollPolicy.max_outage``, then the waiters get :class:`ServiceUnreachableError`; a job
+stuck in ``cancelling`` or ``unknown_status`` for ``PollPolicy.stuck_after`` is handed back to its
+waiter, which reports it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
 
-from .errors import NotFoundError, RateLimitedError, ServerError
+from .errors import NotFoundError, RateLimitedError, ServerError, ServiceUnreachableError
 from .records import JobInfo, JobStatus
 
 if TYPE_CHECKING:
@@ -38,7 +40,13 @@ _STUCK = (JobStatus.CANCELLING, JobStatus.UNKNOWN)
 
 @attrs.frozen
 class PollPolicy:
-    """Adaptive polling: start at ``initial_interval``, grow by ``factor``, cap at ``max_interval``."""
+    """Adaptive polling: start at ``initial_interval``, grow by ``factor``, cap at ``max_interval``.
+
+    ``max_outage`` (seconds, default 60) bounds every wait on an unreachable service: once no poll
+    has succeeded for that long (connections refused or timing out, HTTP 5xx, 429), waiting ends with
+    :class:`~scaleway_qaas.errors.ServiceUnreachableError`, which names the URL and the jobs (they may
+    still be running on the service).
+    """
 
     initial_interval: float = 0.1
     factor: float = 1.5
@@ -46,7 +54,7 @@ class PollPolicy:
     #: shortest spacing of two coalesced list calls of one session
     min_list_interval: float = 0.005
     #: how long polling rides over an unreachable, failing or rate-limiting service before giving up
-    max_outage: float = 300.0
+    max_outage: float = 60.0
     #: how long a job may stay ``cancelling`` or ``unknown_status`` before its waiter is told
     stuck_after: float = 60.0
     #: show a status line while a job waits for its session to start (see :mod:`.progress`)
@@ -80,6 +88,8 @@ class StatusBoard:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._key = (id(client), session_id)
+        #: the last error of a poll, while the service is unreachable
+        self.last_error: BaseException | None = None
 
     def watch(self, job_id: str) -> asyncio.Future[JobInfo]:
         """A future resolved with the job's info once it is final (completed, error, cancelled)."""
@@ -100,7 +110,7 @@ class StatusBoard:
             self._watches.pop(job_id, None)
 
     async def _run(self) -> None:
-        outage_since: float | None = None
+        self.last_error = None
         last_list = 0.0
         while self._watches:
             due = min(w.due for ws in self._watches.values() for w in ws)
@@ -115,16 +125,28 @@ class StatusBoard:
                 except TimeoutError:
                     pass
             ids = list(self._watches)
-            try:
-                infos, missing = await self._fetch(ids)
-                last_list = time.monotonic()
-                outage_since = None
-            except (ServerError, RateLimitedError) as exc:
-                outage_since = outage_since or time.monotonic()
-                if time.monotonic() - outage_since > self.poll.max_outage:
-                    self._fail_all(exc)
+            try:  # one poll, retries included, lasts no longer than the outage still allowed
+                since = self.client.unreachable_since or time.monotonic()
+                budget = since + self.poll.max_outage - time.monotonic()
+                infos, missing = await asyncio.wait_for(self._fetch(ids), max(0.0, budget))
+                last_list, self.last_error = time.monotonic(), None
+            except (TimeoutError, ServerError, RateLimitedError) as exc:
+                timed_out = isinstance(exc, TimeoutError)  # the poll itself outlasted the outage allowed
+                if not timed_out or self.last_error is None:
+                    self.last_error = exc if str(exc) else TimeoutError("no answer to a status poll")
+                since = self.client.unreachable_since or since
+                waited = time.monotonic() - since
+                if timed_out or waited >= self.poll.max_outage:
+                    url = self.client.config.api_url
+                    self._fail_all(ServiceUnreachableError(url, ids, waited, self.last_error))
                     return
-                log.warning("service unavailable while polling session %s: %s; still polling", self.session_id, exc)
+                log.warning(
+                    "service unreachable while polling session %s for %.0f s: %s; giving up after %g s",
+                    self.session_id,
+                    waited,
+                    exc,
+                    self.poll.max_outage,
+                )
                 self._reschedule(ids, getattr(exc, "retry_after", None))
                 continue
             except Exception as exc:  # anything else is not transient: the waiters see it
@@ -207,6 +229,15 @@ class StatusBoard:
 
 
 _boards: dict[tuple[int, str], StatusBoard] = {}
+
+
+def _forget_after_fork() -> None:
+    """A forked child polls for itself: the parent's boards and their tasks live on the parent's loop."""
+    _boards.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def board_for(client: AsyncQaaSClient, session_id: str, poll: PollPolicy) -> StatusBoard:

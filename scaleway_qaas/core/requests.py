@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import platform
 import random
 import ssl
@@ -111,17 +112,44 @@ class RequestRunner:
         self.config = config
         self.retry = retry or RetryPolicy()
         timeouts = timeouts or Timeouts()
-        self._timeout = timeout = httpx.Timeout(timeouts.read, connect=timeouts.connect)
+        self._timeout = httpx.Timeout(timeouts.read, connect=timeouts.connect)
         self._transport = transport
+        self._max_connections = max_connections
+        self._pid = os.getpid()
         self._anonymous: httpx.AsyncClient | None = None  # for result downloads; made at the first one
-        self._http = httpx.AsyncClient(
+        self._api = self._api_client()
+        #: clients made in a parent process before a fork, whose pooled connections are the parent's
+        self._inherited: list[httpx.AsyncClient] = []
+        #: since when (``time.monotonic()``) the API has not answered (connection failures, timeouts, HTTP
+        #: 5xx or 429, retries included); None while it answers. Waits measure their outage by it.
+        self.unreachable_since: float | None = None
+
+    def _api_client(self) -> httpx.AsyncClient:
+        config, limit = self.config, self._max_connections
+        return httpx.AsyncClient(
             verify=tls_context_for(config.api_url),
             base_url=config.api_url + API_PREFIX,
             headers={"X-Auth-Token": config.secret_key, "User-Agent": USER_AGENT},
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            transport=transport,
+            timeout=self._timeout,
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            transport=self._transport,
         )
+
+    def _in_this_process(self) -> None:
+        """A runner carried into a forked child makes fresh clients there (the parent's pooled connections
+        and their event loop are the parent's); the old ones are kept unused and unclosed (closing them
+        could shut connections the parent still uses). An injected ``transport`` is the caller's."""
+        if self._pid != os.getpid():
+            self._inherited += [c for c in (self._api, self._anonymous) if c is not None]
+            self._pid, self._anonymous = os.getpid(), None
+            if not self._api.is_closed:
+                self._api = self._api_client()
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The API client (of this process)."""
+        self._in_this_process()
+        return self._api
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -131,6 +159,7 @@ class RequestRunner:
     def _downloader(self) -> httpx.AsyncClient:
         """The client of result downloads: presigned storage URLs refuse the API key (and must never see
         it), so a second client, without it. Made at the first download (most results come inline)."""
+        self._in_this_process()
         if self._anonymous is None:
             self._anonymous = httpx.AsyncClient(
                 headers={"User-Agent": USER_AGENT},
@@ -142,7 +171,12 @@ class RequestRunner:
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        return self._api.is_closed
+
+    @property
+    def is_inherited(self) -> bool:
+        """Made in a parent process (before a fork): its connections are the parent's."""
+        return self._pid != os.getpid()
 
     async def request(
         self,
@@ -186,6 +220,7 @@ class RequestRunner:
                 response = await self._http.request(method, path, params=params, json=json)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # nothing reached the server: always safe to retry
+                self._answered(False)
                 if attempt >= self.retry.max_attempts:
                     raise ConnectionFailedError(
                         f"cannot reach the QaaS API at {self.config.api_url}: {exc or type(exc).__name__}"
@@ -194,6 +229,7 @@ class RequestRunner:
                 continue
             except httpx.TransportError as exc:
                 # sent, but no answer: the call may or may not have taken effect
+                self._answered(False)
                 log.debug(
                     "%s %s: %s after %.1f ms", method, path, type(exc).__name__, 1000 * (time.perf_counter() - started)
                 )
@@ -214,6 +250,7 @@ class RequestRunner:
             log.debug(
                 "%s %s -> %d in %.1f ms", method, path, response.status_code, 1000 * (time.perf_counter() - started)
             )
+            self._answered(response.status_code < 500 and response.status_code != 429)
             if response.status_code < 400:
                 return _json(response, method, path), response.headers
             if response.status_code in _RETRY_STATUSES and attempt < self.retry.max_attempts:
@@ -225,6 +262,12 @@ class RequestRunner:
                         return found, httpx.Headers()
                 continue
             raise _error(response, self.config)
+
+    def _answered(self, answered: bool) -> None:
+        if answered:
+            self.unreachable_since = None
+        elif self.unreachable_since is None:
+            self.unreachable_since = time.monotonic()
 
     async def download(self, url: str) -> bytes:
         """GET a result URL (presigned storage): never with the secret key, with the configured timeouts."""

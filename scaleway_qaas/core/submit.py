@@ -4,13 +4,17 @@
    options and the budget (``max_cost=``, else ``$SCW_QAAS_MAX_COST``; and a session's own
    ``max_cost`` over everything submitted to it; on a platform billed by the hour, the session's
    whole ``max_duration``), before anything is sent or billed;
-2. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
+2. name the run by its content key and find the jobs it already has (:func:`.resume.plan`: the journal,
+   or the service by tag); only the parts without a usable job are submitted, tagged and journaled
+   (a :class:`ProgramStream` is not named: its programs exist only as they are sent);
+3. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
    may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
-3. group programs by shots (a job has one shot count), split each group into as few
-   jobs as ``max_circuit_count`` allows, and create the models and jobs concurrently;
-4. if a job creation on a managed session is refused (any 4xx), read the session: if
+4. group programs by shots (a job has one shot count), split each group into jobs of as many
+   programs as the family takes in one model (:meth:`FamilyTraits.programs_per_job`: up to
+   ``max_circuit_count`` on Aer, AQT, IQM; one elsewhere), create the models and jobs concurrently;
+5. if a job creation on a managed session is refused (any 4xx), read the session: if
    it is closed or gone, open a fresh one and resubmit, once (:func:`.managed.ensure_open`);
-5. return a :class:`~.job.Job` whose remote ids are known, results in submission order; if a
+6. return a :class:`~.job.Job` whose remote ids are known, results in submission order; if a
    managed session stops while its jobs still wait (:meth:`.job.Job.wait`), they are submitted
    again, once, in a fresh session (and the stranded ones cancelled).
 
@@ -20,7 +24,8 @@ each job's programs are then produced in a worker thread when its creation start
 still being converted and the client holds a few jobs' programs, not the whole sweep's.
 
 Run options go to the job parameters; families that read them in the model too (Aer's
-``method``/``precision``..., QPerfect's) get them in ``backend.options`` as well.
+``method``/``precision``..., QPerfect's, Quobly's) get them in ``backend.options`` as well, each
+with the family's defaults (:meth:`FamilyTraits.job_options`, :meth:`FamilyTraits.backend_options`).
 """
 
 from __future__ import annotations
@@ -30,18 +35,21 @@ import contextlib
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config import default_max_cost
-from .errors import QaaSError
-from .job import Job, JobPart, ResultFuture
+from .errors import QaaSError, SessionClosedError
+from .future import ResultFuture
+from .job import Job, JobPart
 from .loop import blocking, on_core, submit
 from .managed import check_hourly_budget, ensure_open, session_for
 from .platform import PlatformDescription
 from .polling import PollPolicy
 from .requests import USER_AGENT
 from .results import ExperimentResult
+from .resume import plan as resume_plan
 from .session import Session, SessionSpec
 from .wire import BackendData, ComputationModel, ComputationParameters, NoiseModel, Program
 
@@ -104,8 +112,12 @@ async def run_async(
     num_qubits: int | None = None,
     max_cost: float | None = None,
     poll: PollPolicy | None = None,
+    resume: str | bool | None = None,
+    label: str | None = None,
 ) -> Job:
-    """Submit ``programs`` (``shots`` for all, or one count per program) and return once the jobs exist."""
+    """Submit ``programs`` (``shots`` for all, or one count per program) and return once the jobs exist.
+
+    ``resume=`` and ``label=``: reattach to the jobs of the same run made before (:mod:`.resume`)."""
     per_program = list(shots) if isinstance(shots, Sequence) else [shots] * len(programs)
     if len(per_program) != len(programs):
         raise ValueError(f"{len(per_program)} shot counts for {len(programs)} programs")
@@ -118,74 +130,104 @@ async def run_async(
         platform.validate(len(indices), count, num_qubits)
     platform.check_options(options)
     budget = max_cost if max_cost is not None else default_max_cost()
-    estimate = platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
+    platform.check_budget(budget, {count: len(indices) for count, indices in groups.items()})
     await check_hourly_budget(client, platform, session, budget)
-    chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
-    if chosen.may_have_stopped():
-        await ensure_open(chosen)  # read it: a managed one found closed is reopened, another raises
-    chosen.charge(
-        estimate
-        if estimate is not None
-        else platform.estimate_submission({count: len(indices) for count, indices in groups.items()})
-    )
-    backend = BackendData(
-        name=platform.name,
-        version=platform.info.version or None,
-        options={k: v for k, v in options.items() if k != "memory"} or None
-        if platform.traits.options_in_backend
-        else None,
-    )
+    traits = platform.traits
+    per_job = traits.programs_per_job(platform.max_circuits)
+    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, per_job)]
+    streamed = isinstance(programs, ProgramStream)
+    found = await resume_plan(
+        client, platform, None if streamed else programs, per_program, options, noise_model, [c for c, _ in work],
+        resume=resume, label=label,
+    )  # fmt: skip
+    todo = [n for n in range(len(work)) if n not in found.found]
+    chosen: Session | None = None
+
+    async def where() -> Session:
+        """The session new jobs go to, chosen when the first one must be created (none to reattach)."""
+        nonlocal chosen
+        if chosen is None:
+            chosen = session if isinstance(session, Session) else await session_for(client, platform, session)
+            if chosen.may_have_stopped():
+                await ensure_open(chosen)  # read it: a managed one found closed is reopened, another raises
+        return chosen
+
+    if todo:
+        (await where()).charge(platform.estimate_submission(Counter(work[n][1] for n in todo for _ in work[n][0])))
+    # job id -> its part, model id and parameters (reattached jobs: as the service tells them)
+    created: dict[str, tuple[int, str, ComputationParameters | str]] = {
+        info.id: (n, info.model_id, info.parameters)
+        for n, (_, info) in found.found.items()
+        if info.model_id and info.parameters
+    }
 
     window: contextlib.AbstractAsyncContextManager[Any] = (
         asyncio.Semaphore(STREAM_WINDOW) if isinstance(programs, ProgramStream) else contextlib.nullcontext()
     )
 
-    async def create(indices: list[int], count: int) -> JobPart:
+    async def create_job(number: int, model_id: str, parameters: ComputationParameters | str) -> JobPart:
+        target = await where()
+        job = await client.aio.create_job(
+            target.id, model_id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}", tags=found.tags(number)
+        )
+        created[job.id] = (number, model_id, parameters)
+        part = JobPart(job.id, target.id, tuple(work[number][0]))
+        found.record(number, part)
+        return part
+
+    async def create(number: int) -> JobPart:
+        indices, count = work[number]
         async with window:
             if isinstance(programs, ProgramStream):
                 chunk = await asyncio.to_thread(programs.take, indices)
             else:
                 chunk = tuple(programs[i] for i in indices)
+            backend = BackendData(
+                name=platform.name,
+                version=platform.info.version or None,
+                options=traits.backend_options(options, count),
+            )
             model = ComputationModel(chunk, backend=backend, client=USER_AGENT, noise_model=noise_model)
             stored = await client.aio.create_model(model)
             del chunk, model
-        parameters = ComputationParameters(shots=count, options=options or None)
+        parameters = ComputationParameters(shots=count, options=traits.job_options(options, count))
         for attempt in (1, 2):
-            session_id = chosen.id
+            session_id = (await where()).id
             try:
-                job = await client.aio.create_job(
-                    session_id, stored.id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
-                )
-                created[job.id] = (stored.id, parameters)
-                return JobPart(job.id, session_id, tuple(indices))
+                return await create_job(number, stored.id, parameters)
             except QaaSError as exc:
                 refused = exc.status_code is not None and 400 <= exc.status_code < 500
-                if attempt == 2 or not refused or not await ensure_open(chosen, session_id):
+                if attempt == 2 or not refused or not await ensure_open(await where(), session_id):
                     raise
         raise AssertionError("unreachable")
 
     async def resubmit(closed_id: str, stranded: list[JobPart]) -> list[JobPart]:
         """Jobs left waiting in the stopped managed session ``closed_id``: the same models and parameters
         in a fresh session; the stranded jobs are cancelled (best effort: a stopped session runs nothing)."""
-        await ensure_open(chosen, closed_id)
+        await ensure_open(await where(), closed_id)
         fresh = []
         for part in stranded:
-            model_id, parameters = created[part.job_id]
-            job = await client.aio.create_job(
-                chosen.id, model_id, parameters, name=f"scaleway-qaas-{uuid.uuid4().hex[:16]}"
-            )
-            created[job.id] = (model_id, parameters)
-            fresh.append(JobPart(job.id, chosen.id, part.indices))
+            if part.job_id not in created:
+                raise SessionClosedError(f"session {closed_id} stopped under job {part.job_id}: run again to resubmit")
+            fresh.append(await create_job(*created[part.job_id]))
             with contextlib.suppress(QaaSError):
                 await client.aio.cancel_job(part.job_id)
-        chosen.last_used = time.monotonic()
+        (await where()).last_used = time.monotonic()
         return fresh
 
-    created: dict[str, tuple[str, ComputationParameters]] = {}  # job id -> its model id and parameters
-    work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, platform.max_circuits)]
-    parts = await asyncio.gather(*(create(chunk, count) for chunk, count in work))
-    chosen.last_used = time.monotonic()
-    return Job(client, parts, poll, platform_name=platform.name, resubmit=resubmit if chosen.is_managed else None)
+    try:
+        made = dict(zip(todo, await asyncio.gather(*(create(n) for n in todo)), strict=True))
+    except BaseException:
+        found.report(False)  # what was created is in the journal: a rerun reattaches to it
+        raise
+    if chosen is not None:
+        chosen.last_used = time.monotonic()
+    owner = chosen or session  # all reattached: the session new jobs would have gone to
+    managed = owner.is_managed if isinstance(owner, Session) else not (owner and owner.session_id)
+    parts = [found.found[n][0] if n in found.found else made[n] for n in range(len(work))]
+    known = [info for _, info in found.found.values()]
+    job = Job(client, parts, poll, platform_name=platform.name, known=known, resubmit=resubmit if managed else None)
+    return found.follow(job)
 
 
 run = blocking(run_async)
@@ -211,6 +253,6 @@ def run_nowait(
     async def go() -> list[ExperimentResult]:
         job = await run_async(client, platform, programs, **kwargs)
         created.append(job)
-        return await job.result_async(timeout)
+        return await job.collect_async(timeout)
 
     return ResultFuture(submit(go()), convert, lambda: created[0] if created else None)

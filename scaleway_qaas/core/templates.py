@@ -49,6 +49,8 @@ class Template:
 
 
 def _cut(text: str, printed: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    if not printed:  # no parameter: the text as it is (an empty pattern would match everywhere)
+        return (text,), ()
     tokens = "|".join(re.escape(t) for t in sorted(printed, key=len, reverse=True))
     parts: list[str] = []
     slots: list[int] = []

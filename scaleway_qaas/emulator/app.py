@@ -149,7 +149,10 @@ class Api(Context):
             raise invalid("model_id", "required: create the programs with POST /models first", reason="required")
         model = self.owned("models", "model", model_id, project, "id, project_id, n_programs")  # not the payload
         parameters = v.opt_str(body, "parameters", v.MAX_PARAMETERS) or '{"shots": 1000, "options": null}'
-        v.job_parameters(parameters, spec.max_shot_count, spec.name)
+        parameters = v.job_parameters(parameters, spec.max_shot_count, spec.name)
+        name = v.opt_str(body, "name")
+        if not name:  # the spec requires it and every official client sends one; ``circuit`` CUDA-Q's helper omits
+            raise invalid("name", "required: the name of the job", reason="required")
         if model["n_programs"] > spec.max_circuit_count:
             raise invalid(
                 "model_id",
@@ -162,7 +165,7 @@ class Api(Context):
             "id": new_id(),
             "project_id": project,
             "session_id": session["id"],
-            "name": v.opt_str(body, "name") or f"qj-{model_id[:8]}",
+            "name": name,
             "tags": dumps_tags(v.opt_tags(body)),
             "model_id": model["id"],
             "parameters": parameters,
@@ -228,8 +231,10 @@ class Api(Context):
 
     async def job_results(self, request: Request) -> Response:
         row = self.owned("jobs", "job", request.path_params["job_id"], self.project(request))
-        page, size, _ = v.paging(request, v.CREATED_ORDER, "created_at_desc")  # results keep program order
-        rows = self.store.results(row["id"])
+        page, size, order = v.paging(request, v.CREATED_ORDER, "created_at_desc")
+        rows = self.store.results(row["id"])  # in creation order (the programs' order)
+        if order.endswith("DESC"):
+            rows = rows[::-1]
         limit, now = self.settings.inline_result_bytes, time.time()
         items = [
             render.job_result(r, self.storage.url(r["token"], now) if len(r["result"]) > limit else "")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .faults import MODES, FaultConfig
 from .server import Emulator
@@ -40,7 +40,7 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="seed of fault injection and of unseeded jobs")
     parser.add_argument(
         "--workers",
-        type=_at_least_one,
+        type=_at_least_one("engine processes"),
         default=None,
         help="engine processes simulating jobs side by side (default: CPU cores)",
     )
@@ -63,6 +63,16 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
         "--inline-result-bytes", type=int, default=1_000_000, help="results above this size are served by URL"
     )
     parser.add_argument(
+        "--page-size-cap",
+        type=_at_least_one("items"),
+        default=None,
+        metavar="N",
+        help="answer lists with at most N items per page, whatever page_size asks (a capping server)",
+    )
+    parser.add_argument(
+        "--record", default=None, metavar="FILE", help="append every POST/PATCH/PUT body received to FILE (JSON lines)"
+    )
+    parser.add_argument(
         "--storage-port", type=int, default=0, help="TCP port of the result storage endpoint (default: any free port)"
     )
     parser.add_argument(
@@ -75,14 +85,19 @@ def add_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of engine processes, at least 1; got {text!r}")
-    return value
+def _at_least_one(what: str) -> Callable[[str], int]:
+    """An argument type: a whole number of ``what``, at least 1."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected a whole number of {what}, at least 1; got {text!r}")
+        return value
+
+    return parse
 
 
 def _tokens(pairs: Sequence[str]) -> dict[str, str] | None:
@@ -122,6 +137,8 @@ def run_from_args(args: argparse.Namespace) -> int:
         storage_port=args.storage_port,
         job_deadline=args.job_deadline,
         long_poll=args.long_poll,
+        record=args.record or False,
+        page_size_cap=args.page_size_cap,
     )
     url = emulator.start()
     print(f"Scaleway QaaS emulator listening on {url}  (SCW_API_URL={url}; Ctrl-C to stop)", flush=True)

@@ -6,8 +6,10 @@ The shapes are the gateway's (see ``REAL-SERVICE.md``, "Answers"): a fixed
     400 {"type": "invalid_arguments", "message": "invalid argument(s)",
          "details": [{"argument_name": "page", "reason": "constraint", "help_message": "..."}]}
     404 {"type": "not_found", "message": "resource is not found", "resource": "job", "resource_id": "..."}
-    412 {"type": "precondition_failed", "message": "precondition is not respected",
-         "precondition": "unknown_precondition", "help_message": "..."}
+    412 {"type": "precondition_failed", "precondition": "unknown_precondition", "help_message": "..."}
+
+Every ``message`` is one a Scaleway API answered (bodies recorded in public SDK tests and tools); a
+recorded 412 body carries none (``{"help_message", "precondition", "type"}``), so ours has none either.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ PRECONDITIONS = ("unknown_precondition", "resource_still_in_use", "attribute_mus
 class ApiError(Exception):
     """An HTTP error answered with a Scaleway error body."""
 
-    def __init__(self, status: int, error_type: str, message: str, **fields: Any) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, error_type: str, message: str | None, **fields: Any) -> None:
+        super().__init__(message or fields.get("help_message") or error_type)
         self.status = status
-        self.body = {"type": error_type, "message": message, **fields}
+        self.body = {"type": error_type, **({"message": message} if message is not None else {}), **fields}
         self.headers: dict[str, str] = {}
 
     def response(self) -> JSONResponse:
@@ -69,9 +71,7 @@ def transient_state(resource: str, resource_id: str, current_state: str) -> ApiE
 def precondition(help_message: str, name: str = "unknown_precondition") -> ApiError:
     """412 ``precondition_failed``; ``name`` is one of :data:`PRECONDITIONS`."""
     assert name in PRECONDITIONS, name
-    return ApiError(
-        412, "precondition_failed", "precondition is not respected", precondition=name, help_message=help_message
-    )
+    return ApiError(412, "precondition_failed", None, precondition=name, help_message=help_message)
 
 
 def quotas_exceeded(resource: str, quota: int, current: int, status: int = 429) -> ApiError:

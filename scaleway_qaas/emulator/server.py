@@ -24,18 +24,20 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
 
-from ..core.config import engine_fork_requested
+from ..core.config import Config, engine_fork_requested, use_endpoint
 from .app import build_app
 from .context import Settings
 from .faults import FaultConfig, FaultInjector
+from .paging import PageSizeCap
 from .platforms import BY_NAME
+from .recorder import RecordedRequest, Recorder
 from .storage import ResultStorage
 from .store import Store
 from .uvicorn_server import QuietServer
@@ -71,6 +73,10 @@ def serving_in_this_process(url: str) -> bool:
 #: the availabilities of the spec's ``Platform.availability`` enum a platform can show
 _AVAILABILITIES = ("available", "scarce", "shortage", "maintenance")
 
+#: the key and project of :meth:`Emulator.use` (the emulator without ``tokens`` takes any key)
+LOCAL_SECRET_KEY = "emulator-local-key"
+LOCAL_PROJECT_ID = "00000000-0000-4000-8000-000000000001"
+
 
 class Emulator:
     """The local QaaS API server. ``start()`` returns its base URL; also a context manager.
@@ -89,6 +95,9 @@ class Emulator:
     ``long_poll`` is how long a status read may wait for a job about to finish (default 0.1 s, see
     :mod:`.worker`); 0 answers every read at once, as the real service does (honest timing of clients
     that sleep between polls).
+    ``record=True`` keeps the body of every POST/PATCH/PUT received in :attr:`recorded` (a path: also as
+    JSON lines in that file; see :mod:`.recorder`), for wire tests. ``page_size_cap`` makes lists answer
+    at most that many items per page, as a server with such a cap would (:mod:`.paging`).
     """
 
     def __init__(
@@ -109,6 +118,8 @@ class Emulator:
         fork_engine: bool | None = None,
         job_deadline: float = JOB_DEADLINE,
         long_poll: float = LONG_POLL,
+        record: bool | str = False,
+        page_size_cap: int | None = None,
     ) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be at least 1 (engine processes), got {workers}")
@@ -143,8 +154,12 @@ class Emulator:
         self.storage = ResultStorage(self.store, host, storage_port)
         app: Any = build_app(self.store, self.pool, settings, self.storage)
         self.faults = FaultInjector(app, faults) if faults is not None and faults.rate > 0 else None
+        served: Any = self.faults or app
+        if page_size_cap is not None:
+            served = PageSizeCap(served, page_size_cap)
+        self.recorder = Recorder(served, record if isinstance(record, str) else None) if record else None
         config = uvicorn.Config(
-            self.faults or app,
+            self.recorder or served,
             host=host,
             port=port,
             log_level=log_level,
@@ -165,6 +180,13 @@ class Emulator:
         if platform_name not in BY_NAME:
             raise ValueError(f"no platform named {platform_name!r}")
         self.settings.availability[BY_NAME[platform_name].id] = availability
+
+    @property
+    def recorded(self) -> list[RecordedRequest]:
+        """The requests received so far with their bodies (``record=True`` only), in arrival order."""
+        if self.recorder is None:
+            raise RuntimeError("this emulator records nothing: create it with Emulator(record=True)")
+        return list(self.recorder.requests)
 
     def start(self, timeout: float = 30.0) -> str:
         """Start workers and the HTTP server; return the base URL (``http://127.0.0.1:PORT``)."""
@@ -200,6 +222,17 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=30)
         self.store.close()
+
+    def use(
+        self, secret_key: str = LOCAL_SECRET_KEY, project_id: str = LOCAL_PROJECT_ID
+    ) -> AbstractContextManager[Config]:
+        """``with emu.use():`` points every client and adapter created in the block without ``url=`` at this
+        emulator, whatever ``SCW_*`` says, and only there; the sessions opened in the block are terminated at
+        its end (:func:`scaleway_qaas.core.use_endpoint`). The key is any string and the project
+        :data:`LOCAL_PROJECT_ID`, unless given (an emulator with ``tokens`` wants one of them)."""
+        if not self.url:
+            raise RuntimeError("the emulator is not started: use() goes inside `with Emulator() as emu:`")
+        return use_endpoint(self.url, secret_key, project_id)
 
     def serve_forever(self) -> None:
         """Block until interrupted (Ctrl-C), then stop."""

@@ -199,10 +199,16 @@ def query_str(request: Request, name: str) -> str | None:
 
 
 def job_parameters(raw: str, max_shots: int, platform: str) -> str:
-    """Check a job's ``parameters`` JSON: ``shots`` within 1..``max_shots``, a 32-bit ``seed``, a boolean ``memory``."""
+    """Check a job's ``parameters`` JSON: ``shots`` within 1..``max_shots``, a 32-bit ``seed``, a boolean ``memory``.
+
+    Returns the parameters as one JSON object text (a JSON string holding one, as older qio sent, unwrapped)."""
     if len(raw) > MAX_PARAMETERS:
         raise invalid("parameters", f"must be at most {MAX_PARAMETERS} characters long")
     data = strict_json(raw, "parameters")
+    for _ in range(4):  # qio before Feb 2026 double-encoded them; the service unwraps strings until an object
+        if not isinstance(data, str):
+            break
+        raw, data = data, strict_json(data, "parameters")
     if not isinstance(data, dict):
         raise invalid("parameters", 'must be a JSON object such as {"shots": 1000}', reason="syntax")
     shots = data.get("shots")

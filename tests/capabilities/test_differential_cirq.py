@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from scaleway_qaas.adapters.cirq import ScalewaySampler
-from scaleway_qaas.core import QaaSClient
+from scaleway_qaas.core import Family, QaaSClient
 from scaleway_qaas.core.capabilities import CAPABILITIES, Feature
-from scaleway_qaas.core.platform import Family
 from scaleway_qaas.emulator import Emulator
 from scaleway_qaas.errors import UnsupportedFeatureError
 

@@ -19,8 +19,8 @@ from cudaq import spin
 from cudaq_kernels import ansatz_list, reuse, typed_arguments
 
 from scaleway_qaas.adapters import cudaq as scw
+from scaleway_qaas.core import Family
 from scaleway_qaas.core.capabilities import CAPABILITIES, Feature
-from scaleway_qaas.core.platform import Family
 from scaleway_qaas.emulator import Emulator
 from scaleway_qaas.errors import InvalidArgumentError, UnsupportedFeatureError
 

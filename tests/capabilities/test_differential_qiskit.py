@@ -16,8 +16,8 @@ from qiskit.quantum_info import SparsePauliOp, random_unitary
 from qiskit_aer import AerSimulator
 
 from scaleway_qaas.adapters.qiskit import ScalewayProvider
+from scaleway_qaas.core import Family
 from scaleway_qaas.core.capabilities import CAPABILITIES, Feature
-from scaleway_qaas.core.platform import Family
 from scaleway_qaas.emulator import Emulator
 from scaleway_qaas.errors import UnsupportedFeatureError
 

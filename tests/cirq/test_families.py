@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from scaleway_qaas.adapters.cirq import ScalewaySampler
+from scaleway_qaas.core import Family
 from scaleway_qaas.core.errors import InvalidArgumentError
-from scaleway_qaas.core.platform import Family
 
 from .conftest import asymmetric_circuit, bell
 
@@ -77,5 +77,16 @@ def test_qperfect_options_travel_in_parameters_and_backend(recording) -> None:
     assert all((result.records[k][:, 0, :] == bits).all() for k, bits in EXPECTED.items())
     (job,) = transport.bodies("POST", "/jobs")
     (model,) = transport.bodies("POST", "/models")
-    assert json.loads(job["parameters"])["options"]["bonddim"] == 8
-    assert json.loads(model["payload"])["backend"]["options"] == {"bonddim": 8, "seed": 3}
+    # the defaults and the nsamples = shots that qiskit-scaleway sends, in both places (None values only in the model)
+    assert json.loads(job["parameters"])["options"] == {
+        "label": "pyapi_v1.0",
+        "algorithm": "auto",
+        "timelimit": 9999,
+        "bonddim": 8,
+        "seed": 3,
+        "nsamples": 20,
+    }
+    assert json.loads(model["payload"])["backend"]["options"] == {
+        "label": "pyapi_v1.0", "algorithm": "auto", "bitstrings": None, "timelimit": 9999, "bonddim": 8,
+        "entdim": None, "seed": 3, "qasmincludes": None, "nsamples": 20,
+    }  # fmt: skip

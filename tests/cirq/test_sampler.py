@@ -298,3 +298,9 @@ def test_budget_guard(make_sampler) -> None:
 def test_unknown_platform(make_sampler) -> None:
     with pytest.raises(QaaSError, match=r"no platform named 'EMU-QSIM-16C-128'.*EMU-QSIM-16C-128M"):
         make_sampler("EMU-QSIM-16C-128").run(bell())
+
+
+def test_backend_names_match_ignoring_case(make_sampler) -> None:
+    a, b = cirq.LineQubit.range(2)
+    result = make_sampler("emu-qsim-16c-128m").run(cirq.Circuit(cirq.X(a), cirq.measure(a, b, key="m")), repetitions=50)
+    assert result.histogram(key="m") == {0b10: 50}

@@ -78,25 +78,25 @@ def test_no_credentials_in_a_child(tmp_path: Path) -> None:
 
 def test_emulator_subcommand_serves(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SCW_CONFIG_PATH": str(tmp_path / "none.yaml")}
-    proc = subprocess.Popen(
+    with subprocess.Popen(  # its exit closes the pipes
         [str(SCRIPT), "emulator", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        url = next((w for w in line.split() if w.startswith("http://")), "")
-        assert url, line
-        creds = {
-            "SCW_API_URL": url,
-            "SCW_SECRET_KEY": "emulator-subcommand-key",
-            "SCW_PROJECT_ID": "22222222-3333-4444-5555-666666666666",
-        }
-        listed = _run([str(SCRIPT), "platforms", "--type", "qpu", "--json"], {**env, **creds})
-        assert listed.returncode == 0, listed.stderr
-        assert {p["type"] for p in json.loads(listed.stdout)} == {"qpu"}
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            url = next((w for w in line.split() if w.startswith("http://")), "")
+            assert url, line
+            creds = {
+                "SCW_API_URL": url,
+                "SCW_SECRET_KEY": "emulator-subcommand-key",
+                "SCW_PROJECT_ID": "22222222-3333-4444-5555-666666666666",
+            }
+            listed = _run([str(SCRIPT), "platforms", "--type", "qpu", "--json"], {**env, **creds})
+            assert listed.returncode == 0, listed.stderr
+            assert {p["type"] for p in json.loads(listed.stdout)} == {"qpu"}
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
 
 
 def test_emulator_subcommand_help_and_bad_option() -> None:

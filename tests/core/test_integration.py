@@ -190,3 +190,13 @@ def test_sessions_outlive_the_client_that_opened_them(scw_env):
     run_sync(second.aio.aclose())
     assert job.parts[0].session_id in terminate_implicit_sessions()
     assert QaaSClient().get_session(job.parts[0].session_id).status in (SessionStatus.STOPPING, SessionStatus.STOPPED)
+
+
+def test_platform_names_match_ignoring_case(client):
+    # the emulator's name filter is case-sensitive, as the real service's may be: the listing decides
+    assert client.find_platform("emu-aer-16c-128m").name == "EMU-AER-16C-128M"
+    assert client.describe_platform("Qpu-Garnet-20pq").name == "QPU-GARNET-20PQ"
+    assert [p.name for p in client.list_platforms(name="emu-qsim-16c-128m")] == ["EMU-QSIM-16C-128M"]
+    assert client.find_platform("EMU-AER-16C-128M").name == "EMU-AER-16C-128M"
+    with pytest.raises(NotFoundError, match="did you mean EMU-AER-16C-128M"):
+        client.find_platform("emu-aer-16c-128")

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from scaleway_qaas.core.platform import Family, describe
+from scaleway_qaas.core.families import Family
+from scaleway_qaas.core.platform import describe
 from scaleway_qaas.core.records import Money, PlatformInfo, PlatformType
 from scaleway_qaas.core.wire import ProgramFormat, ResultFormat
 from scaleway_qaas.errors import BudgetExceededError, InvalidArgumentError

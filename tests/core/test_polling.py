@@ -21,6 +21,7 @@ from scaleway_qaas.errors import (
     JobFailedError,
     JobTimeoutError,
     NotFoundError,
+    ServiceUnreachableError,
 )
 
 # a loopback URL: polling starts in milliseconds there (the transport is mocked; nothing listens)
@@ -120,12 +121,50 @@ def test_polling_rides_over_an_outage():
     assert submit(wait_all()).result(20) == [JobStatus.COMPLETED] * 2
 
 
-def test_outage_longer_than_the_policy_fails_the_waiters():
-    fake = FakeJobs(1, ready_after=10)
+def test_outage_longer_than_the_policy_fails_the_waiters_naming_the_url_and_every_job():
+    fake = FakeJobs(2, ready_after=10)
     fake.down_until = time.monotonic() + 30
-    job = Job(client_for(fake), [JobPart("job-0", "s-1", tuple(range(1)))], PollPolicy(max_outage=0.2))
-    with pytest.raises(ConnectionFailedError, match="cannot reach"):
+    parts = [JobPart("job-0", "s-1", (0,)), JobPart("job-1", "s-1", (1,))]
+    job = Job(client_for(fake), parts, PollPolicy(max_outage=0.2))
+    started = time.monotonic()
+    with pytest.raises(ConnectionFailedError, match="cannot reach") as info:
         job.wait(timeout=10)
+    assert time.monotonic() - started < 2
+    assert isinstance(info.value, ServiceUnreachableError)
+    assert info.value.url == CONFIG.api_url and info.value.job_ids == ("job-0", "job-1")
+    message = str(info.value)
+    assert CONFIG.api_url in message and "job-0,job-1" in message and "may still be running" in message
+    assert "Job.attach(client, 'job-0,job-1')" in message and "scaleway-qaas jobs show job-0" in message
+
+
+def test_the_default_policy_gives_up_after_about_a_minute():
+    assert 30 <= PollPolicy().max_outage <= 120
+
+
+def test_a_poll_that_never_answers_ends_the_wait_after_max_outage():
+    async def hang(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(3600)  # a service that accepts and never answers (no HTTP timeout applies here)
+        raise AssertionError("unreachable")
+
+    client = QaaSClient(CONFIG, transport=httpx.MockTransport(hang))
+    job = Job(client, [JobPart("job-0", "s-1", (0,))], PollPolicy(max_outage=0.3, show_progress=False))
+    started = time.monotonic()
+    with pytest.raises(ServiceUnreachableError, match=r"unreachable for \d+ s .*no answer to a status poll"):
+        job.wait(timeout=10)
+    assert time.monotonic() - started < 2
+
+
+def test_a_timeout_while_the_service_is_unreachable_does_not_claim_the_job_runs():
+    fake = FakeJobs(1, ready_after=10)
+    client = client_for(fake)
+    job = Job(client, [JobPart("job-0", "s-1", (0,))], PollPolicy(max_outage=30, show_progress=False))
+    fake.down_until = time.monotonic() + 30
+    with pytest.raises(JobTimeoutError) as info:
+        job.wait(timeout=0.3)
+    message = str(info.value)
+    assert "keeps running" not in message and "still running" not in message, message
+    assert f"the QaaS API at {CONFIG.api_url}" in message and "unreachable" in message, message
+    assert "may still be running on the service" in message and "Job.attach(client, 'job-0')" in message
 
 
 def test_a_deleted_job_fails_only_its_own_waiter():

@@ -190,7 +190,7 @@ def test_job_creation_sends_what_the_official_sdk_sends():
     spec = SessionSpec(name="sdk-shape")
     run(client_for(fake), describe(PLATFORM), [BELL], shots=10, session=spec, options={"method": "statevector"})
     job = fake.posts[-1]
-    assert job["circuit"] == {} and json.loads(job["parameters"])["shots"] == 10
+    assert job["circuit"] == {"qiskit_circuit": None} and json.loads(job["parameters"])["shots"] == 10
     model = json.loads(fake.models[-1]["payload"])
     assert model["backend"]["name"] == "EMU-AER-16C-128M"  # the platform name, as the official plugins send
     assert model["backend"]["options"] == {"method": "statevector"}  # Aer reads run options in the model too

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,7 @@ class Api:
         self.project = project or str(uuid.uuid4())
         self.token = token or f"secret-{uuid.uuid4()}"
         self.http = httpx.Client(base_url=url, headers={"X-Auth-Token": self.token}, timeout=30)
+        weakref.finalize(self, self.http.close)  # tests drop their Api objects: their connections close then
         self._platforms: dict[str, dict[str, Any]] = {}
 
     def ok(self, response: httpx.Response) -> Any:
@@ -50,7 +52,8 @@ class Api:
 
     def submit(self, session_id: str, model_id: str, shots: int = 1000, **options: Any) -> httpx.Response:
         params = ComputationParameters(shots=shots, options=options or None).to_json()
-        return self.http.post(f"{P}/jobs", json={"session_id": session_id, "model_id": model_id, "parameters": params})
+        body = {"name": "tests-job", "session_id": session_id, "model_id": model_id, "parameters": params}
+        return self.http.post(f"{P}/jobs", json=body)
 
     def wait(self, job_id: str, timeout: float = 30.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -62,7 +65,8 @@ class Api:
             time.sleep(0.005)
 
     def results(self, job_id: str) -> list[ProgramResult]:
-        items = self.ok(self.http.get(f"{P}/jobs/{job_id}/results"))["job_results"]
+        params = {"order_by": "created_at_asc"}  # the service's default is the newest first
+        items = self.ok(self.http.get(f"{P}/jobs/{job_id}/results", params=params))["job_results"]
         out = []
         for item in items:
             text = item["result"] or httpx.get(item["url"], timeout=30).text

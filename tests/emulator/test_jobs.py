@@ -165,10 +165,11 @@ def test_bad_programs_end_in_error(api: Api, program: Program, message: str) -> 
 def test_large_result_is_served_by_url(api: Api) -> None:
     qasm = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[20];\ncreg c[20];\nh q;\nmeasure q -> c;\n'
     session = api.session()
-    job = api.wait(api.ok(api.submit(session["id"], api.model(qasm), shots=20000, memory=True))["id"])
+    # results travel compressed (zlib, then base64): 60,000 random 20-bit memories exceed 200 kB even so
+    job = api.wait(api.ok(api.submit(session["id"], api.model(qasm), shots=60000, memory=True))["id"])
     assert job["status"] == "completed", job["progress_message"]
     (item,) = api.ok(api.http.get(f"{P}/jobs/{job['id']}/results"))["job_results"]
     assert item["result"] == "" and item["url"].startswith(api.http.base_url.scheme)
     assert httpx.URL(item["url"]).port != api.http.base_url.port  # the separate storage endpoint
     (exp,) = decode(api.results(job["id"]))
-    assert exp.shots == 20000 and len(exp.memory or ()) == 20000
+    assert exp.shots == 60000 and len(exp.memory or ()) == 60000

@@ -21,16 +21,17 @@ def emulator_process(db: Path, token: str) -> Iterator[tuple[subprocess.Popen[st
     """``python -m scaleway_qaas.emulator`` on a free port; yields (process, url)."""
     command = [sys.executable, "-m", "scaleway_qaas.emulator", "--port", "0", "--db", str(db)]
     command += ["--session-start-delay", "0.5", "--token", f"{token}=11111111-2222-3333-4444-555555555555"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert "listening on" in line, line
-        yield proc, line.split("listening on ")[1].split()[0]
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=30)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as proc:  # its exit closes the pipe
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            assert "listening on" in line, line
+            yield proc, line.split("listening on ")[1].split()[0]
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                proc.wait(timeout=30)
 
 
 def test_sigkill_and_restart(tmp_path: Path) -> None:

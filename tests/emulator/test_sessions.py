@@ -48,7 +48,7 @@ def test_lifecycle(api: Api) -> None:
     refused = api.submit(session["id"], api.model(BELL_QASM2))
     assert refused.status_code == 412
     body = refused.json()
-    assert (body["type"], body["message"]) == ("precondition_failed", "precondition is not respected")
+    assert body["type"] == "precondition_failed" and "message" not in body  # as a recorded Scaleway 412 body
     assert body["precondition"] == "unknown_precondition"  # the gateway's vocabulary; the real answer is unknown
     assert session["id"] in body["help_message"] and "stopped" in body["help_message"]
     assert api.ok(api.http.get(f"{P}/sessions/{session['id']}/acls"))["acls"] == ["full"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import cirq
 import pytest
 import qsimcirq
@@ -65,7 +63,7 @@ def test_small_noiseless_aer_jobs_run_single_threaded() -> None:
     model = ComputationModel(programs=(Program.from_text(bell, ProgramFormat.QASM_V2),))
     params = ComputationParameters(shots=500, options=None)
     payload = ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0])
-    assert json.loads(payload.serialization)["results"][0]["metadata"]["parallel_state_update"] == 1
+    assert payload.document()["results"][0]["metadata"]["parallel_state_update"] == 1
     (first,) = decode_result(payload)
     (again,) = decode_result(ProgramResult.from_json(simulators.execute(platform, model, params, 3)[0]))
     assert first.counts == again.counts  # still seeded

@@ -335,3 +335,15 @@ def test_one_circuit_per_job_platforms(scw_env: dict[str, str], backend: str) ->
     assert tracker.totals["jobs"] == 3  # max_circuit_count is 1: the core splits the run
     np.testing.assert_array_equal(results[0], [0, 0, 1, 0])
     np.testing.assert_array_equal(results[1], [0, 1, 0, 0])
+
+
+def test_backend_names_match_ignoring_case(scw_env: dict[str, str]) -> None:
+    dev = qml.device("scaleway.qaas", wires=2, backend="emu-aer-16c-128m", shots=50)
+    assert dev.describe_platform().name == "EMU-AER-16C-128M"
+
+    @qml.qnode(dev)
+    def circuit():
+        qml.PauliX(0)
+        return qml.counts(wires=[0, 1])
+
+    assert circuit() == {"10": 50}

@@ -192,6 +192,16 @@ def test_dynamic_circuit_goes_as_openqasm3_and_runs(aer: ScalewayBackend) -> Non
     assert aer.run(qc, shots=50).result().get_counts() == {"11": 50}
 
 
+def test_backend_names_match_ignoring_case(provider) -> None:
+    backend = provider.get_backend("emu-aer-16c-128m")  # the emulator's own name filter is case-sensitive
+    assert backend.name == "EMU-AER-16C-128M"
+    qc = QuantumCircuit(2, 2)
+    qc.x(0)
+    qc.measure([0, 1], [0, 1])
+    assert backend.run(qc, shots=50).result().get_counts() == {"01": 50}
+    assert [b.name for b in provider.backends(name="Qpu-Garnet-20PQ")] == ["QPU-GARNET-20PQ"]
+
+
 def test_run_sweep_gives_what_running_the_bound_circuits_gives(aer: ScalewayBackend) -> None:
     """One export bound per point: the same seeded shots, in order, as run() of each bound circuit."""
     import numpy as np

@@ -85,6 +85,7 @@ class EmulatorProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
+        self._close_pipe()
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -93,6 +94,12 @@ class EmulatorProcess:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._close_pipe()
+
+    def _close_pipe(self) -> None:
+        """The ended process's stderr pipe (a restart opens a new one)."""
+        if self.proc is not None and self.proc.returncode is not None and self.proc.stderr is not None:
+            self.proc.stderr.close()
 
 
 @pytest.fixture

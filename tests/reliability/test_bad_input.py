@@ -125,7 +125,7 @@ def _garbage_result(_c: Ctx) -> Any:
 def _stopped_raw(c: Ctx) -> httpx.Response:
     session = Session.open(c.client, "EMU-AER-16C-128M")
     session.terminate()
-    return c.raw("POST", "/jobs", json={"session_id": session.id, "model_id": _model(c)})
+    return c.raw("POST", "/jobs", json={"name": "stopped", "session_id": session.id, "model_id": _model(c)})
 
 
 UUID0 = str(uuid.UUID(int=0))

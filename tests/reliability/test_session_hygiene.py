@@ -54,6 +54,7 @@ def test_killed_client_session_stops_after_idle_duration(emulator_url):
     finally:
         child.kill()
         child.wait(10)
+        child.stdout.close()  # type: ignore[union-attr]
     client = QaaSClient(secret_key=SECRET, project_id=PROJECT, url=emulator_url)
     assert client.get_session(session_id).status.value in ("starting", "running")
     deadline = time.monotonic() + 15

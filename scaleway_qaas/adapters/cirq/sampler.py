@@ -76,7 +76,8 @@ class ScalewaySampler(cirq.Sampler):
 
     ``options`` go to every job (e.g. Aer's ``{"method": "matrix_product_state"}``,
     QPerfect's ``{"bonddim": 64}``, Quobly's ``{"seed": 7}``); ``timeout`` bounds the wait
-    for results; ``max_cost`` (EUR) refuses a submission estimated above it;
+    for results; ``max_cost`` (EUR) refuses a submission estimated above it; ``resume`` and ``label``
+    reattach to the jobs of a run that never delivered (``docs/resume.md``);
     ``transpile=True`` decomposes circuits to a QPU's native instructions locally (the
     service otherwise transpiles them itself).
     """
@@ -99,6 +100,8 @@ class ScalewaySampler(cirq.Sampler):
         timeout: float | None = None,
         transpile: bool = False,
         max_cost: float | None = None,
+        resume: str | bool | None = None,
+        label: str | None = None,
     ) -> None:
         self.client = client or QaaSClient(secret_key=secret_key, project_id=project_id, url=url)
         self._platform = backend if isinstance(backend, PlatformDescription) else None
@@ -119,6 +122,9 @@ class ScalewaySampler(cirq.Sampler):
         self.timeout = timeout
         self.transpile = transpile
         self.max_cost = max_cost
+        #: reattach to the jobs of a run that never delivered (``docs/resume.md``)
+        self.resume = resume
+        self.label = label
 
     def __repr__(self) -> str:
         session = f", session={self.session.id!r}" if self.session is not None else ""
@@ -253,6 +259,8 @@ class ScalewaySampler(cirq.Sampler):
             options={**self.options, "memory": True},
             num_qubits=max(batch.num_qubits),
             max_cost=self.max_cost,
+            resume=self.resume,
+            label=self.label,
         )
 
     def run_batch(

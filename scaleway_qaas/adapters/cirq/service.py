@@ -80,7 +80,8 @@ class ScalewayDevice(cirq.Device):
     ) -> ScalewaySampler:
         """A sampler whose ``with`` block (or :meth:`~ScalewaySampler.start`) opens a session with these limits.
 
-        ``sampler_options``: ``options``, ``timeout``, ``transpile``, ``max_cost`` (see :class:`ScalewaySampler`).
+        ``sampler_options``: ``options``, ``timeout``, ``transpile``, ``max_cost``, ``resume``, ``label`` (see
+        :class:`ScalewaySampler`).
         """
         return ScalewaySampler(
             self.platform,

@@ -30,7 +30,8 @@ def sample_async(
       ``deduplication_id``, ``max_duration``, ``max_idle_duration``, ``name`` (without any: the
       process's implicit session);
     * ``max_cost`` (EUR: refused before anything is billed if the estimate exceeds it);
-    * ``run_options``: a dict passed to the platform (e.g. Aer's ``method``, QPerfect's ``bonddim``).
+    * ``run_options``: a dict passed to the platform (e.g. Aer's ``method``, QPerfect's ``bonddim``);
+    * ``resume``, ``label``: reattach to the jobs of a run that never delivered (``docs/resume.md``).
     """
     check_options(options)
     circuit = to_circuit(kernel, args)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from ...core import (
+    RESUME_OPTIONS,
     Config,
     ExperimentResult,
     Feature,
@@ -38,7 +39,7 @@ from .target import DEFAULT_MACHINE
 T = TypeVar("T")
 CONNECTION_OPTIONS = ("secret_key", "project_id", "url", "profile")
 #: keyword arguments of sample/observe besides shots_count and machine
-OPTIONS = ("client", "session", *CONNECTION_OPTIONS, *SessionSpec.OPTIONS, "max_cost", "run_options")
+OPTIONS = ("client", "session", *CONNECTION_OPTIONS, *SessionSpec.OPTIONS, "max_cost", "run_options", *RESUME_OPTIONS)
 
 _lock = threading.Lock()
 _clients: dict[Config, QaaSClient] = {}
@@ -58,6 +59,8 @@ class Where:
     session: Session | SessionSpec
     max_cost: float | None = None
     run_options: dict[str, Any] | None = None
+    #: ``resume=`` and ``label=``, forwarded to the core (``docs/resume.md``)
+    resume: dict[str, Any] = attrs.field(factory=dict)
 
 
 def check_options(options: dict[str, Any]) -> None:
@@ -78,7 +81,8 @@ def where(machine: str | None, options: dict[str, Any]) -> Where:
     session = options.get("session") or spec
     if session is not spec and not spec.is_default:
         raise TypeError(f"give session= or the session options {', '.join(SessionSpec.OPTIONS)}, not both")
-    return Where(client, platform, session, options.get("max_cost"), options.get("run_options"))
+    resume = {k: options[k] for k in RESUME_OPTIONS if options.get(k) is not None}
+    return Where(client, platform, session, options.get("max_cost"), options.get("run_options"), resume)
 
 
 def _client_for(connection: dict[str, Any]) -> QaaSClient:
@@ -146,5 +150,5 @@ def submit(
     """Every program in one core submission; a future of the converted results."""
     return run_nowait(
         where.client, where.platform, programs, convert, shots=shots, session=where.session,
-        options=where.run_options, num_qubits=num_qubits, max_cost=where.max_cost,
+        options=where.run_options, num_qubits=num_qubits, max_cost=where.max_cost, **where.resume,
     )  # fmt: skip

@@ -64,6 +64,7 @@ class ScalewayDevice(Device):
         session_name: the managed session's name.
         noise_model: a ``qiskit_aer.noise.NoiseModel`` (Aer platforms only).
         max_cost: refuse, before anything is billed, a batch whose estimated price exceeds it (EUR).
+        resume, label: reattach to the jobs of a batch that never delivered (``docs/resume.md``).
         run_options: run options passed to the platform (Aer's ``method``, ``precision``...;
             QPerfect's ``bonddim``...; Quobly's ``noise``...).
         **options: more run options, as keywords.
@@ -105,6 +106,8 @@ class ScalewayDevice(Device):
         session_name: str | None = None,
         noise_model: Any = None,
         max_cost: float | None = None,
+        resume: str | bool | None = None,
+        label: str | None = None,
         run_options: dict[str, Any] | None = None,
         **options: Any,
     ) -> None:
@@ -138,6 +141,7 @@ class ScalewayDevice(Device):
         self._noise_model = noise_model
         self._encoded_noise: NoiseModel | None = None
         self._max_cost = max_cost
+        self._resume, self._label = resume, label
         self._options = {**(run_options or {}), **options}
         self._session: Session | None = None
         self._used_sessions: dict[str, None] = {}  # ids of the managed sessions runs went to, in order
@@ -322,6 +326,8 @@ class ScalewayDevice(Device):
                 noise_model=self._noise(platform),
                 num_qubits=max(len(w) for w in wire_orders),
                 max_cost=self._max_cost,
+                resume=self._resume,
+                label=self._label,
             )
         except BudgetExceededError:
             raise

@@ -12,6 +12,7 @@ from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
 from ...core import (
+    RESUME_OPTIONS,
     Feature,
     Job,
     PlatformDescription,
@@ -39,7 +40,15 @@ _OFFICIAL_SESSION_OPTIONS = {
     "session_max_idle_duration": "max_idle_duration",
 }
 #: options the backend reads itself; every other option is a run option passed to the platform
-_BACKEND_OPTIONS = ("shots", "memory", "noise_model", "max_cost", *SessionSpec.OPTIONS, *_OFFICIAL_SESSION_OPTIONS)
+_BACKEND_OPTIONS = (
+    "shots",
+    "memory",
+    "noise_model",
+    "max_cost",
+    *RESUME_OPTIONS,
+    *SessionSpec.OPTIONS,
+    *_OFFICIAL_SESSION_OPTIONS,
+)
 
 
 class ScalewayBackend(BackendV2):
@@ -48,7 +57,8 @@ class ScalewayBackend(BackendV2):
     Run options: ``shots``, ``memory``, ``seed_simulator``, ``noise_model`` (Aer platforms),
     session options (``session_id``, ``deduplication_id``, ``max_duration``,
     ``max_idle_duration``, ``name``; the official plugin's ``session_name``,
-    ``session_max_duration``, ``session_max_idle_duration``), ``max_cost`` (EUR), and any
+    ``session_max_duration``, ``session_max_idle_duration``), ``max_cost`` (EUR), ``resume`` and
+    ``label`` (reattach to the jobs of a run that never delivered: ``docs/resume.md``), and any
     option the platform reads (Aer's ``method``, ``precision``...), passed through.
     """
 
@@ -101,6 +111,8 @@ class ScalewayBackend(BackendV2):
             seed_simulator=None,
             noise_model=None,
             max_cost=None,
+            resume=None,
+            label=None,
             session_id=None,
             deduplication_id=None,
             max_duration=None,
@@ -230,6 +242,8 @@ class ScalewayBackend(BackendV2):
             noise_model=noise,
             num_qubits=max((c.num_qubits for c in circuits), default=0),
             max_cost=opts.get("max_cost"),
+            resume=opts.get("resume"),
+            label=opts.get("label"),
         )
         return ScalewayJob(self, job, circuits)
 

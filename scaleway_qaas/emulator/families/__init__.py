@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.wire import ComputationModel, ComputationParameters
+from ...core.wire import Compression, ComputationModel, ComputationParameters, ProgramResult, ResultFormat
 from ..platforms import PlatformSpec
+
+#: how results travel: qio's server-side converters compress them with ZLIB_BASE64_V1 by default
+RESULT_COMPRESSION = Compression.ZLIB_BASE64_V1
+
+
+def packed(fmt: ResultFormat, data: Any) -> str:
+    """A job result's JSON text: ``data`` (a result document) compressed as the service sends it."""
+    return ProgramResult.encode(fmt, data, RESULT_COMPRESSION).to_json()
 
 
 class ExecutionError(Exception):

@@ -2,7 +2,7 @@
 
 - ``aer``: the model's circuits in one run; Aer run options from ``backend.options`` (``method``,
   ``precision``...) and the model's noise model are honoured. One Qiskit result, one experiment per program.
-- ``cudaq``: one CUDA-Q sample result per program.
+- ``cudaq``: one CUDA-Q sample result per program; a ``barrier`` fails the job, as qio's converter does.
 - ``pioneer``: Quobly's emulator; options ``seed`` and ``noise`` (on unless ``false``). Qiskit result.
 - ``qpu``: IQM, AQT and AQT's twins, see :mod:`.qpu`. Qiskit result.
 """
@@ -18,9 +18,9 @@ from ...core.codecs import aer_noise
 from ...core.codecs import cudaq as cudaq_codec
 from ...core.codecs import qiskit as qiskit_codec
 from ...core.results import ExperimentResult
-from ...core.wire import ComputationModel, ComputationParameters, NoiseModel, ProgramResult, ResultFormat
+from ...core.wire import ComputationModel, ComputationParameters, NoiseModel, ResultFormat
 from ..platforms import Noise, PlatformSpec
-from . import ExecutionError
+from . import ExecutionError, packed
 from .programs import circuits, seed_of
 
 #: Aer parallelises a state update from this many qubits on (its ``statevector_parallel_threshold``)
@@ -39,6 +39,8 @@ _TWO_QUBIT_GATES = ("cx", "cy", "cz", "swap", "ecr", "rxx", "ryy", "rzz", "cp", 
 def run(platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None) -> list[str]:
     options = params.options or {}
     qcs = circuits(platform, model.programs)
+    if platform.family == "cudaq":
+        refuse_barriers(qcs)
     widths = None
     run_options: dict[str, Any] = {"shots": params.shots, "memory": bool(options.get("memory"))}
     noise = None
@@ -68,7 +70,17 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
             experiment["header"]["n_qubits"] = width
     if platform.result_format == ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1:
         return [_cudaq_payload(exp) for exp in qiskit_codec.decode(doc)]
-    return [ProgramResult.encode(ResultFormat.QISKIT_RESULT_JSON_V1, doc).to_json()]
+    return [packed(ResultFormat.QISKIT_RESULT_JSON_V1, doc)]
+
+
+def refuse_barriers(qcs: list[Any]) -> None:
+    """CUDA-Q platforms convert programs with qio's OpenQASM 3 -> CUDA-Q converter, which raises
+    ``Unsupported statement: <statement>`` on a ``barrier`` (``measure_all()`` adds one): the job fails."""
+    for qc in qcs:
+        for inst in qc.data:
+            if inst.operation.name == "barrier":
+                qubits = ", ".join(f"q[{qc.find_bit(q).index}]" for q in inst.qubits)
+                raise ExecutionError(f"Unsupported statement: QuantumBarrier(qubits=[{qubits}])")
 
 
 def simulate(qcs: list[Any], noise: Any, run_options: dict[str, Any], seed: int | None) -> Any:
@@ -170,7 +182,8 @@ def depolarizing(noise: Noise, one: tuple[str, ...], two: tuple[str, ...]) -> An
     model.add_all_qubit_quantum_error(depolarizing_error(noise.single_qubit_error, 1), list(one))
     model.add_all_qubit_quantum_error(depolarizing_error(noise.two_qubit_error, 2), list(two))
     p = noise.readout_error
-    model.add_all_qubit_readout_error(ReadoutError([[1 - p, p], [p, 1 - p]]))
+    if p > 0:
+        model.add_all_qubit_readout_error(ReadoutError([[1 - p, p], [p, 1 - p]]))
     return model
 
 
@@ -185,7 +198,7 @@ def user_noise(noise: NoiseModel) -> Any:
 
 def _cudaq_payload(exp: ExperimentResult) -> str:
     """CUDA-Q's global register: the measured bits, classical bit 0 leftmost."""
-    return ProgramResult.encode(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_codec.encode(exp)).to_json()
+    return packed(ResultFormat.CUDAQ_SAMPLE_RESULT_JSON_V1, cudaq_codec.encode(exp))
 
 
 def jsonable(doc: dict[str, Any]) -> Any:

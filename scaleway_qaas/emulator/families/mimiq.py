@@ -20,9 +20,9 @@ from typing import Any
 
 from ...core.codecs import mimiq
 from ...core.codecs import qiskit as qiskit_codec
-from ...core.wire import ComputationModel, ComputationParameters, ProgramResult, ResultFormat
+from ...core.wire import ComputationModel, ComputationParameters, ResultFormat
 from ..platforms import PlatformSpec
-from . import ExecutionError
+from . import ExecutionError, packed
 from .aer import for_aer, jsonable, simulate
 from .programs import circuits, seed_of
 
@@ -45,7 +45,7 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
         result = simulate([for_aer(qc)], None, run_options, seed)
         (experiment,) = qiskit_codec.decode(jsonable(result.to_dict()))
         document = mimiq.encode(experiment, version=platform.version)
-        out.append(ProgramResult.encode(ResultFormat.MIMIQ_QCSR_JSON_V1, document).to_json())
+        out.append(packed(ResultFormat.MIMIQ_QCSR_JSON_V1, document))
     return out
 
 

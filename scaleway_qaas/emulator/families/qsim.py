@@ -13,16 +13,16 @@ from functools import cache
 from typing import Any
 
 from ...core.wire import (
-    Compression,
     ComputationModel,
     ComputationParameters,
     Program,
     ProgramFormat,
     ProgramResult,
     ResultFormat,
+    compress,
 )
 from ..platforms import PlatformSpec
-from . import ExecutionError
+from . import RESULT_COMPRESSION, ExecutionError
 from .programs import check_format, fix_qasm2, seed_of, to_qiskit
 
 #: gates Cirq's QASM importer reads, the target when a program is rewritten for it
@@ -109,7 +109,7 @@ def _run_program(platform: PlatformSpec, program: Program, shots: int, seed: int
     if qasm is not None:
         result = _qasm_registers(result, qasm)
     text = cirq.to_json(result, indent=None)
-    return ProgramResult(ResultFormat.CIRQ_RESULT_JSON_V1, Compression.NONE, text).to_json()
+    return ProgramResult(ResultFormat.CIRQ_RESULT_JSON_V1, RESULT_COMPRESSION, compress(text)).to_json()
 
 
 @cache
