@@ -371,15 +371,15 @@ class Job:
             self._check(part)
         gate = asyncio.Semaphore(MAX_CONCURRENT_DOWNLOADS)
 
-        async def fetch(job_id: str) -> list[Any]:
+        async def fetch(part: JobPart) -> list[ExperimentResult]:
             async with gate:
-                return await self.client.aio.fetch_job_results(job_id)
+                payloads = await self.client.aio.fetch_job_results(part.job_id)
+            return _final_results(part, payloads)  # each job's payloads are dropped once decoded
 
-        payloads = await asyncio.gather(*(fetch(p.job_id) for p in self.parts))
+        results = await asyncio.gather(*(fetch(p) for p in self.parts))
         ordered: dict[int, ExperimentResult] = {}
         next_index = 0
-        for part, part_payloads in zip(self.parts, payloads, strict=True):
-            decoded = _final_results(part, part_payloads)
+        for part, decoded in zip(self.parts, results, strict=True):
             indices = part.indices if part.indices is not None else range(next_index, next_index + len(decoded))
             ordered.update(zip(indices, decoded, strict=True))
             next_index = max(indices, default=next_index - 1) + 1

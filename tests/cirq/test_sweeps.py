@@ -71,3 +71,35 @@ def test_rotations_by_symbols_have_a_template(fmt: ProgramFormat) -> None:
     from scaleway_qaas.adapters.cirq.sweeps import _template
 
     assert _template(CIRCUIT, NAMES, PLATFORMS[fmt], fmt) is not None
+
+
+@pytest.mark.parametrize("fmt", list(PLATFORMS))
+@settings(max_examples=20, deadline=None)
+@given(points=st.lists(st.lists(VALUE, min_size=3, max_size=3), min_size=3, max_size=6))
+def test_a_streamed_sweep_gives_the_programs_of_each_points_full_export(
+    fmt: ProgramFormat, points: list[list[float]]
+) -> None:
+    from scaleway_qaas.adapters.cirq.sweeps import stream_sweep
+
+    resolvers = [cirq.ParamResolver(dict(zip(NAMES, p, strict=True))) for p in points]
+    platform = PLATFORMS[fmt]
+    streamed = stream_sweep(CIRCUIT, resolvers, platform)
+    assert streamed is not None
+    first, rest = streamed
+    assert first == prepare(CIRCUIT, resolvers[0], platform)
+    assert [first.program, *rest] == [prepare(CIRCUIT, r, platform).program for r in resolvers]
+
+
+def test_a_sweep_that_could_fail_while_binding_is_not_streamed() -> None:
+    """A point that does not bind (an int value, a missing symbol) or a circuit without a template: None, so that
+    every point is prepared (and any error raised) before a job exists."""
+    from scaleway_qaas.adapters.cirq.sweeps import stream_sweep
+
+    platform = PLATFORMS[ProgramFormat.QASM_V2]
+    good = [cirq.ParamResolver({"a": 0.1, "b": 0.2, "c": 0.3}) for _ in range(3)]
+    assert stream_sweep(CIRCUIT, good, platform) is not None
+    assert stream_sweep(CIRCUIT, [*good, cirq.ParamResolver({"a": 1, "b": 0.2, "c": 0.3})], platform) is None
+    assert stream_sweep(CIRCUIT, [*good, cirq.ParamResolver({"a": 0.1, "b": 0.2})], platform) is None
+    t = sympy.Symbol("t")
+    circuit = cirq.Circuit(cirq.X(QUBITS[0]) ** t, cirq.measure(QUBITS[0], key="m"))
+    assert stream_sweep(circuit, [cirq.ParamResolver({"t": v}) for v in (0.25, 1.0, 0.5)], platform) is None

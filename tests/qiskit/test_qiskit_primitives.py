@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-from qiskit import QuantumCircuit
+from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import Parameter
 from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
 from qiskit.quantum_info import SparsePauliOp
 
-from scaleway_qaas.adapters.qiskit import ScalewayBackend
+from scaleway_qaas.adapters.qiskit import ScalewayBackend, ScalewayProvider
 
 
 def test_sampler_v2(aer: ScalewayBackend) -> None:
@@ -90,3 +91,58 @@ def test_sampler_sweep_gives_what_qiskits_own_sampler_gives(aer: ScalewayBackend
     for mine, theirs in zip(ours, reference, strict=True):
         assert mine.data.meas == theirs.data.meas
         assert mine.metadata == theirs.metadata
+
+
+def test_sampler_bit_arrays_are_qiskits_own_from_the_same_shots(provider: ScalewayProvider) -> None:
+    """Our Sampler builds its bit arrays from the neutral results; Qiskit's own BackendSamplerV2 reads a Qiskit
+    Result. From the same job, the arrays must be equal bit for bit (registers of 3, 1 and 9 bits, a PUB of
+    shape (2, 2), and on qsim the per-bit keys Cirq returns and its memory put in shot order); end to end on
+    Aer, the two samplers' seeded jobs give equal arrays too."""
+    from qiskit.primitives.backend_sampler_v2 import _analyze_circuit, _prepare_memory
+
+    from scaleway_qaas.adapters.qiskit import Sampler, samples
+    from scaleway_qaas.core import shot_ordered
+
+    a, b = Parameter("a"), Parameter("b")
+    qr = QuantumRegister(4)
+    small, one, wide = ClassicalRegister(3, "small"), ClassicalRegister(1, "one"), ClassicalRegister(9, "wide")
+    qc = QuantumCircuit(qr, small, one, wide)
+    qc.ry(a, 0)
+    qc.rx(b, 1)
+    qc.h(2)
+    qc.cx(2, 3)
+    qc.measure([0, 1, 2], small)
+    qc.measure(3, one)
+    qc.x(0)
+    qc.measure([0, 1, 3, 2, 0, 1, 2, 3, 0], wide)
+    values = np.array([[[0.3, 2.0], [1.5, 0.1]], [[2.9, 1.1], [0.7, 3.0]]])
+    options = {"default_shots": 300, "seed_simulator": 7}
+
+    def assert_equal(ours: Any, theirs: Any) -> None:
+        assert ours.metadata == theirs.metadata
+        for reg in ("small", "one", "wide"):
+            got, want = ours.data[reg], theirs.data[reg]
+            assert got.shape == want.shape == (2, 2) and got.num_bits == want.num_bits
+            assert np.array_equal(got.array, want.array), reg
+        assert ours.data["wide"][1, 0].get_counts() != ours.data["wide"][0, 0].get_counts()
+
+    for name in ("EMU-AER-16C-128M", "EMU-QSIM-16C-128M"):
+        backend = provider.get_backend(name)
+        job = backend.run([qc.assign_parameters(v) for v in values.reshape(4, 2)], shots=300, memory=True)
+        ours = samples.pub_result(
+            [shot_ordered(e, backend.platform, f"{job.job_id()}/{i}") for i, e in enumerate(job.core_job.result())],
+            qc,
+            (2, 2),
+            300,
+        )
+        reference = BackendSamplerV2(backend=backend, options=options)
+        meas_info, max_num_bytes = _analyze_circuit(qc)
+        theirs = reference._postprocess_pub(
+            _prepare_memory([job.result()]), 300, (2, 2), meas_info, max_num_bytes, qc.metadata, None
+        )
+        assert_equal(ours, theirs)
+    aer = provider.get_backend("EMU-AER-16C-128M")
+    assert_equal(
+        Sampler(aer, options=options).run([(qc, values)]).result()[0],
+        BackendSamplerV2(backend=aer, options=options).run([(qc, values)]).result()[0],
+    )

@@ -103,3 +103,14 @@ def test_a_parameter_sweep_gives_each_points_full_program() -> None:
     rows[2, :4] = [math.pi / 2, 0.0, -math.pi, 1.0]
     expected = [convert.to_program(ANSATZ.assign_parameters(r), platform) for r in rows]
     assert list(sweeps.parameter_sweep(ANSATZ, rows, platform)) == expected
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3])
+def test_bound_circuits_read_in_chunks_keep_their_order_and_texts(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates found in one chunk are used in later ones; points of a chunk are bound together, in order."""
+    monkeypatch.setattr(sweeps, "CHUNK", chunk)
+    rows = np.random.default_rng(chunk).uniform(-4, 4, (7, ANSATZ.num_parameters))
+    circuits = [ANSATZ.assign_parameters(r) for r in rows]
+    circuits[3:3] = [_custom(0.5), ANSATZ.assign_parameters(rows[1]).reverse_bits()]
+    platform = _platform()
+    assert list(sweeps.programs(circuits, platform)) == [convert.to_program(c, platform) for c in circuits]

@@ -9,7 +9,8 @@ become ``cirq.ResultDict``. It is also the official plugin's session object
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 import attrs
@@ -19,6 +20,8 @@ import numpy as np
 from ...core import (
     ExperimentResult,
     PlatformDescription,
+    Program,
+    ProgramStream,
     QaaSClient,
     ResultFuture,
     Session,
@@ -29,22 +32,26 @@ from ...core import (
     run_nowait,
 )
 from ...errors import InvalidArgumentError
-from .convert import Prepared, prepare
-from .sweeps import prepare_sweep
+from .convert import Layout, prepare, to_result
+from .sweeps import prepare_sweep, stream_sweep
 
 _Sweepable = Any  # cirq.Sweepable
 
 
 @attrs.frozen
 class _Batch:
-    """Every point of every sweep of a ``run_batch`` call, ready to submit."""
+    """Every point of every sweep of a ``run_batch`` call: programs (bound lazily where a sweep streams)."""
 
-    prepared: list[Prepared]
+    programs: list[Iterable[Program]]
+    points: list[tuple[Layout, cirq.ParamResolver]]
     shots: list[int]
     sizes: list[int]  # points per circuit
+    num_qubits: list[int]
 
     def split(self, experiments: Sequence[ExperimentResult]) -> list[list[cirq.Result]]:
-        results: list[cirq.Result] = [p.result(e) for p, e in zip(self.prepared, experiments, strict=True)]
+        results: list[cirq.Result] = [
+            to_result(e, layout, params) for (layout, params), e in zip(self.points, experiments, strict=True)
+        ]
         out, start = [], 0
         for n in self.sizes:
             out.append(results[start : start + n])
@@ -217,31 +224,43 @@ class ScalewaySampler(cirq.Sampler):
         if not isinstance(repetitions, Sequence):
             repetitions = [_check_positive(repetitions)] * len(programs)
         params_list, repetitions = self._normalize_batch_args(programs, params_list, repetitions)
-        batch = _Batch([], [], [])
+        batch = _Batch([], [], [], [], [])
         for circuit, sweep, reps in zip(programs, params_list, repetitions, strict=True):
             shots = _check_positive(reps)
             resolvers = list(cirq.to_resolvers(sweep))
-            if self.transpile:
-                points = [prepare(circuit, r, platform, transpile=True) for r in resolvers]
-            else:  # one export, each point bound into it where it can
-                points = list(prepare_sweep(circuit, resolvers, platform))
-            batch.prepared.extend(points)
-            batch.shots.extend([shots] * len(points))
-            batch.sizes.append(len(points))
+            streamed = None if self.transpile or self.resume else stream_sweep(circuit, resolvers, platform)
+            if streamed is not None:  # one export, each further point bound as the submission reads it
+                first, rest = streamed
+                batch.programs.extend([[first.program], rest])
+                batch.points.extend((first.layout, r) for r in resolvers)
+                batch.num_qubits.append(first.num_qubits)
+            else:
+                if self.transpile:
+                    points = [prepare(circuit, r, platform, transpile=True) for r in resolvers]
+                else:  # bound into one export where it can
+                    points = list(prepare_sweep(circuit, resolvers, platform))
+                batch.programs.append([p.program for p in points])
+                batch.points.extend((p.layout, p.params) for p in points)
+                batch.num_qubits.extend(p.num_qubits for p in points)
+            batch.shots.extend([shots] * len(resolvers))
+            batch.sizes.append(len(resolvers))
         return batch
 
     def _submit(self, platform: PlatformDescription, batch: _Batch) -> ResultFuture[list[list[cirq.Result]]]:
-        """One core submission for the whole batch (the core groups by shots and splits into jobs)."""
+        """One core submission for the whole batch (the core groups by shots and splits into jobs); streamed
+        when a sweep is bound lazily (a stream is not journaled: with ``resume``, sweeps are bound up front)."""
+        programs = chain.from_iterable(batch.programs)
+        lazy = any(not isinstance(p, list) for p in batch.programs)
         return run_nowait(
             self.client,
             platform,
-            [p.program for p in batch.prepared],
+            ProgramStream(programs, len(batch.points)) if lazy else list(programs),
             batch.split,
             timeout=self.timeout,
             shots=batch.shots,
             session=self.session if self.session is not None else self.spec,
             options={**self.options, "memory": True},
-            num_qubits=max(p.num_qubits for p in batch.prepared),
+            num_qubits=max(batch.num_qubits),
             max_cost=self.max_cost,
             resume=self.resume,
             label=self.label,
@@ -256,7 +275,7 @@ class ScalewaySampler(cirq.Sampler):
         """Sample several circuits, each with its sweep, in one submission; results in order."""
         platform = self.describe_platform()
         batch = self._batch(platform, programs, params_list, repetitions)
-        return self._submit(platform, batch).get() if batch.prepared else batch.split([])
+        return self._submit(platform, batch).get() if batch.points else batch.split([])
 
     async def run_batch_async(
         self,
@@ -267,7 +286,7 @@ class ScalewaySampler(cirq.Sampler):
         """Async :meth:`run_batch`, awaitable from any event loop."""
         platform = await self.describe_platform_async()
         batch = self._batch(platform, programs, params_list, repetitions)
-        return await self._submit(platform, batch) if batch.prepared else batch.split([])
+        return await self._submit(platform, batch) if batch.points else batch.split([])
 
     def run_sweep(
         self, program: cirq.AbstractCircuit, params: _Sweepable, repetitions: int = 1

@@ -17,7 +17,7 @@ import cirq
 import numpy as np
 import sympy
 
-from ...core import PlatformDescription, ProgramFormat, Template, find_template
+from ...core import PlatformDescription, Program, ProgramFormat, Template, find_template
 from .convert import Prepared, prepare
 
 _ROTATIONS = (cirq.Rx, cirq.Ry, cirq.Rz)
@@ -79,6 +79,33 @@ def prepare_sweep(
             yield Prepared(
                 template.bind([printed[s] for s in template.slots]), first.layout, first.num_qubits, resolver
             )
+
+
+def stream_sweep(
+    circuit: cirq.AbstractCircuit, resolvers: Sequence[cirq.ParamResolver], platform: PlatformDescription
+) -> tuple[Prepared, Iterator[Program]] | None:
+    """The first point prepared now and every further point's program bound lazily, when all of them bind
+    into its template (checked before anything is sent, so binding cannot fail once jobs exist); else None.
+
+    The further points share the first's layout and qubit count; the programs are :func:`prepare_sweep`'s.
+    """
+    names = _symbols(circuit) if len(resolvers) >= MIN_POINTS else None
+    if not names:
+        return None
+    rows = [_values(resolver, names) for resolver in resolvers[1:]]
+    if any(row is None for row in rows):
+        return None
+    first = prepare(circuit, resolvers[0], platform)
+    template = _template(circuit, names, platform, first.program.serialization_format)
+    if template is None:
+        return None
+    return first, _bind(template, rows)  # type: ignore[arg-type]
+
+
+def _bind(template: Template, rows: Sequence[Sequence[float]]) -> Iterator[Program]:
+    for row in rows:
+        printed = _numbers(template.format, row)
+        yield template.bind([printed[s] for s in template.slots])
 
 
 def _template(

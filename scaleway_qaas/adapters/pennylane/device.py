@@ -9,8 +9,9 @@ PennyLane measurements (:mod:`.results`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from pennylane.devices.preprocess import decompose, validate_device_wires, valid
 from pennylane.exceptions import DeviceError
 from pennylane.measurements import Shots
 from pennylane.tape import QuantumScript, QuantumScriptBatch
-from pennylane.transforms import broadcast_expand, defer_measurements, diagonalize_measurements, split_non_commuting
+from pennylane.transforms import defer_measurements, diagonalize_measurements, split_non_commuting
 from pennylane.transforms.core import CompilePipeline
 from pennylane.wires import Wires
 
@@ -28,6 +29,8 @@ from ...core import (
     Job,
     NoiseModel,
     PlatformDescription,
+    Program,
+    ProgramStream,
     QaaSClient,
     Session,
     SessionSpec,
@@ -36,7 +39,7 @@ from ...core import (
 )
 from ...core import run as core_run
 from ...errors import BudgetExceededError, InvalidArgumentError, QaaSError
-from . import convert
+from . import broadcast, convert
 from .results import samples_from_result, tape_results
 from .transforms import ShotsRequiredError, cap_shots, check_sample_measurement, require_shots
 
@@ -71,7 +74,8 @@ class ScalewayDevice(Device):
     QNode without shots raises :class:`ShotsRequiredError` (a ``DeviceError`` and a ``ValueError``, as
     the official device raises) naming ``qml.set_shots``: nothing is sampled with a default behind the user's back.
     A batch of tapes (e.g. all parameter-shift tapes of a gradient) is one core submission;
-    a shot vector runs its total once and splits the samples into consecutive bins.
+    a shot vector runs its total once and splits the samples into consecutive bins. A broadcast
+    tape is converted once and each point bound into that program (:mod:`.broadcast`), streamed.
     Mid-circuit measurements are deferred (one extra qubit each). Tapes are decomposed to
     standard OpenQASM gates and sent as written: the service transpiles for its QPUs.
     ``with dev:`` (or :meth:`start`/:meth:`stop`) keeps a session open for the block.
@@ -250,8 +254,7 @@ class ScalewayDevice(Device):
             skip_initial_state_prep=False,
             name=f"{self.name} (standard OpenQASM gates)",
         )
-        program.add_transform(broadcast_expand)  # last: the steps above run once per broadcast tape, not per point
-        return program
+        return program  # broadcast tapes are run as they are: converted once, each point bound (see _run)
 
     def setup_execution_config(
         self, config: ExecutionConfig | None = None, circuit: QuantumScript | None = None
@@ -295,6 +298,21 @@ class ScalewayDevice(Device):
         results = self._run(batch) if batch else []
         return results[0] if single else tuple(results)
 
+    def _programs(self, batch: QuantumScriptBatch, wire_orders: list[Wires], platform: PlatformDescription) -> Any:
+        """Every point's program in order: each tape's first converted now (errors surface before any job),
+        the further points of broadcast tapes bound into their template as the submission reads them
+        (a stream is not journaled: with ``resume``, or without broadcasting, a list)."""
+        parts: list[Iterator[Program]] = []
+        for tape, wires in zip(batch, wire_orders, strict=True):
+            if tape.batch_size is None:
+                parts.append(iter([convert.to_program(tape, wires, platform)]))
+            else:
+                first, rest = broadcast.programs(tape, wires, platform)
+                parts += [iter([first]), rest]
+        if self._resume or all(tape.batch_size is None for tape in batch):
+            return list(chain.from_iterable(parts))  # named by its content: journaled, resumable
+        return ProgramStream(chain.from_iterable(parts), sum(tape.batch_size or 1 for tape in batch))
+
     def _run(self, batch: QuantumScriptBatch) -> list[Any]:
         platform = self.describe_platform()
         if any(not tape.shots for tape in batch):
@@ -304,8 +322,8 @@ class ScalewayDevice(Device):
             job = core_run(
                 self._client,
                 platform,
-                [convert.to_program(t, w, platform) for t, w in zip(batch, wire_orders, strict=True)],
-                shots=[int(tape.shots.total_shots or 0) for tape in batch],
+                self._programs(batch, wire_orders, platform),
+                shots=[int(tape.shots.total_shots or 0) for tape in batch for _ in range(tape.batch_size or 1)],
                 session=self._session or self._spec,
                 options=self._run_options(platform),
                 noise_model=self._noise(platform),
@@ -321,23 +339,31 @@ class ScalewayDevice(Device):
         if self._session is None and not self._spec.session_id:
             self._used_sessions.update(dict.fromkeys(p.session_id for p in job.parts if p.session_id))
         ordered = memory_in_shot_order(platform)
-        results = [
-            tape_results(tape, samples_from_result(experiment, len(wires), self._rng, in_shot_order=ordered), wires)
-            for tape, wires, experiment in zip(batch, wire_orders, job.result(), strict=True)
-        ]
-        self._track(batch, job, results)
+        experiments = iter(job.result())
+        results, points = [], []
+        for tape, wires in zip(batch, wire_orders, strict=True):
+            each = [
+                tape_results(
+                    tape, samples_from_result(next(experiments), len(wires), self._rng, in_shot_order=ordered), wires
+                )
+                for _ in range(tape.batch_size or 1)
+            ]
+            results.append(each[0] if tape.batch_size is None else broadcast.stack(tape, each))
+            points.append(each)
+        self._track(batch, job, points)
         return results
 
-    def _track(self, batch: QuantumScriptBatch, job: Job, results: list[Any]) -> None:
+    def _track(self, batch: QuantumScriptBatch, job: Job, points: list[list[Any]]) -> None:
+        """As PennyLane tracks a device that expands broadcasting: one execution per point."""
         if not self.tracker.active:
             return
-        self.tracker.update(batches=1, batch_len=len(batch), jobs=len(job.ids), job_ids=job.ids)
+        self.tracker.update(batches=1, batch_len=sum(len(p) for p in points), jobs=len(job.ids), job_ids=job.ids)
         self.tracker.record()
-        for tape, res in zip(batch, results, strict=True):
-            self.tracker.update(
-                executions=1, shots=tape.shots.total_shots, results=res, resources=tape.specs["resources"]
-            )
-            self.tracker.record()
+        for tape, results in zip(batch, points, strict=True):
+            resources = tape.specs["resources"]  # a broadcast tape's are each point's
+            for res in results:
+                self.tracker.update(executions=1, shots=tape.shots.total_shots, results=res, resources=resources)
+                self.tracker.record()
 
 
 __all__ = ["ScalewayDevice", "ShotsRequiredError"]

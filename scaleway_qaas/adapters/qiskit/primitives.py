@@ -7,7 +7,8 @@ The pubs of a ``run`` call that share a shot count become one core submission; t
 exports each PUB's circuit once and binds each point of its parameter values into that export
 (:func:`.sweeps.parameter_sweep`), streamed to the core (:class:`~scaleway_qaas.core.ProgramStream`),
 instead of binding and exporting every point (the Estimator still binds, then ``backend.run``
-recognises the shared structure).
+recognises the shared structure). The Sampler's bit arrays are built from the core's neutral
+results (:mod:`.samples`), without a Qiskit ``Result`` of every point.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from itertools import chain
 from typing import Any
 
 from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
-from qiskit.primitives.backend_sampler_v2 import _analyze_circuit, _prepare_memory
 from qiskit.primitives.containers import SamplerPubResult
 from qiskit.primitives.containers.sampler_pub import SamplerPub
 
-from ...core import ProgramStream
-from . import convert, sweeps
+from ...core import ProgramStream, shot_ordered
+from . import convert, samples, sweeps
 from .backend import ScalewayBackend
 
 
@@ -59,17 +59,13 @@ class Sampler(BackendSamplerV2):
         )
         options = {"memory": True, "shots": shots, "seed_simulator": self._options.seed_simulator}
         job = backend._submit(circuits, ProgramStream(programs, len(circuits)), options)
-        memory = _prepare_memory([job.result()])
+        experiments = [  # neutral results (no Qiskit Result of every point), in shot order as ScalewayJob's
+            shot_ordered(exp, backend.platform, f"{job.job_id()}/{i}") for i, exp in enumerate(job.core_job.result())
+        ]
         results, start = [], 0
         for pub in pubs:
-            meas_info, max_num_bytes = _analyze_circuit(pub.circuit)
             end = start + pub.parameter_values.size
-            shape = pub.parameter_values.shape
-            results.append(
-                self._postprocess_pub(
-                    memory[start:end], shots, shape, meas_info, max_num_bytes, pub.circuit.metadata, None
-                )
-            )
+            results.append(samples.pub_result(experiments[start:end], pub.circuit, pub.parameter_values.shape, shots))
             start = end
         return results
 

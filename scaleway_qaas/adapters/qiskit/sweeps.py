@@ -18,6 +18,8 @@ from . import convert, templates
 
 #: below this many circuits of one shape, exporting each is as cheap as making a template
 MIN_SHARED = 3
+#: circuits read at a time by :func:`programs`
+CHUNK = 128
 
 
 def _shape(circuit: QuantumCircuit) -> Hashable:
@@ -26,27 +28,43 @@ def _shape(circuit: QuantumCircuit) -> Hashable:
 
 
 def programs(circuits: Sequence[QuantumCircuit], platform: PlatformDescription) -> Iterator[Program]:
-    """The program of each bound circuit; circuits that share a structure share a template."""
+    """The program of each bound circuit; circuits that share a structure share a template.
+
+    Circuits are read ``CHUNK`` at a time, so that the points of one template are printed together.
+    """
     shapes = Counter(_shape(c) for c in circuits) if len(circuits) >= MIN_SHARED else Counter()
     found: dict[Hashable, Template | None] = {}
+    for start in range(0, len(circuits), CHUNK):
+        yield from _chunk(circuits[start : start + CHUNK], platform, shapes, found)
+
+
+def _chunk(
+    circuits: Sequence[QuantumCircuit],
+    platform: PlatformDescription,
+    shapes: Counter[Hashable],
+    found: dict[Hashable, Template | None],
+) -> list[Program]:
+    out: list[Program | None] = []
+    bound: dict[int, tuple[Template, list[int], list[list[float]]]] = {}  # template id -> its points here
     for circuit in circuits:
-        shared = structure = None
-        if shapes[_shape(circuit)] >= MIN_SHARED:
-            structure = templates.structure(circuit)
-        if structure is not None:
-            key, values = structure
-            if key in found:
-                shared = found[key]
-            if shared is not None:
-                yield next(templates.bind_all(shared, np.array([values], dtype=float)))
-                continue
+        structure = templates.structure(circuit) if shapes[_shape(circuit)] >= MIN_SHARED else None
+        shared = None if structure is None else found.get(structure[0])
+        if shared is not None and structure is not None:
+            points = bound.setdefault(id(shared), (shared, [], []))
+            points[1].append(len(out))
+            points[2].append(structure[1])
+            out.append(None)
+            continue
         program = convert.to_program(circuit, platform)
         if structure is not None and structure[0] not in found:
-            exporter = partial(_export, platform=platform, fmt=program.serialization_format)
-            found[structure[0]] = templates.for_structure(
-                circuit, len(structure[1]), program.serialization_format, exporter
-            )
-        yield program
+            fmt = program.serialization_format
+            exporter = partial(_export, platform=platform, fmt=fmt)
+            found[structure[0]] = templates.for_structure(circuit, len(structure[1]), fmt, exporter)
+        out.append(program)
+    for template, indices, rows in bound.values():
+        for index, program in zip(indices, templates.bind_all(template, np.array(rows, dtype=float)), strict=True):
+            out[index] = program
+    return out  # type: ignore[return-value]
 
 
 def parameter_sweep(circuit: QuantumCircuit, values: np.ndarray, platform: PlatformDescription) -> Iterator[Program]:

@@ -28,6 +28,10 @@ EPS = {ProgramFormat.QASM_V2: 1e-12, ProgramFormat.QASM_V3: 1e-9}
 _FRACTIONS = np.array(sorted({float(Fraction(k, d)) for d in range(1, 100) for k in range(d + 1)}))
 #: instructions without parameters that every export writes the same way (besides standard gates)
 _PLAIN = (Measure, Barrier, Reset)
+#: the parameter types of bound circuits that share a template
+_FLOAT_TYPES = {float, np.float64}
+#: sweep rows printed at a time
+ROWS = 1024
 
 
 def _near_fraction(a: np.ndarray) -> np.ndarray:
@@ -40,12 +44,22 @@ def _near_fraction(a: np.ndarray) -> np.ndarray:
 
 
 def numbers(values: np.ndarray, eps: float) -> Iterator[list[str]]:
-    """Each row of ``values`` (points x numbers) printed exactly as ``pi_check(..., output="qasm", eps=eps)``."""
+    """Each row of ``values`` (points x numbers) printed exactly as ``pi_check(..., output="qasm", eps=eps)``.
+
+    Rows are read ``ROWS`` at a time, so that a long sweep never holds all its numbers as Python floats.
+    """
+    for start in range(0, len(values), ROWS):
+        yield from _numbers(values[start : start + ROWS], eps)
+
+
+def _numbers(values: np.ndarray, eps: float) -> Iterator[list[str]]:
     a = np.abs(values)
     with np.errstate(invalid="ignore", over="ignore"):
         special = _near_fraction(a / np.pi) | _near_fraction(a * np.pi) | ~np.isfinite(values)
     for row, flags in zip(values.tolist(), special, strict=True):
-        texts = [t if "." in t else f"{x:#}" for x, t in zip(row, map(repr, row), strict=True)]
+        texts = list(map(float.__repr__, row))
+        if "".join(texts).count(".") != len(texts):  # a repr without a point (1e-05, inf): as f"{x:#}"
+            texts = [t if "." in t else f"{x:#}" for x, t in zip(row, texts, strict=True)]
         if flags.any():
             for j in np.flatnonzero(flags).tolist():
                 texts[j] = pi_check(row[j], output="qasm", eps=eps)
@@ -71,22 +85,20 @@ def structure(circuit: QuantumCircuit) -> tuple[Hashable, list[float]] | None:
     """A key equal for circuits whose exports differ only in gate parameters, and those parameters.
 
     None when the circuit holds anything else (custom gates, unbound or non-float parameters...).
+    One pass over ``circuit.data`` (each instruction read once: that read is most of the cost).
     """
-    if circuit.parameters or not isinstance(circuit.global_phase, float):
+    if circuit.num_parameters or not isinstance(circuit.global_phase, float):
         return None
     ops: list[Hashable] = []
     values: list[float] = []
     for inst in circuit.data:
-        name = inst.name
-        params = inst.params
         if inst.is_standard_gate():
-            for p in params:
-                if not isinstance(p, float):
-                    return None
-            values += params
+            values += inst.params
         elif not isinstance(inst.operation, _PLAIN):
             return None
-        ops.append((name, inst.qubits, inst.clbits))
+        ops.append((inst.name, inst.qubits, inst.clbits))
+    if not set(map(type, values)) <= _FLOAT_TYPES:  # others (a float subclass...) are exported as they are
+        return None
     key = (tuple(circuit.qregs), tuple(circuit.cregs), circuit.global_phase, circuit.layout is None, tuple(ops))
     return key, values
 

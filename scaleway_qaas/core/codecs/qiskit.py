@@ -46,14 +46,12 @@ def decode(data: dict[str, Any]) -> list[ExperimentResult]:
         raw_counts = exp.get("data", {}).get("counts") or {}
         raw_memory = exp.get("data", {}).get("memory")
         width = _width(header, registers, [*raw_counts, *(raw_memory or ())])
+        # shots repeat few distinct outcomes: convert each once, one string shared by counts and memory
+        distinct = {key: _qiskit_key_to_bits(key, width) for key in {*raw_counts, *(raw_memory or ())}}
         counts: Counter[str] = Counter()
         for key, n in raw_counts.items():
-            counts[_qiskit_key_to_bits(key, width)] += int(n)
-        memory = None
-        if raw_memory:
-            # shots repeat few distinct outcomes: convert each once
-            distinct = {m: _qiskit_key_to_bits(m, width) for m in set(raw_memory)}
-            memory = tuple(map(distinct.__getitem__, raw_memory))
+            counts[distinct[key]] += int(n)
+        memory = tuple(map(distinct.__getitem__, raw_memory)) if raw_memory else None
         if not counts and memory:
             counts.update(memory)
         experiments.append(
