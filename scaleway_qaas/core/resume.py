@@ -95,6 +95,15 @@ class Plan:
         return job
 
 
+def effective_mode(platform: PlatformDescription, resume: str | bool | None = None) -> str:
+    """The resume mode of a run on ``platform``: "auto" is "local" on QPUs (a job run twice is paid twice)
+    and "off" on simulators (a rerun wants new samples)."""
+    mode = resume_mode(resume)
+    if mode == "auto":
+        return "off" if platform.is_simulator else "local"
+    return mode
+
+
 async def plan(
     client: QaaSClient,
     platform: PlatformDescription,
@@ -114,11 +123,9 @@ async def plan(
         not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL or "," in label
     ):  # a comma would split the label in a list filter (tags=a,b)
         raise InvalidArgumentError(f"label= must be a non-empty string of at most {MAX_LABEL} characters, no comma")
-    mode = resume_mode(resume)
+    mode = effective_mode(platform, resume)
     if programs is None:
         return Plan("", label, len(work))
-    if mode == "auto":
-        mode = "off" if platform.is_simulator else "local"
     result = Plan(content_key(platform.name, programs, shots, options, noise_model, label), label, len(work))
     if mode == "off":
         return result

@@ -6,7 +6,8 @@
    whole ``max_duration``), before anything is sent or billed;
 2. name the run by its content key and find the jobs it already has (:func:`.resume.plan`: the journal,
    or the service by tag); only the parts without a usable job are submitted, tagged and journaled
-   (a :class:`ProgramStream` is not named: its programs exist only as they are sent);
+   (a :class:`ProgramStream` is produced whole first when the run resumes, so that it can be named; it is
+   streamed only when the run does not resume, e.g. on simulators by default);
 3. choose the session by the one policy (:func:`.managed.session_for`), and read it first if it
    may have stopped since it was last used (:meth:`.session.Session.may_have_stopped`);
 4. group programs by shots (a job has one shot count), split each group into jobs of as many
@@ -49,6 +50,7 @@ from .platform import PlatformDescription
 from .polling import PollPolicy
 from .requests import USER_AGENT
 from .results import ExperimentResult
+from .resume import effective_mode
 from .resume import plan as resume_plan
 from .session import Session, SessionSpec
 from .wire import BackendData, ComputationModel, ComputationParameters, NoiseModel, Program
@@ -93,6 +95,10 @@ class ProgramStream(Sequence[Program]):
                 self._next += 1
             return tuple(self._ready.pop(i) for i in indices)
 
+    def all(self) -> tuple[Program, ...]:
+        """Every program, produced now (the submission then reads them as a list)."""
+        return self.take(range(self._count)) if self._count else ()
+
 
 def _chunks(indices: list[int], per_job: int) -> list[list[int]]:
     size = per_job if per_job > 0 else len(indices)
@@ -135,6 +141,8 @@ async def run_async(
     traits = platform.traits
     per_job = traits.programs_per_job(platform.max_circuits)
     work = [(chunk, count) for count, indices in groups.items() for chunk in _chunks(indices, per_job)]
+    if isinstance(programs, ProgramStream) and effective_mode(platform, resume) != "off":
+        programs = programs.all()  # a resumable run is named by its programs: all converted before any job
     streamed = isinstance(programs, ProgramStream)
     found = await resume_plan(
         client, platform, None if streamed else programs, per_program, options, noise_model, [c for c, _ in work],

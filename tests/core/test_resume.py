@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from scaleway_qaas.core import Program, ProgramFormat, QaaSClient
+from scaleway_qaas.core.config import journal_path
 from scaleway_qaas.core.errors import InvalidArgumentError, JobCancelledError
 from scaleway_qaas.core.job import Job
 from scaleway_qaas.core.journal import Journal
 from scaleway_qaas.core.resume import find_run
-from scaleway_qaas.core.submit import run
+from scaleway_qaas.core.submit import ProgramStream, run
 
 N = 51  # 2 jobs (50 and 1 programs) on QPU-IBEX-12PQ
 
@@ -204,3 +205,22 @@ def test_a_later_part_cancelled_while_the_first_waits_raises_job_cancelled(clien
         with pytest.raises(JobCancelledError, match=f"job {job.ids[1]} was cancelled"):
             job.result(timeout=30)
         slow.cancel_job(job.ids[0])
+
+
+def test_a_streamed_run_on_a_qpu_is_named_and_reattached(client: QaaSClient) -> None:
+    """A sweep streamed by an adapter (Qiskit's Sampler, Cirq and PennyLane sweeps) resumes like a list: the core
+    produces it whole first when the run resumes (the default on QPUs), so a rerun reattaches; on a simulator
+    (resume off by default) it stays a stream, not journaled."""
+    salt = uuid.uuid4().hex
+    ibex = client.describe_platform("QPU-IBEX-12PQ")
+    first = run(client, ibex, ProgramStream(iter(programs(salt=salt)), N), shots=10)
+    ids = first.ids
+    del first
+    gc.collect()
+    again = run(client, ibex, ProgramStream(iter(programs(salt=salt)), N), shots=10)
+    assert again.ids == ids
+    assert_in_order(again.result())
+    aer = client.describe_platform("EMU-AER-16C-128M")
+    streamed = run(client, aer, ProgramStream(iter(programs(salt=salt)), N), shots=10)
+    assert [entry.platform for entry in Journal(journal_path()).entries()] == ["QPU-IBEX-12PQ"]
+    assert_in_order(streamed.result())

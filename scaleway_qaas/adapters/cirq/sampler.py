@@ -228,7 +228,7 @@ class ScalewaySampler(cirq.Sampler):
         for circuit, sweep, reps in zip(programs, params_list, repetitions, strict=True):
             shots = _check_positive(reps)
             resolvers = list(cirq.to_resolvers(sweep))
-            streamed = None if self.transpile or self.resume else stream_sweep(circuit, resolvers, platform)
+            streamed = None if self.transpile else stream_sweep(circuit, resolvers, platform)
             if streamed is not None:  # one export, each further point bound as the submission reads it
                 first, rest = streamed
                 batch.programs.extend([[first.program], rest])
@@ -248,7 +248,7 @@ class ScalewaySampler(cirq.Sampler):
 
     def _submit(self, platform: PlatformDescription, batch: _Batch) -> ResultFuture[list[list[cirq.Result]]]:
         """One core submission for the whole batch (the core groups by shots and splits into jobs); streamed
-        when a sweep is bound lazily (a stream is not journaled: with ``resume``, sweeps are bound up front)."""
+        when a sweep is bound lazily (the core produces a stream whole first when the run resumes)."""
         programs = chain.from_iterable(batch.programs)
         lazy = any(not isinstance(p, list) for p in batch.programs)
         return run_nowait(

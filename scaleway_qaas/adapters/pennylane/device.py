@@ -301,7 +301,7 @@ class ScalewayDevice(Device):
     def _programs(self, batch: QuantumScriptBatch, wire_orders: list[Wires], platform: PlatformDescription) -> Any:
         """Every point's program in order: each tape's first converted now (errors surface before any job),
         the further points of broadcast tapes bound into their template as the submission reads them
-        (a stream is not journaled: with ``resume``, or without broadcasting, a list)."""
+        (without broadcasting, a list; the core produces a stream whole first when the run resumes)."""
         parts: list[Iterator[Program]] = []
         for tape, wires in zip(batch, wire_orders, strict=True):
             if tape.batch_size is None:
@@ -309,8 +309,8 @@ class ScalewayDevice(Device):
             else:
                 first, rest = broadcast.programs(tape, wires, platform)
                 parts += [iter([first]), rest]
-        if self._resume or all(tape.batch_size is None for tape in batch):
-            return list(chain.from_iterable(parts))  # named by its content: journaled, resumable
+        if all(tape.batch_size is None for tape in batch):
+            return list(chain.from_iterable(parts))
         return ProgramStream(chain.from_iterable(parts), sum(tape.batch_size or 1 for tape in batch))
 
     def _run(self, batch: QuantumScriptBatch) -> list[Any]:
