@@ -11,12 +11,8 @@ real HTTP to a real emulator.
 
 from __future__ import annotations
 
-import gc
 import http
 import sys
-import warnings
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -53,26 +49,3 @@ def creds(scw_env: dict[str, str]) -> dict[str, str]:
         "secret_key": scw_env["SCW_SECRET_KEY"],
         "url": scw_env["SCW_API_URL"],
     }
-
-
-HERE = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The official SDK and plugins leave their HTTP connections to the garbage collector (their code,
-    run unchanged: not ours to fix); the rest of the suite treats such leaks as errors."""
-    for item in items:
-        if HERE in Path(item.path).parents:
-            item.add_marker(pytest.mark.filterwarnings("ignore::ResourceWarning"))
-            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """After each of these tests, their connections left in reference cycles are collected here, quietly
-    (else a later test would meet them)."""
-    yield
-    if HERE in Path(item.path).parents:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            gc.collect()

@@ -87,6 +87,8 @@ def _finish(proc: subprocess.Popen[str]) -> tuple[list[str], list[str]]:
     ids = _line(proc, "SUBMITTED").split(",")
     results = json.loads(_line(proc, "RESULTS"))
     assert proc.wait(120) == 0
+    if proc.stdout:
+        proc.stdout.close()
     return ids, results
 
 
@@ -96,6 +98,8 @@ def _killed_run(env: dict[str, str], tmp_path: Path, client: QaaSClient) -> list
     ids = _line(proc, "SUBMITTED").split(",")
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
+    if proc.stdout:
+        proc.stdout.close()
     assert len(ids) == 4
     assert any(client.get_job(i).status != JobStatus.COMPLETED for i in ids), "the results came before the kill"
     return ids
