@@ -5,19 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from platforms_by_family import PLATFORM_OF_FAMILY
 
 from scaleway_qaas.emulator import Emulator
 
-#: one platform per family, as the capability table names them
-PLATFORMS = {
-    "aer": "EMU-AER-16C-128M",
-    "qsim": "EMU-QSIM-16C-128M",
-    "cudaq": "EMU-CUDAQ-H100",
-    "aqt": "EMU-IBEX-12PQ-L4",
-    "iqm": "QPU-GARNET-20PQ",
-    "qperfect": "EMU-QUANTANIUM-16C-128M",
-    "quobly": "EMU-PIONEER-16C-128M",
-}
+PLATFORMS = PLATFORM_OF_FAMILY
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from official.conftest import add_httpstatus_312_properties
+from platforms_by_family import PLATFORM_OF_FAMILY
 
 from scaleway_qaas.core import terminate_implicit_sessions
 from scaleway_qaas.emulator import Emulator
@@ -15,16 +16,7 @@ add_httpstatus_312_properties()  # the official client needs it on Python 3.11 (
 TEST_SECRET = "test-secret-key-0123456789"
 TEST_PROJECT = "11111111-2222-3333-4444-555555555555"
 
-#: one platform per family, as the official clients dispatch on them
-FAMILIES = {
-    "aer": "EMU-AER-16C-128M",
-    "qsim": "EMU-QSIM-16C-128M",
-    "cudaq": "EMU-CUDAQ-H100",
-    "aqt": "EMU-IBEX-12PQ-L4",
-    "iqm": "QPU-GARNET-20PQ",
-    "qperfect": "EMU-QUANTANIUM-16C-128M",
-    "quobly": "EMU-PIONEER-16C-128M",
-}
+FAMILIES = PLATFORM_OF_FAMILY
 
 
 @pytest.fixture(scope="package")
