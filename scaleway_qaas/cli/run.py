@@ -1,6 +1,7 @@
 """``run FILE.qasm``: submit one OpenQASM program, wait, print its counts (or, with ``--dry-run``, its cost).
 
-The core does the work: the platform description validates and prices the submission,
+The core does the work: the platform description validates and prices the submission, its capability
+table refuses what the platform's family cannot run (before anything is sent),
 :func:`~scaleway_qaas.core.formats.encode_program` picks the program format (the file as
 written, or converted with Qiskit when the platform prefers or needs the other version),
 :func:`~scaleway_qaas.core.submit.run` submits (refusing before anything is billed when
@@ -36,8 +37,18 @@ def _read(path: str) -> tuple[str, str]:
 
 
 def _program(checked: qasm.QasmProgram, name: str, platform: PlatformDescription) -> Program:
-    """The file as written, or converted to the other OpenQASM version: the core picks by the platform."""
-    from ..core import CannotEncode, ProgramFormat, encode_program
+    """The file as written, or converted to the other OpenQASM version: the core picks by the platform.
+
+    A program using what the platform's family cannot run (the core's capability table: conditions, loops,
+    mid-circuit measurement, ``reset``...) is refused first, as the adapters refuse it; the features are read
+    from the circuit Qiskit parsed (without Qiskit, the service judges).
+    """
+    from ..core import CannotEncode, ProgramFormat, check_features, encode_program
+
+    if checked.circuit is not None:
+        from ..adapters.qiskit.fit import features
+
+        check_features(platform, features(checked.circuit), what=name)
 
     def converted(version: int) -> Any:
         def encode() -> str:

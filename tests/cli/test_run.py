@@ -130,6 +130,33 @@ def test_platform_limits_are_user_errors(cli: Cli, project: dict[str, str], qasm
     assert cli("run", str(qasm_file(GHZ2)), "--platform", "EMU-AER-16C-128M", "--shots", "0").code == 1
 
 
+RESET_AFTER_GATE = """OPENQASM 3.0;
+include "stdgates.inc";
+qubit[2] q;
+bit[2] c;
+x q[0];
+reset q[0];
+c = measure q;
+"""
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_feature_the_family_cannot_run_is_refused_before_sending(
+    cli: Cli, project: dict[str, str], qasm_file: QasmFile, dry_run: bool
+) -> None:
+    """The capability table the adapters read refuses the file too: reset on an AQT platform."""
+    path = str(qasm_file(RESET_AFTER_GATE))
+    result = cli("run", path, "--platform", "EMU-IBEX-12PQ-L4", "--shots", "10", *(["--dry-run"] if dry_run else []))
+    assert result.code == 1
+    assert f"{path} uses reset, which EMU-IBEX-12PQ-L4 (aqt family) cannot run; nothing was sent" in result.err
+    with QaaSClient() as client:
+        assert client.list_sessions() == [] and client.list_jobs() == []
+    # where the family runs it, the same file runs (x then reset: qubit 0 reads 0)
+    ok = cli("run", path, "--platform", "EMU-AER-16C-128M", "--shots", "10", "--json")
+    assert ok.code == 0, ok.err
+    assert ok.json()["results"][0]["counts"] == {"00": 10}
+
+
 def test_missing_file(cli: Cli, project: dict[str, str], tmp_path: Path) -> None:
     result = cli("run", str(tmp_path / "nope.qasm"), "--platform", "EMU-AER-16C-128M")
     assert result.code == 1 and "no such file" in result.err
