@@ -30,9 +30,10 @@ from .context import Context, Settings
 from .errors import ApiError, invalid, not_found, precondition, transient_state
 from .platforms import BY_ID, CATALOGUE
 from .processes import Processes
+from .schema import dumps_tags, new_id
 from .sessions import Sessions
 from .storage import ResultStorage
-from .store import Store, dumps_tags, new_id
+from .store import Store
 from .worker import WorkerPool
 
 log = logging.getLogger("scaleway_qaas.emulator")

@@ -21,7 +21,8 @@ from starlette.requests import Request
 from . import validation as v
 from .errors import forbidden, not_found, unauthenticated
 from .platforms import BY_ID, PlatformSpec
-from .store import Row, Store
+from .schema import Row
+from .store import Store
 
 if TYPE_CHECKING:
     from .storage import ResultStorage

@@ -21,7 +21,7 @@ from . import validation as v
 from .errors import invalid, not_found
 from .platforms import CATALOGUE
 from .render import timestamp
-from .store import Row, dumps_tags, new_id
+from .schema import Row, dumps_tags, new_id
 
 if TYPE_CHECKING:
     from .context import Context

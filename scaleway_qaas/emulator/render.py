@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import JSONResponse
 
-from .store import Row
+from .schema import Row
 
 if TYPE_CHECKING:
     from .platforms import PlatformSpec

@@ -12,7 +12,7 @@ from . import render
 from . import validation as v
 from .errors import invalid
 from .platforms import PlatformSpec
-from .store import Row, dumps_tags, new_id
+from .schema import Row, dumps_tags, new_id
 
 if TYPE_CHECKING:
     from .context import Context

@@ -18,7 +18,6 @@ from the jobs table when the store opens.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import threading
 import time
@@ -26,71 +25,18 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-Row = dict[str, Any]
+from .schema import (
+    ACTIVE_JOB,
+    DUE_SESSIONS,
+    FINISHED_JOB,
+    JOB_KEYS,
+    LIVE_SESSION,
+    SCHEMA,
+    Row,
+    session_due,
+)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY, project_id TEXT, platform_id TEXT, name TEXT, status TEXT,
-    created_at REAL, start_at REAL, started_at REAL, updated_at REAL, terminated_at REAL,
-    max_idle REAL, max_duration REAL, tags TEXT, deduplication_id TEXT, progress_message TEXT,
-    booking_id TEXT, model_id TEXT, parameters TEXT, last_activity REAL);
-CREATE INDEX IF NOT EXISTS sessions_live ON sessions (status);
-CREATE TABLE IF NOT EXISTS models (
-    id TEXT PRIMARY KEY, project_id TEXT, payload TEXT, n_programs INTEGER, created_at REAL);
-CREATE TABLE IF NOT EXISTS jobs (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, project_id TEXT, session_id TEXT,
-    name TEXT, tags TEXT, model_id TEXT, parameters TEXT, status TEXT, progress_message TEXT,
-    created_at REAL, started_at REAL, updated_at REAL, finished_at REAL);
-CREATE INDEX IF NOT EXISTS jobs_session ON jobs (session_id, status);
-CREATE INDEX IF NOT EXISTS jobs_session_seq ON jobs (session_id, project_id, seq);
-CREATE INDEX IF NOT EXISTS jobs_project_seq ON jobs (project_id, seq);
-CREATE TABLE IF NOT EXISTS results (
-    job_id TEXT, idx INTEGER, result TEXT, created_at REAL, token TEXT UNIQUE,
-    PRIMARY KEY (job_id, idx));
-CREATE TABLE IF NOT EXISTS bookings (
-    id TEXT PRIMARY KEY, project_id TEXT, platform_id TEXT, session_id TEXT, status TEXT,
-    description TEXT, time_zone TEXT, progress_message TEXT,
-    created_at REAL, started_at REAL, finished_at REAL, updated_at REAL);
-CREATE TABLE IF NOT EXISTS bindings (token_hash TEXT PRIMARY KEY, project_id TEXT);
-CREATE TABLE IF NOT EXISTS processes (
-    id TEXT PRIMARY KEY, project_id TEXT, application_id TEXT, platform_id TEXT, name TEXT, status TEXT,
-    tags TEXT, input TEXT, progress_message TEXT,
-    created_at REAL, started_at REAL, updated_at REAL, finished_at REAL);
-"""
-
-#: The sessions :meth:`Store.advance` may have to move at ``:now`` (the conditions of ``_advance_one``).
-_DUE_SESSIONS = """
-SELECT * FROM sessions WHERE status IN ('starting', 'running', 'stopping') AND (
-    status = 'stopping'
-    OR (status = 'starting' AND start_at <= :now)
-    OR (status = 'running' AND (COALESCE(started_at, start_at) + max_duration <= :now
-                                OR last_activity + max_idle <= :now)))
-"""
-
-#: what the job counters need of the jobs deleted
-_JOB_KEYS = "SELECT id, session_id, project_id, status FROM jobs"
-
-LIVE_SESSION = ("starting", "running")
 _MAX_CACHED_BINDINGS = 10_000
-ACTIVE_JOB = ("waiting", "running", "cancelling")
-FINISHED_JOB = ("completed", "error", "cancelled")
-
-
-def session_due(s: Row, now: float) -> bool:
-    """Whether :meth:`Store.advance` may have to move this session at ``now`` (as ``_DUE_SESSIONS``)."""
-    status = s["status"]
-    if status == "stopping":
-        return True
-    if status == "starting":
-        return bool(s["start_at"] <= now)
-    if status == "running":
-        started = s["started_at"] or s["start_at"]
-        return bool(started + s["max_duration"] <= now or s["last_activity"] + s["max_idle"] <= now)
-    return False
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 class Store:
@@ -102,7 +48,7 @@ class Store:
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(SCHEMA)
         self._bindings: dict[str, str] = {}  # token -> project, read through to the bindings table
         self._job_counts: dict[str, dict[str, int]] = {}  # session -> status -> number of its jobs
         self._project_jobs: dict[str, int] = {}  # project -> number of its jobs
@@ -288,7 +234,7 @@ class Store:
     def delete_session(self, session_id: str) -> None:
         with self._lock:
             self._db.execute("BEGIN")
-            self._delete_jobs(self._all(f"{_JOB_KEYS} WHERE session_id = ?", (session_id,)))
+            self._delete_jobs(self._all(f"{JOB_KEYS} WHERE session_id = ?", (session_id,)))
             self._db.execute("DELETE FROM bookings WHERE session_id = ?", (session_id,))
             self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             self._db.execute("COMMIT")
@@ -296,7 +242,7 @@ class Store:
     def advance(self, now: float) -> None:
         """Move every live session along: start, expire (duration, idle), finish stopping."""
         with self._lock:
-            for s in self._all(_DUE_SESSIONS, {"now": now}):
+            for s in self._all(DUE_SESSIONS, {"now": now}):
                 self._advance_one(s, now)
 
     def next_deadline(self) -> float | None:
@@ -375,7 +321,7 @@ class Store:
     def delete_job(self, job_id: str) -> None:
         with self._lock:
             self._db.execute("BEGIN")
-            self._delete_jobs(self._all(f"{_JOB_KEYS} WHERE id = ?", (job_id,)))
+            self._delete_jobs(self._all(f"{JOB_KEYS} WHERE id = ?", (job_id,)))
             self._db.execute("COMMIT")
 
     def _delete_jobs(self, jobs: list[Row]) -> None:
@@ -457,7 +403,3 @@ class Store:
 
 def _columns(cursor: sqlite3.Cursor) -> list[str]:
     return [d[0] for d in cursor.description]
-
-
-def dumps_tags(tags: list[str] | None) -> str:
-    return json.dumps(tags or [])

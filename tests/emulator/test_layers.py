@@ -9,7 +9,7 @@ import scaleway_qaas.emulator as package
 
 HANDLERS = ("sessions", "processes", "context", "render")
 #: what a handler module may import from the emulator package
-ALLOWED = {"context", "render", "store", "validation", "errors", "platforms", "storage", "worker"}
+ALLOWED = {"context", "render", "schema", "store", "validation", "errors", "platforms", "storage", "worker"}
 
 
 def _imports(module: str) -> set[str]:

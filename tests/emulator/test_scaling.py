@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 
 from scaleway_qaas.emulator import Emulator
-from scaleway_qaas.emulator.store import Store, new_id
+from scaleway_qaas.emulator.schema import new_id
+from scaleway_qaas.emulator.store import Store
 
 from .conftest import BELL_QASM2, Api, P
 
