@@ -63,7 +63,7 @@ def _texts(template: Template, values: np.ndarray) -> list[str]:
     rads = (_INVERSE_PI * values) * np.pi
     pattern = template.pattern()
     if template.format == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
-        plain = np.isfinite(rads).all(axis=1)  # else JSON's NaN, Infinity
+        plain = np.all(np.isfinite(rads), axis=1)  # else JSON's NaN, Infinity
         rows = rads.tolist()
     else:
         with np.errstate(invalid="ignore", over="ignore"):
@@ -71,8 +71,9 @@ def _texts(template: Template, values: np.ndarray) -> list[str]:
             ties = np.rint(scaled)
             rounded = ties / 1e10
             size = np.abs(rounded)
-            exact = (np.abs(scaled) < 2.0**52) & (np.abs(np.abs(scaled - ties) - 0.5) > np.abs(scaled) * 2.0**-51)
-            plain = (exact & (size >= 1e-3) & (size < 1e15)).all(axis=1)  # else 0, 1.0e-05... printed one by one
+            error = np.abs(scaled) * 2.0**-51  # twice the rounding error of the product: a tie nearer may flip
+            exact = (np.abs(scaled) < 2.0**52) & (np.abs(np.abs(scaled - ties) - 0.5) > error)
+            plain = np.all(exact & (size >= 1e-3) & (size < 1e15), axis=1)  # else 0, 1.0e-05... printed one by one
         rows = rounded.tolist()
         pattern = template.pattern("pi*%s")
     return [
