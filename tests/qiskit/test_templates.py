@@ -140,3 +140,12 @@ def test_numbers_are_printed_as_pi_check_prints_them(eps: float) -> None:
     )
     expected = [qiskit_pi_check(v, output="qasm", eps=eps) for v in values.tolist()]
     assert next(templates.numbers(values[np.newaxis, :], eps)) == expected
+
+
+def test_bound_circuits_of_two_alternating_structures_each_get_their_own_texts() -> None:
+    """The last structure seen is compared first: alternating structures must still find each one's template."""
+    rows = np.random.default_rng(11).uniform(-4, 4, (8, ANSATZ.num_parameters))
+    circuits = [ANSATZ.assign_parameters(r) for r in rows]
+    circuits = [c.reverse_bits() if i % 2 or i > 5 else c for i, c in enumerate(circuits)]
+    platform = _platform()
+    assert list(sweeps.programs(circuits, platform)) == [convert.to_program(c, platform) for c in circuits]

@@ -116,12 +116,13 @@ def structure(circuit: QuantumCircuit) -> tuple[Hashable, list[float]] | None:
         return None
     ops: list[Hashable] = []
     values: list[float] = []
+    add, more = ops.append, values.extend
     for inst in circuit.data:
         if inst.is_standard_gate():
-            values += inst.params
+            more(inst.params)
         elif not isinstance(inst.operation, _PLAIN):
             return None
-        ops.append((inst.name, inst.qubits, inst.clbits))
+        add((inst.name, inst.qubits, inst.clbits))
     if not set(map(type, values)) <= _FLOAT_TYPES:  # others (a float subclass...) are exported as they are
         return None
     key = (tuple(circuit.qregs), tuple(circuit.cregs), circuit.global_phase, circuit.layout is None, tuple(ops))
