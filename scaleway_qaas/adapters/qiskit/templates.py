@@ -48,12 +48,12 @@ _NEAR = _buckets()
 
 
 def _near_fraction(a: np.ndarray) -> np.ndarray:
-    """Where ``a`` (>= 0) could be within 1e-9 (the larger ``eps``) of n/d with n, d <= 99."""
-    small = np.where(a < 100, a, 0.0)  # also clears nan: non-finite values are special anyway
-    f = small - np.floor(small)
-    near: np.ndarray = _NEAR[(f * _BUCKETS).astype(np.intp)] & (a < 100)
+    """Where ``a`` (>= 0) could be within 1e-9 (the larger ``eps``) of n/d with n, d <= 99 (call with numpy's
+    invalid-value warnings off: a nan falls in any bucket and is cleared by ``a < 100``)."""
+    scaled = (np.minimum(a, 128.0) * _BUCKETS).astype(np.int64)  # exact: the low bits are the fraction's bucket
+    near: np.ndarray = _NEAR[scaled & (_BUCKETS - 1)] & (a < 100)
     where = np.nonzero(near)
-    g = f[where]
+    g = a[where] % 1.0
     i = np.clip(np.searchsorted(_FRACTIONS, g), 1, len(_FRACTIONS) - 1)
     gap = np.minimum(np.abs(g - _FRACTIONS[i - 1]), np.abs(_FRACTIONS[i] - g))
     near[where] = gap < 2e-9
