@@ -55,10 +55,6 @@ class Template:
         """The program of one point's text (compressed as every adapter sends programs)."""
         return Program.from_text(text, self.format, Compression.ZLIB_BASE64_V1)
 
-    def bind(self, numbers: Sequence[str]) -> Program:
-        """The program of one point, ``numbers[i]`` (already formatted) in hole ``i``."""
-        return self.program(self.text(numbers))
-
 
 def _cut(text: str, printed: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
     if not printed:  # no parameter: the text as it is (an empty pattern would match everywhere)
