@@ -2,8 +2,10 @@
 
 Qiskit's OpenQASM exporters print a gate parameter with ``pi_check(value, output="qasm")``:
 ``pi/2``-style text when the value is within ``eps`` of a fraction of pi with terms up to 99,
-else ``f"{value:#}"``. :func:`numbers` finds, for a whole sweep at once (with numpy), the few
-values that could be near such a fraction and passes only those to ``pi_check`` itself.
+else ``f"{value:#}"``, the value's ``repr`` unless it is printed in exponent notation. :func:`rows`
+finds, for many points at once (with numpy: a table of 65,536 buckets of [0, 1) says which could
+be near a fraction), the few values printed otherwise and passes only those to ``pi_check`` itself;
+the others stay floats, which the template's pattern prints with one ``%`` per point.
 
 Two ways in: a parameterized circuit and its parameter values (the primitives' PUBs,
 :func:`for_parameters`), and bound circuits that share a structure (:func:`structure` gives a
