@@ -150,8 +150,9 @@ def conversion() -> list[list[str]]:
     """Per point: our sweep conversion vs one full export by the framework's own exporter.
 
     Programs are sent zlib-compressed and base64-encoded, as the official clients send them (qio's
-    ``QuantumProgram.from_qiskit_circuit``/``from_cirq_circuit`` default to ``ZLIB_BASE64_V1``); the
-    compression's own time is measured on the same texts and shown apart ("text only" = ours - zlib).
+    ``QuantumProgram.from_qiskit_circuit``/``from_cirq_circuit`` default to ``ZLIB_BASE64_V1``), at our
+    level (``wire.PROGRAM_LEVEL``, 1; qio uses zlib's default); the compression's own time is measured on
+    the same texts and shown apart ("text only" = ours - zlib).
     """
     from qiskit import qasm2
 
@@ -179,7 +180,9 @@ def conversion() -> list[list[str]]:
 
 
 def _row_of(name: str, convert: Callable[[], Any]) -> list[Any]:
-    """[name, seconds per point as sent, of which zlib + base64] of the programs ``convert`` yields."""
+    """[name, seconds per point as sent, of which zlib + base64] of the programs ``convert`` yields.
+
+    The compression is timed as :class:`Program` compresses (``PROGRAM_LEVEL``)."""
     from scaleway_qaas.core import Program
     from scaleway_qaas.core.wire import Compression
 
@@ -261,14 +264,20 @@ def run(ctx: Context) -> dict[str, Any]:
         f"load: {out['load']}. bare Aer: AerSimulator(max_parallel_threads=1).run(bound circuits) in process.\n"
         "10,000-point rows run each in a fresh interpreter (its ru_maxrss; the emulator is another process).",
     )
+    out["conversion"] = print_conversion()
+    return out
+
+
+def print_conversion() -> list[list[str]]:
+    """The conversion table (also alone: ``python -m benchmarks.sweepscale conversion``), with the load after it."""
     conv = conversion()
-    out["conversion"] = conv
     print_table(
         "11b. conversion per point, ours vs the framework's own exporter (goal: <= 5%)",
         ["ours", "per point (zlib)", "text only", "exporter", "per point", "ratio (zlib)", "ratio (text only)"],
         conv,
+        f"{_load()} (after the conversion rows)",
     )
-    return out
+    return conv
 
 
 def bare_time(out: dict[str, Any], name: str, points: int) -> float | None:
@@ -324,7 +333,9 @@ def _load() -> str:
         return "load average " + " ".join(f.read().split()[:3])
 
 
-if __name__ == "__main__":  # one path in a fresh process (see _fresh)
+if __name__ == "__main__" and sys.argv[1:] == ["conversion"]:
+    print_conversion()
+elif __name__ == "__main__":  # one path in a fresh process (see _fresh)
     _name, _points, _creds = sys.argv[1], int(sys.argv[2]), json.loads(sys.stdin.read())
     _call = paths(_creds["url"], _creds)[_name](_points)
     _start = time.perf_counter()

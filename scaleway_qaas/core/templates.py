@@ -3,10 +3,11 @@
 A parameter sweep sends one circuit structure with many sets of numbers. Exporting each point
 from scratch (Qiskit's OpenQASM exporters, ``cirq.to_json``...) costs milliseconds; a
 :class:`Template` is one export with *sentinel* numbers, cut where each sentinel was printed, so
-a point costs formatting its numbers and joining text. :func:`find_template` builds it from two exports
-(two sentinel sets): the template holds only if rendering the second set gives the second export
-exactly, so anything else that depends on the values (a value folded into an expression, a
-value-dependent structure) yields no template and the caller exports each point as before.
+a point costs printing its numbers into one format string (:meth:`Template.pattern`).
+:func:`find_template` builds it from two exports (two sentinel sets): the template holds only if
+rendering the second set gives the second export exactly, so anything else that depends on the
+values (a value folded into an expression, a value-dependent structure) yields no template and the
+caller exports each point as before.
 Formatting the numbers exactly as the exporter would is the adapter's part.
 """
 
@@ -39,13 +40,20 @@ class Template:
     slots: tuple[int, ...]
     format: ProgramFormat
 
+    def pattern(self, hole: str = "%s") -> str:
+        """The text as one %-format string: ``pattern % numbers`` puts ``numbers[i]`` in hole ``i``.
+
+        With ``%s`` a hole takes a formatted string or a ``float`` (printed as its ``repr``).
+        """
+        return hole.join(part.replace("%", "%%") for part in self.parts)
+
     def text(self, numbers: Sequence[str]) -> str:
         """The program text with ``numbers[i]`` (already formatted) in hole ``i``."""
         return "".join(chain.from_iterable(zip(self.parts, numbers, strict=False))) + self.parts[-1]
 
-    def bind(self, numbers: Sequence[str]) -> Program:
-        """The program of one point (compressed as every adapter sends programs)."""
-        return Program.from_text(self.text(numbers), self.format, Compression.ZLIB_BASE64_V1)
+    def program(self, text: str) -> Program:
+        """The program of one point's text (compressed as every adapter sends programs)."""
+        return Program.from_text(text, self.format, Compression.ZLIB_BASE64_V1)
 
 
 def _cut(text: str, printed: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:

@@ -60,9 +60,15 @@ class NoiseModelFormat(IntEnum):
     QISKIT_AER_JSON_V1 = 1
 
 
-def compress(text: str) -> str:
-    """zlib of the UTF-8 text, then standard base64 (``ZLIB_BASE64_V1``)."""
-    return base64.b64encode(zlib.compress(text.encode())).decode("ascii")
+#: zlib level of the programs we send: level 1 compresses a sweep's programs ~3x faster than the default
+#: (what qio uses) into a little more bytes; the decompressed text is the same, and results and noise models
+#: keep the default level (their bytes match qio's)
+PROGRAM_LEVEL = 1
+
+
+def compress(text: str, level: int = -1) -> str:
+    """zlib of the UTF-8 text at ``level`` (default: zlib's), then standard base64 (``ZLIB_BASE64_V1``)."""
+    return base64.b64encode(zlib.compress(text.encode(), level)).decode("ascii")
 
 
 def decompress(data: str) -> str:
@@ -73,9 +79,9 @@ def decompress(data: str) -> str:
         raise PayloadError(f"corrupt ZLIB_BASE64_V1 payload: {exc}") from exc
 
 
-def _pack(text: str, compression: Compression) -> str:
+def _pack(text: str, compression: Compression, level: int = -1) -> str:
     if compression == Compression.ZLIB_BASE64_V1:
-        return compress(text)
+        return compress(text, level)
     if compression == Compression.NONE:
         return text
     raise PayloadError(f"unsupported compression format {int(compression)}")
@@ -158,8 +164,9 @@ class Program(_Serialized):
 
     @classmethod
     def from_text(cls, text: str, fmt: ProgramFormat, compression: Compression = Compression.NONE) -> Program:
-        """Wrap a program text (e.g. OpenQASM 2 source) in the shared format."""
-        return cls(serialization_format=fmt, compression_format=compression, serialization=_pack(text, compression))
+        """Wrap a program text (e.g. OpenQASM 2 source) in the shared format (zlib at ``PROGRAM_LEVEL``)."""
+        serialization = _pack(text, compression, PROGRAM_LEVEL)
+        return cls(serialization_format=fmt, compression_format=compression, serialization=serialization)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Program:

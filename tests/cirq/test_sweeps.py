@@ -29,7 +29,10 @@ CIRCUIT = cirq.Circuit(
     cirq.measure(QUBITS[2], key="z"),
 )
 SPECIAL = [0.0, -0.0, 1e-11, 1e-5, 1e16, math.pi, -math.pi / 2, 2 * math.pi, 1.0, 3.0]
-VALUE = st.one_of(st.floats(-10, 10, allow_nan=False), st.sampled_from(SPECIAL))
+#: OpenQASM rounds ``value / pi`` to 10 decimals: values near a tie, tiny, huge, not finite
+SPECIAL += [1.5e-10 * math.pi, -2.5e-10 * math.pi, 0.12345678905 * math.pi, 1e-300, 5e-11, 1e300, 1e20]
+SPECIAL += [math.inf, -math.inf, math.nan]
+VALUE = st.one_of(st.floats(-10, 10, allow_nan=False), st.sampled_from(SPECIAL), st.floats())
 
 
 def _platform(name: str, provider: str, backend: str) -> PlatformDescription:
@@ -53,6 +56,31 @@ def test_each_point_is_the_full_export(fmt: ProgramFormat, points: list[list[flo
     swept = list(prepare_sweep(CIRCUIT, resolvers, platform))
     assert swept[0].program.serialization_format == fmt
     assert swept == [prepare(CIRCUIT, r, platform) for r in resolvers]
+
+
+def _cirq_texts(fmt: ProgramFormat, values: list[float]) -> list[str]:
+    """Cirq's own printing of ``rx(value)`` resolved: ``to_json``'s ``rads``, or OpenQASM's angle."""
+    gates = [cirq.resolve_parameters(cirq.rx(sympy.Symbol("a")), {"a": v}) for v in values]
+    if fmt == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
+        return [cirq.to_json(g).split('"rads": ')[1].split()[0] for g in gates]
+    args = cirq.QasmArgs()
+    return [args.format_field(g._exponent, "half_turns") for g in gates]
+
+
+@pytest.mark.parametrize("fmt", list(PLATFORMS))
+@pytest.mark.parametrize("kind", [float, np.float64])
+def test_many_values_are_printed_as_cirq_prints_them(fmt: ProgramFormat, kind: type) -> None:
+    """Thousands of values, many within rounding error of a tie of OpenQASM's 10 decimals, printed in rows."""
+    from scaleway_qaas.adapters.cirq import sweeps
+    from scaleway_qaas.core import Template
+
+    rng = np.random.default_rng(3)
+    ties = (rng.integers(-(10**6), 10**6, 3000) + 0.5) * 10.0 ** rng.integers(-10, -3, 3000) * math.pi
+    near = ties * (1 + rng.choice([0.0, 1e-16, -1e-16, 3e-16, -3e-16], 3000))
+    values = np.concatenate([rng.uniform(-7, 7, 1000), near, 10.0 ** rng.uniform(-14, 17, 1000), [math.inf, 0.0]])
+    template = Template(("<", ">"), (0,), fmt)
+    ours = [text[1:-1] for text in sweeps._texts(template, values[:, np.newaxis])]
+    assert ours == _cirq_texts(fmt, [kind(v) for v in values])
 
 
 def test_gates_whose_export_depends_on_the_value_are_exported_per_point() -> None:

@@ -21,6 +21,7 @@ from scaleway_qaas.core.codecs import decode as decode_result
 from scaleway_qaas.core.codecs import qiskit as qiskit_codec
 from scaleway_qaas.core.results import ExperimentResult, Register
 from scaleway_qaas.core.wire import (
+    PROGRAM_LEVEL,
     BackendData,
     Compression,
     ComputationModel,
@@ -42,6 +43,15 @@ def test_compression_matches_qio_both_ways(text):
     assert compress(text) == str_to_zlib(text)
     assert decompress(str_to_zlib(text)) == text
     assert zlib_to_str(compress(text)) == text
+
+
+@given(texts)
+def test_programs_compressed_at_their_level_are_read_by_qio(text):
+    """Programs are compressed at ``PROGRAM_LEVEL`` (other bytes than qio's): qio reads the same text."""
+    program = Program.from_text(text, ProgramFormat.QASM_V2, Compression.ZLIB_BASE64_V1)
+    assert program.serialization == compress(text, PROGRAM_LEVEL)
+    assert QuantumProgram.from_json_dict(program.to_dict()).to_qasm2_circuit() == text
+    assert zlib_to_str(program.serialization) == text
 
 
 @given(

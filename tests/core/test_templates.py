@@ -20,3 +20,14 @@ def test_numbers_are_cut_where_the_export_printed_them():
 
 def test_a_value_dependent_export_has_no_template():
     assert find_template(lambda v: "x q[0];" if v[0] > 400.5 else "y q[0];", 1, ProgramFormat.QASM_V2) is None
+
+
+def test_a_pattern_prints_a_point_with_one_percent_call():
+    """Floats print as their repr, formatted strings as they are; a ``%`` of the text stays a ``%``."""
+    template = find_template(
+        lambda v: f"// 100%\nrx({v[0]!r}) q[0];\nu({v[1]!r},{v[0]!r}) q[1];\n", 2, ProgramFormat.QASM_V2
+    )
+    assert template is not None
+    assert template.pattern() % (0.1, -0.0, 0.1) == "// 100%\nrx(0.1) q[0];\nu(-0.0,0.1) q[1];\n"
+    assert template.pattern("pi*%s") % ("1", 2.5, "3") == "// 100%\nrx(pi*1) q[0];\nu(pi*2.5,pi*3) q[1];\n"
+    assert template.program(template.text(["0.5", "pi/2", "0.5"])).text() == template.pattern() % (0.5, "pi/2", 0.5)

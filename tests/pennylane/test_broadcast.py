@@ -61,6 +61,16 @@ def test_bound_points_are_the_full_conversion_of_each_expanded_tape(
     assert {p.serialization_format for p in [first]} == {fmt}
 
 
+def test_points_bound_a_few_rows_at_a_time_keep_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(broadcast, "ROWS", 2)
+    x = np.array([0.5, -0.0, 1e-300, 3.0, -2.5e17, 0.1, 7.0])
+    tape = qml.tape.QuantumScript([qml.RX(x, 0), qml.CNOT([0, 1]), qml.RY(x[::-1].copy(), 1)], [qml.counts()], shots=5)
+    wires, platform = Wires([0, 1]), _PLATFORMS[ProgramFormat.QASM_V2]
+    first, rest = broadcast.programs(tape, wires, platform)
+    ours = [p.text() for p in [first, *rest]]
+    assert ours == [convert.to_program(t, wires, platform).text() for t in broadcast_expand(tape)[0]]
+
+
 def test_a_broadcast_tape_runs_as_its_expanded_tapes_would(scw_env: dict[str, str]) -> None:
     """Same seed, same programs: the bound broadcast gives each expanded tape's exact results, stacked as
     PennyLane's own ``broadcast_expand`` stacks them (shot vector, several measurements)."""

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from qiskit import QuantumCircuit, qasm2, qasm3
 from qiskit.circuit import Gate, Parameter
 from qiskit.circuit.library import efficient_su2
+from qiskit.circuit.tools import pi_check as qiskit_pi_check
 
 from scaleway_qaas.adapters.qiskit import convert, sweeps, templates
 from scaleway_qaas.core.platform import PlatformDescription, describe
@@ -26,8 +27,15 @@ EXPORTERS: dict[ProgramFormat, Callable[[QuantumCircuit], str]] = {
 SPECIAL = [0.0, -0.0, 1e-13, 1e-10, 1e-7, 1e16, -1e16, math.pi**2, 99 * math.pi, 99.4 * math.pi, 1 / 99]
 SPECIAL += [s * k * math.pi / d for k in (1, 2, 3, 7, 98, 99, 100) for d in (1, 2, 3, 97, 99) for s in (1, -1)]
 SPECIAL += [s * k / (d * math.pi) for k in (1, 5, 99) for d in (1, 4, 99) for s in (1, -1)]
+#: tiny and huge values (printed ``0`` or in exponent notation), and the edges of the fast path's buckets
+SPECIAL += [5e-324, 1e-300, 2e-5, 9.99e-5, 1e-4, 1.5e-4, 1e15, 9.99e15, 1.5e16, 1e300, -3e-5, -2.5e17]
+EDGES = [(k + j / 65536) * f for k in (0, 1, 3) for j in (1, 2, 4095) for f in (math.pi, 1 / math.pi)]
+SPECIAL += EDGES + [-v for v in EDGES]
 VALUE = st.one_of(
     st.floats(-20, 20, allow_nan=False),
+    st.floats(-1e300, 1e300),  # beyond ~5.7e307, value * pi overflows and the exporters raise
+    st.sampled_from(SPECIAL).map(lambda v: v + 3e-12),
+    st.sampled_from(SPECIAL).map(lambda v: v - 1.5e-9),
     st.sampled_from(SPECIAL),
     st.sampled_from(SPECIAL).map(lambda v: v + 5e-10),
     st.sampled_from(SPECIAL).map(lambda v: v * (1 + 1e-13)),
@@ -112,5 +120,32 @@ def test_bound_circuits_read_in_chunks_keep_their_order_and_texts(chunk: int, mo
     rows = np.random.default_rng(chunk).uniform(-4, 4, (7, ANSATZ.num_parameters))
     circuits = [ANSATZ.assign_parameters(r) for r in rows]
     circuits[3:3] = [_custom(0.5), ANSATZ.assign_parameters(rows[1]).reverse_bits()]
+    platform = _platform()
+    assert list(sweeps.programs(circuits, platform)) == [convert.to_program(c, platform) for c in circuits]
+
+
+@pytest.mark.parametrize("eps", sorted(set(templates.EPS.values())))
+def test_numbers_are_printed_as_pi_check_prints_them(eps: float) -> None:
+    """Many values near pi fractions (either side of ``eps`` and of the fast path's 2e-9), tiny and huge."""
+    rng = np.random.default_rng(7)
+    fractions = rng.integers(1, 100, 20_000) / rng.integers(1, 100, 20_000)
+    noise = rng.choice([0.0, eps / 2, -eps / 2, 2 * eps, -1e-9, 1.9e-9, -2.1e-9, 1e-6], 20_000)
+    values = np.concatenate(
+        [
+            rng.uniform(-20, 20, 5_000),
+            fractions * np.pi + noise,
+            -fractions / np.pi + noise,
+            rng.choice([-1, 1], 2_000) * 10.0 ** rng.uniform(-320, 300, 2_000),
+        ]
+    )
+    expected = [qiskit_pi_check(v, output="qasm", eps=eps) for v in values.tolist()]
+    assert next(templates.numbers(values[np.newaxis, :], eps)) == expected
+
+
+def test_bound_circuits_of_two_alternating_structures_each_get_their_own_texts() -> None:
+    """The last structure seen is compared first: alternating structures must still find each one's template."""
+    rows = np.random.default_rng(11).uniform(-4, 4, (8, ANSATZ.num_parameters))
+    circuits = [ANSATZ.assign_parameters(r) for r in rows]
+    circuits = [c.reverse_bits() if i % 2 or i > 5 else c for i, c in enumerate(circuits)]
     platform = _platform()
     assert list(sweeps.programs(circuits, platform)) == [convert.to_program(c, platform) for c in circuits]

@@ -3,14 +3,18 @@
 A template (:mod:`scaleway_qaas.core.templates`) is used when every parameterized operation
 of the circuit is ``cirq.rx``/``ry``/``rz`` of a bare symbol (whose export never depends on
 the value: other gates become ``x``, ``sx``... for some exponents) and a point's values are
-all ``float`` or all ``np.float64``. Resolving ``Rx(t)`` gives ``rads = (t * pi**-1) * pi``
-(sympy's ``t/pi`` evaluated factor by factor, then ``Rx(exponent * pi)``), which is printed
-by ``cirq.to_json``; OpenQASM prints ``pi*{round(rads/pi, 10)}``, with the rounding of the
-value's type. Otherwise each point is resolved and exported as before.
+``float`` or ``np.float64``. Resolving ``Rx(t)`` gives the Python float
+``rads = (t * pi**-1) * pi`` (sympy's ``t/pi`` evaluated factor by factor, then
+``Rx(exponent * pi)``), which ``cirq.to_json`` prints as JSON does (``NaN``, ``Infinity``);
+OpenQASM prints ``pi*{round(rads/pi, 10)}``. Points are printed ``ROWS`` at a time with numpy:
+``round(x, 10)`` is ``rint(x * 1e10) / 1e10`` wherever ``x * 1e10`` is not within its rounding
+error of a tie, and the few other values are printed one by one. Otherwise each point is
+resolved and exported as before.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 
 import cirq
@@ -24,6 +28,8 @@ _ROTATIONS = (cirq.Rx, cirq.Ry, cirq.Rz)
 _INVERSE_PI = float(np.power(np.pi, -1.0))
 #: sweeps shorter than this are exported point by point
 MIN_POINTS = 3
+#: points printed at a time
+ROWS = 1024
 
 
 def _symbols(circuit: cirq.AbstractCircuit) -> list[str] | None:
@@ -45,17 +51,48 @@ def _qasm_number(exponent: float) -> str:
 
 
 def _numbers(fmt: ProgramFormat, row: Sequence[float]) -> list[str]:
-    rads = [(_INVERSE_PI * v) * np.pi for v in row]
+    """One point's values printed as Cirq's export of the resolved circuit prints them."""
+    rads = [(_INVERSE_PI * float(v)) * np.pi for v in row]
     if fmt == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
-        return [float.__repr__(r) for r in rads]
+        return [json.dumps(r) for r in rads]
     return [_qasm_number(r / np.pi) for r in rads]
 
 
+def _texts(template: Template, values: np.ndarray) -> list[str]:
+    """The program text of each row of ``values`` (points x the template's holes)."""
+    rads = (_INVERSE_PI * values) * np.pi
+    pattern = template.pattern()
+    if template.format == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
+        plain = np.all(np.isfinite(rads), axis=1)  # else JSON's NaN, Infinity
+        rows = rads.tolist()
+    else:
+        with np.errstate(invalid="ignore", over="ignore"):
+            scaled = (rads / np.pi) * 1e10
+            ties = np.rint(scaled)
+            rounded = ties / 1e10
+            size = np.abs(rounded)
+            error = np.abs(scaled) * 2.0**-51  # twice the rounding error of the product: a tie nearer may flip
+            exact = (np.abs(scaled) < 2.0**52) & (np.abs(np.abs(scaled - ties) - 0.5) > error)
+            plain = np.all(exact & (size >= 1e-3) & (size < 1e15), axis=1)  # else 0, 1.0e-05... printed one by one
+        rows = rounded.tolist()
+        pattern = template.pattern("pi*%s")
+    return [
+        pattern % tuple(row) if ok else template.text(_numbers(template.format, point))
+        for row, ok, point in zip(rows, plain.tolist(), values.tolist(), strict=True)
+    ]
+
+
+def _bind(template: Template, values: np.ndarray) -> Iterator[Program]:
+    """The program of each row of ``values`` (points x the circuit's symbols), ``ROWS`` at a time."""
+    holes = values[:, np.asarray(template.slots, dtype=np.intp)]
+    for start in range(0, len(holes), ROWS):
+        yield from map(template.program, _texts(template, holes[start : start + ROWS]))
+
+
 def _values(resolver: cirq.ParamResolver, names: Sequence[str]) -> list[float] | None:
-    """The point's values if all are ``float`` or all ``np.float64``."""
+    """The point's values if all are ``float`` or ``np.float64``."""
     values = [resolver.param_dict.get(name) for name in names]
-    kind = type(values[0])
-    if kind not in (float, np.float64) or any(type(v) is not kind for v in values):
+    if not {type(v) for v in values} <= {float, np.float64}:
         return None
     return values  # type: ignore[return-value]
 
@@ -65,20 +102,21 @@ def prepare_sweep(
 ) -> Iterator[Prepared]:
     """:func:`.convert.prepare` of each point, binding points into one export where it can."""
     names = _symbols(circuit) if len(resolvers) >= MIN_POINTS else None
-    template: Template | None = None
-    for i, resolver in enumerate(resolvers):
-        values = _values(resolver, names) if names and template is not None else None
-        if values is None or template is None:
-            point = prepare(circuit, resolver, platform)
-            if i == 0 and names:
-                template = _template(circuit, names, platform, point.program.serialization_format)
-                first = point
-            yield point
-        else:
-            printed = _numbers(template.format, values)
-            yield Prepared(
-                template.bind([printed[s] for s in template.slots]), first.layout, first.num_qubits, resolver
-            )
+    if not resolvers:
+        return
+    first = prepare(circuit, resolvers[0], platform)
+    yield first
+    template = _template(circuit, names, platform, first.program.serialization_format) if names else None
+    for start in range(1, len(resolvers), ROWS):
+        chunk = resolvers[start : start + ROWS]
+        rows = [_values(r, names) for r in chunk] if names and template else [None] * len(chunk)
+        bound = [row for row in rows if row is not None]
+        programs = _bind(template, np.array(bound, dtype=float)) if bound and template else iter(())
+        for resolver, row in zip(chunk, rows, strict=True):
+            if row is None:
+                yield prepare(circuit, resolver, platform)
+            else:
+                yield Prepared(next(programs), first.layout, first.num_qubits, resolver)
 
 
 def stream_sweep(
@@ -99,13 +137,7 @@ def stream_sweep(
     template = _template(circuit, names, platform, first.program.serialization_format)
     if template is None:
         return None
-    return first, _bind(template, rows)  # type: ignore[arg-type]
-
-
-def _bind(template: Template, rows: Sequence[Sequence[float]]) -> Iterator[Program]:
-    for row in rows:
-        printed = _numbers(template.format, row)
-        yield template.bind([printed[s] for s in template.slots])
+    return first, _bind(template, np.array(rows, dtype=float).reshape(len(rows), len(names)))
 
 
 def _template(

@@ -24,6 +24,8 @@ from . import convert
 
 #: broadcasts shorter than this are converted point by point
 MIN_POINTS = 3
+#: points turned into Python floats at a time
+ROWS = 1024
 
 Slot = tuple[int, int]  # (operation index, parameter index) of a batched parameter
 
@@ -92,9 +94,12 @@ def programs(
 
 
 def _bind(found: Template, columns: np.ndarray) -> Iterator[Program]:
-    for row in columns.tolist():
-        numbers = list(map(float.__repr__, row))  # as the writer prints each float
-        yield found.bind([numbers[s] for s in found.slots])
+    """Each point's program: its floats printed by one ``%`` (their ``repr``, as the writer prints them)."""
+    pattern = found.pattern()
+    holes = columns[:, np.asarray(found.slots, dtype=np.intp)]
+    for start in range(0, len(holes), ROWS):
+        for row in holes[start : start + ROWS].tolist():
+            yield found.program(pattern % tuple(row))
 
 
 def stack(tape: QuantumScript, results: Sequence[Any]) -> Any:

@@ -27,28 +27,41 @@ def _shape(circuit: QuantumCircuit) -> Hashable:
     return circuit.num_qubits, circuit.num_clbits, len(circuit.data), circuit.num_parameters
 
 
+class _Known:
+    """The templates found, by structure key; the last key that had one is compared first (a sweep repeats it)."""
+
+    def __init__(self) -> None:
+        self.templates: dict[Hashable, Template | None] = {}
+        self.last: tuple[Hashable, Template] | None = None
+
+    def get(self, key: Hashable) -> Template | None:
+        if self.last is not None and self.last[0] == key:  # cheaper than hashing the key again
+            return self.last[1]
+        template = self.templates.get(key)
+        if template is not None:
+            self.last = key, template
+        return template
+
+
 def programs(circuits: Sequence[QuantumCircuit], platform: PlatformDescription) -> Iterator[Program]:
     """The program of each bound circuit; circuits that share a structure share a template.
 
     Circuits are read ``CHUNK`` at a time, so that the points of one template are printed together.
     """
     shapes = Counter(_shape(c) for c in circuits) if len(circuits) >= MIN_SHARED else Counter()
-    found: dict[Hashable, Template | None] = {}
+    known = _Known()
     for start in range(0, len(circuits), CHUNK):
-        yield from _chunk(circuits[start : start + CHUNK], platform, shapes, found)
+        yield from _chunk(circuits[start : start + CHUNK], platform, shapes, known)
 
 
 def _chunk(
-    circuits: Sequence[QuantumCircuit],
-    platform: PlatformDescription,
-    shapes: Counter[Hashable],
-    found: dict[Hashable, Template | None],
+    circuits: Sequence[QuantumCircuit], platform: PlatformDescription, shapes: Counter[Hashable], known: _Known
 ) -> list[Program]:
     out: list[Program | None] = []
     bound: dict[int, tuple[Template, list[int], list[list[float]]]] = {}  # template id -> its points here
     for circuit in circuits:
         structure = templates.structure(circuit) if shapes[_shape(circuit)] >= MIN_SHARED else None
-        shared = None if structure is None else found.get(structure[0])
+        shared = None if structure is None else known.get(structure[0])
         if shared is not None and structure is not None:
             points = bound.setdefault(id(shared), (shared, [], []))
             points[1].append(len(out))
@@ -56,10 +69,10 @@ def _chunk(
             out.append(None)
             continue
         program = convert.to_program(circuit, platform)
-        if structure is not None and structure[0] not in found:
+        if structure is not None and structure[0] not in known.templates:
             fmt = program.serialization_format
             exporter = partial(_export, platform=platform, fmt=fmt)
-            found[structure[0]] = templates.for_structure(circuit, len(structure[1]), fmt, exporter)
+            known.templates[structure[0]] = templates.for_structure(circuit, len(structure[1]), fmt, exporter)
         out.append(program)
     for template, indices, rows in bound.values():
         for index, program in zip(indices, templates.bind_all(template, np.array(rows, dtype=float)), strict=True):
