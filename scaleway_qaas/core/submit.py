@@ -21,7 +21,7 @@
 
 Programs may come as a :class:`ProgramStream` (a sweep's points, converted as they are needed):
 each job's programs are then produced in a worker thread when its creation starts, at most
-:data:`STREAM_WINDOW` jobs' worth at a time, so that jobs are created while later points are
+:func:`stream_window` jobs' worth at a time, so that jobs are created while later points are
 still being converted and the client holds a few jobs' programs, not the whole sweep's.
 
 Run options go to the job parameters; families that read them in the model too (Aer's
@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .config import default_max_cost
+from .config import default_max_cost, max_creations
 from .errors import QaaSError, SessionClosedError
 from .future import ResultFuture
 from .job import Job, JobPart
@@ -61,8 +61,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-#: jobs' worth of a :class:`ProgramStream` converted and not yet stored, at most
+#: jobs' worth of a :class:`ProgramStream` converted and not yet stored, at most, where jobs hold many programs
 STREAM_WINDOW = 4
+
+
+def stream_window(per_job: int) -> int:
+    """How many jobs' programs of a stream are converted ahead of their models' creation: where a job holds
+    one program (qsim, CUDA-Q), as many as creations may be in flight (:func:`.config.max_creations`), so
+    that the stream never starves them; where a job holds many, :data:`STREAM_WINDOW` (memory stays bounded)."""
+    return max_creations() if per_job == 1 else STREAM_WINDOW
 
 
 class ProgramStream(Sequence[Program]):
@@ -170,7 +177,7 @@ async def run_async(
     }
 
     window: contextlib.AbstractAsyncContextManager[Any] = (
-        asyncio.Semaphore(STREAM_WINDOW) if isinstance(programs, ProgramStream) else contextlib.nullcontext()
+        asyncio.Semaphore(stream_window(per_job)) if isinstance(programs, ProgramStream) else contextlib.nullcontext()
     )
 
     async def create_job(number: int, model_id: str, parameters: ComputationParameters | str) -> JobPart:
