@@ -57,12 +57,12 @@ def bounded(cap_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> Any:
         yield client, transport
 
 
-def index_circuit(width: int) -> tuple[cirq.Circuit, list[str]]:
+def index_circuit(width: int) -> cirq.Circuit:
     """``width`` qubits whose outcome spells a point's index (``rx(pi * bit)``), then one qubit at an angle."""
     q = cirq.LineQubit.range(width + 1)
     names = [f"b{k}" for k in range(width)] + ["t"]
     ops = [cirq.rx(sympy.Symbol(n)).on(wire) for n, wire in zip(names, q, strict=True)]
-    return cirq.Circuit(*ops, cirq.measure(*q, key="m")), names
+    return cirq.Circuit(*ops, cirq.measure(*q, key="m"))
 
 
 def test_a_cirq_sweep_on_qsim_makes_one_job_per_point_created_concurrently_within_the_bound(
@@ -70,7 +70,7 @@ def test_a_cirq_sweep_on_qsim_makes_one_job_per_point_created_concurrently_withi
 ) -> None:
     client, transport = bounded
     points = 50
-    circuit, names = index_circuit(6)
+    circuit = index_circuit(6)
     angles = np.linspace(0.3, 2.8, points)
     sweep = cirq.ListSweep(
         [{**{f"b{k}": np.pi * (i >> k & 1) for k in range(6)}, "t": float(angles[i])} for i in range(points)]
