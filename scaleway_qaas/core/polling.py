@@ -8,10 +8,11 @@ Each job keeps its own adaptive schedule (milliseconds first on loopback, ~100 m
 against a remote host, then backing off); the board polls when the earliest job is due.
 Near the end of a run (the jobs still waited on fit in one list page), a poll that finds jobs newly
 final brings the others' next poll forward to half the time that passed per finished job since the
-board last saw one finish (never later than their own schedule, backing off from there): jobs that
-finish one after another (a sweep's jobs, run in turn) are noticed within about half a gap, the last
-one too, instead of after a backed-off interval. While nothing finishes, and while many jobs are
-waited on (each poll then reads several pages), polling backs off as before.
+board last saw one finish (at least ``PollPolicy.min_sooner_interval``; never later than their own
+schedule, backing off from there): jobs that finish one after another (a sweep's jobs, run in turn)
+are noticed within about half a gap, the last one too, instead of after a backed-off interval. While
+nothing finishes, and while many jobs are waited on (each poll then reads several pages), polling
+backs off as before.
 An unreachable service (no connection, timeouts, 5xx; 429, honouring ``Retry-After``) is ridden
 over for ``PollPolicy.max_outage``, then the waiters get :class:`ServiceUnreachableError`; a job
 stuck in ``cancelling`` or ``unknown_status`` for ``PollPolicy.stuck_after`` is handed back to its
@@ -61,6 +62,8 @@ class PollPolicy:
     max_interval: float = 2.0
     #: shortest spacing of two coalesced list calls of one session
     min_list_interval: float = 0.005
+    #: shortest interval of the polls brought forward as jobs finish near the end of a run (each lists a page)
+    min_sooner_interval: float = 0.02
     #: how long polling rides over an unreachable, failing or rate-limiting service before giving up
     max_outage: float = 60.0
     #: how long a job may stay ``cancelling`` or ``unknown_status`` before its waiter is told
@@ -209,7 +212,7 @@ class StatusBoard:
         self._progress_at = now
         if len(self._watches) > NEAR_END:
             return
-        interval = max(self.poll.initial_interval, per_job / 2)
+        interval = max(self.poll.initial_interval, self.poll.min_sooner_interval, per_job / 2)
         for watches in self._watches.values():
             for w in watches:
                 w.interval = min(w.interval, interval)
