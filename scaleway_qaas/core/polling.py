@@ -6,13 +6,13 @@ are waited on at once (a split sweep, many concurrent submissions), one
 answers for all of them, so the request rate stays flat as concurrency grows.
 Each job keeps its own adaptive schedule (milliseconds first on loopback, ~100 ms
 against a remote host, then backing off); the board polls when the earliest job is due.
-Near the end of a run (the jobs still waited on fit in one list page), a poll that finds jobs newly
-final brings the others' next poll forward to half the time that passed per finished job since the
-board last saw one finish (at least ``PollPolicy.min_sooner_interval``; never later than their own
-schedule, backing off from there): jobs that finish one after another (a sweep's jobs, run in turn)
-are noticed within about half a gap, the last one too, instead of after a backed-off interval. While
-nothing finishes, and while many jobs are waited on (each poll then reads several pages), polling
-backs off as before.
+A poll that finds jobs newly final brings the others' next poll forward, never later than their own
+schedule and at least ``PollPolicy.min_sooner_interval`` ahead: near the end of a run (the jobs
+still waited on fit in one list page), to half the time that passed per finished job since the board
+last saw one finish; before (each poll reads several pages), halfway to when the remaining jobs should
+all have finished at that pace. Jobs that finish one after another (a sweep's jobs, run in turn) are
+noticed within about half a gap, the last one too, instead of after a backed-off interval; while
+nothing finishes, polling backs off as before.
 An unreachable service (no connection, timeouts, 5xx; 429, honouring ``Retry-After``) is ridden
 over for ``PollPolicy.max_outage``, then the waiters get :class:`ServiceUnreachableError`; a job
 stuck in ``cancelling`` or ``unknown_status`` for ``PollPolicy.stuck_after`` is handed back to its
@@ -206,13 +206,15 @@ class StatusBoard:
                     w.due = now + max(w.interval, min(retry_after or 0.0, self.poll.max_outage))
 
     def _sooner(self, now: float, finished: int) -> None:
-        """``finished`` jobs were found final at this poll: near the end of the run, the others are due
-        again within half the time per finished job since the last ones were found."""
+        """``finished`` jobs were found final at this poll: the others are due again within half the time
+        per finished job since the last ones were found, near the end of the run; before, halfway to when
+        they should all have finished at that pace (never later than their own schedule)."""
         per_job = (now - (self._progress_at or now)) / finished
         self._progress_at = now
-        if len(self._watches) > NEAR_END:
-            return
-        interval = max(self.poll.initial_interval, self.poll.min_sooner_interval, per_job / 2)
+        remaining = len(self._watches)
+        # near the end, half a job's time; before, half the time the remaining jobs should take at this pace
+        ahead = per_job / 2 if remaining <= NEAR_END else per_job * remaining / 2
+        interval = max(self.poll.initial_interval, self.poll.min_sooner_interval, ahead)
         for watches in self._watches.values():
             for w in watches:
                 w.interval = min(w.interval, interval)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from scaleway_qaas.core import Program, ProgramFormat, ProgramStream, QaaSClient, run
-from scaleway_qaas.core.submit import stream_window
+from scaleway_qaas.core.submit import creation_window
 
 COUNT = 12
 
@@ -38,8 +38,8 @@ def test_a_stream_creates_jobs_before_its_last_program_and_frees_programs(
 
     streamed = run(client, platform, ProgramStream(source(), COUNT), shots=10).result()
     assert len(alive) == COUNT
-    assert stream_window(1) == 4
-    assert max(alive) <= stream_window(1) + 1, alive  # a list would hold all of them: 0, 1, ..., 11
+    assert creation_window(1, streamed=True) == 4
+    assert max(alive) <= creation_window(1, streamed=True) + 1, alive  # a list would hold all of them: 0, 1, ..., 11
     listed = run(client, platform, [program(i) for i in range(COUNT)], shots=10).result()
     assert [r.counts for r in streamed] == [r.counts for r in listed]
     assert len({next(iter(r.counts)) for r in streamed}) == 8  # every point in its place
