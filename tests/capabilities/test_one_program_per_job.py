@@ -31,9 +31,12 @@ class InFlight(httpx.AsyncBaseTransport):
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.now = self.most = 0
+        self.order: list[str] = []  # "models" or "jobs", as the creations were sent
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         creation = request.method == "POST" and request.url.path.endswith(("/models", "/jobs"))
+        if creation:
+            self.order.append(request.url.path.rsplit("/", 1)[-1])
         self.now += creation
         self.most = max(self.most, self.now)
         try:
@@ -79,6 +82,7 @@ def test_a_cirq_sweep_on_qsim_makes_one_job_per_point_created_concurrently_withi
     results = ScalewaySampler(PLATFORMS["qsim"], client=client).run_sweep(circuit, sweep, repetitions=400)
     assert jobs_held(cap_env) - before == points  # one job per point
     assert 2 <= transport.most <= BOUND, transport.most  # concurrent, within the bound
+    assert "jobs" in transport.order[: BOUND + 1], transport.order[:10]  # the first job does not wait for every model
     reference = cirq.Simulator(seed=7).run_sweep(circuit, sweep, repetitions=2000)
     assert len(results) == points
     for i, (got, ref) in enumerate(zip(results, reference, strict=True)):
@@ -109,4 +113,5 @@ def test_programs_on_a_family_of_one_program_per_job_are_created_within_the_boun
     results = job.result()
     assert len(job.ids) == count and jobs_held(cap_env) - before == count
     assert 2 <= transport.most <= BOUND, transport.most
+    assert "jobs" in transport.order[: BOUND + 1], transport.order  # not every model first, then the jobs
     assert [set(r.counts) for r in results] == [{format(i, "04b")[::-1]} for i in range(count)]
