@@ -31,8 +31,8 @@ from ...core.wire import Compression, Program, ProgramFormat
 #: a gate call's arguments when all are plain decimal numbers: ``ry(1.25) q[0];``, ``u(0.5,-1.0e-05,2) q[1];``
 _CALL = re.compile(r"(?<=[;\n])(\s*[a-z]\w*\()([-+0-9.eE, ]+)(\)[^;]*;)")
 _SENTINEL = 400.123456789
-#: structures kept per parse function, the most recently used
-MAX_STRUCTURES = 64
+#: structures kept per parse function, the most recently used (a few sweeps at a time; each holds a circuit)
+MAX_STRUCTURES = 16
 #: a structure seen once: parsed in full (its template is made when a second program has it)
 _SEEN = object()
 _UNKNOWN = object()
