@@ -30,6 +30,7 @@ BENCHMARKS = [
     "throughput",
     "hop",
     "sweepscale",
+    "onejob",
 ]
 RESULTS = Path(__file__).parent / "results"
 

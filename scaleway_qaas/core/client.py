@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .config import Config, resolve_config
+from .config import Config, max_creations, resolve_config
 from .durations import format_duration
 from .errors import NotFoundError, PayloadError
 from .loop import blocking_via, on_core, run_sync, submit_if_running
@@ -32,8 +32,6 @@ from .wire import ComputationModel, ComputationParameters, ProgramResult
 
 T = TypeVar("T")
 PAGE_SIZE = 100
-#: creations (models, jobs) in flight at once per client, whatever the number of submissions
-MAX_CONCURRENT_CREATIONS = 16
 Duration = str | int | float
 
 
@@ -125,10 +123,11 @@ class AsyncQaaSClient:
 
     @property
     def creations(self) -> asyncio.Semaphore:
-        """Bounds the model and job creations in flight from this client, across all submissions."""
+        """Bounds the model and job creations in flight from this client, across all submissions
+        (:func:`.config.max_creations`, read when the client first creates on a loop)."""
         loop = asyncio.get_running_loop()  # the core's: a new one in a forked child
         if self._creations is None or self._creations[0] is not loop:
-            self._creations = (loop, asyncio.Semaphore(MAX_CONCURRENT_CREATIONS))
+            self._creations = (loop, asyncio.Semaphore(max_creations()))
         return self._creations[1]
 
     async def _page(self, path: str, key: str, cls: type[T], params: dict[str, Any]) -> tuple[list[T], int | None]:

@@ -168,6 +168,25 @@ def default_max_cost() -> float | None:
     return value
 
 
+MAX_CREATIONS_VARIABLE = "SCW_QAAS_MAX_CREATIONS"
+#: model and job creations in flight at once per client, unless ``$SCW_QAAS_MAX_CREATIONS`` says otherwise
+DEFAULT_MAX_CREATIONS = 16
+
+
+def max_creations() -> int:
+    """How many creations (models, jobs) a client has in flight at once: ``$SCW_QAAS_MAX_CREATIONS``, else 16."""
+    raw = os.environ.get(MAX_CREATIONS_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_MAX_CREATIONS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigurationError(f"{MAX_CREATIONS_VARIABLE}={raw!r} must be a whole number of at least 1")
+    return value
+
+
 def progress_shown() -> bool:
     """Whether a waiting job may show the session-start status line (``SCW_QAAS_PROGRESS``, default on)."""
     return not switched_off("SCW_QAAS_PROGRESS")

@@ -11,19 +11,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from .codecs import decode
 from .errors import (
     InvalidArgumentError,
     JobCancelledError,
     JobFailedError,
     JobTimeoutError,
     NotFoundError,
-    PayloadError,
     RateLimitedError,
     ServerError,
     ServiceUnreachableError,
     SessionClosedError,
 )
+from .finals import Downloads
 from .loop import blocking, on_core, run_sync
 from .polling import PollPolicy, board_for
 from .progress import SessionProgress
@@ -32,13 +31,10 @@ from .results import ExperimentResult
 
 if TYPE_CHECKING:
     from .client import QaaSClient
-    from .wire import ProgramResult
 
 T = TypeVar("T")
 log = logging.getLogger("scaleway_qaas.job")
 
-#: result downloads in flight at once per submission
-MAX_CONCURRENT_DOWNLOADS = 16
 #: how often (s) the sessions of jobs still ``waiting`` are read while waiting, to notice one that stopped
 SESSION_CHECK_EVERY = 10.0
 
@@ -74,30 +70,6 @@ _STATUS_RANK = {
     JobStatus.WAITING: 5,
     JobStatus.COMPLETED: 6,
 }
-
-
-def _final_results(part: JobPart, payloads: Sequence[ProgramResult]) -> list[ExperimentResult]:
-    """A job's final results: one per program, from its results in creation order.
-
-    ``ListJobResults`` holds "all intermediate and final results" (the API's words): a job may
-    list more results than programs. The final ones are the last: results are read from the
-    newest back until they cover the job's programs, and of those the last N (N programs) are
-    kept; older, intermediate ones are not decoded. A re-attached job (program count unknown)
-    keeps them all. Fewer results than programs is a :class:`PayloadError`.
-    """
-    if part.indices is None:
-        return [exp for payload in payloads for exp in decode(payload)]
-    wanted = len(part.indices)
-    newest_first: list[list[ExperimentResult]] = []
-    found = 0
-    for payload in reversed(payloads):
-        if found >= wanted:
-            break
-        newest_first.append(decode(payload))
-        found += len(newest_first[-1])
-    if found < wanted:
-        raise PayloadError(f"job {part.job_id} returned {found} results for {wanted} programs")
-    return [exp for experiments in reversed(newest_first) for exp in experiments][-wanted:]
 
 
 @contextlib.contextmanager
@@ -139,6 +111,9 @@ class Job:
         self.on_delivery: Callable[[bool], None] | None = None
         #: given by the submission flow for a managed session; used at most once (see :meth:`wait_async`)
         self._resubmit = resubmit
+        #: the result downloads of a :meth:`collect_async` under way (each job's start once it is completed)
+        self._downloads: Downloads | None = None
+        self._sizes: tuple[tuple[JobPart, ...], dict[str, int | None]] = ((), {})
 
     def __repr__(self) -> str:
         return f"Job({self.job_id!r}, programs={self.n_programs})"
@@ -245,6 +220,8 @@ class Job:
                         raise exc.for_jobs(self.ids) from exc.__cause__
 
                     self._infos[info.id] = info
+                    if info.status == JobStatus.COMPLETED and self._downloads is not None:
+                        self._downloads.start(info.id, self._programs(info.id))
                     if info.status in (JobStatus.ERROR, JobStatus.CANCELLED) or not info.status.is_final:
                         return info.status  # failed, or stuck (cancelling / unknown_status): reported by result()
         finally:
@@ -363,20 +340,27 @@ class Job:
 
     @on_core
     async def collect_async(self, timeout: float | None = None) -> list[ExperimentResult]:
-        """The results, without reporting their delivery (:meth:`result_async` does, in the caller's context)."""
+        """The results, without reporting their delivery (:meth:`result_async` does, in the caller's context).
+
+        Each job's results are downloaded as soon as it is seen completed (:mod:`.finals`), while the
+        others still run."""
         if self._results is not None:
             return self._results
-        await self.wait_async(timeout)
-        for part in sorted(self.parts, key=lambda p: p.job_id not in self._infos):  # a failed one is known
-            self._check(part)
-        gate = asyncio.Semaphore(MAX_CONCURRENT_DOWNLOADS)
-
-        async def fetch(part: JobPart) -> list[ExperimentResult]:
-            async with gate:
-                payloads = await self.client.aio.fetch_job_results(part.job_id)
-            return _final_results(part, payloads)  # each job's payloads are dropped once decoded
-
-        results = await asyncio.gather(*(fetch(p) for p in self.parts))
+        downloads = self._downloads = Downloads(self.client.aio)
+        try:
+            for part in self.parts:  # already known completed (re-attached, or waited on before)
+                known = self._infos.get(part.job_id)
+                if known is not None and known.status == JobStatus.COMPLETED:
+                    downloads.start(part.job_id, self._programs(part.job_id))
+            await self.wait_async(timeout)
+            for part in sorted(self.parts, key=lambda p: p.job_id not in self._infos):  # a failed one is known
+                self._check(part)
+            results = await downloads.results([(p.job_id, self._programs(p.job_id)) for p in self.parts])
+        except BaseException:
+            await downloads.cancel()
+            raise
+        finally:
+            self._downloads = None
         ordered: dict[int, ExperimentResult] = {}
         next_index = 0
         for part, decoded in zip(self.parts, results, strict=True):
@@ -385,6 +369,12 @@ class Job:
             next_index = max(indices, default=next_index - 1) + 1
         self._results = [ordered[i] for i in sorted(ordered)]
         return self._results
+
+    def _programs(self, job_id: str) -> int | None:
+        """How many programs the job ran (None: unknown, for a job re-attached by id)."""
+        if self._sizes[0] is not self.parts:  # made again after a resubmission replaced parts
+            self._sizes = (self.parts, {p.job_id: None if p.indices is None else len(p.indices) for p in self.parts})
+        return self._sizes[1][job_id]
 
     collect = blocking(collect_async)
 

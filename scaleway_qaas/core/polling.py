@@ -6,6 +6,13 @@ are waited on at once (a split sweep, many concurrent submissions), one
 answers for all of them, so the request rate stays flat as concurrency grows.
 Each job keeps its own adaptive schedule (milliseconds first on loopback, ~100 ms
 against a remote host, then backing off); the board polls when the earliest job is due.
+A poll that finds jobs newly final brings the others' next poll forward, never later than their own
+schedule and at least ``PollPolicy.min_sooner_interval`` ahead: near the end of a run (the jobs
+still waited on fit in one list page), to half the time that passed per finished job since the board
+last saw one finish; before (each poll reads several pages), halfway to when the remaining jobs should
+all have finished at that pace. Jobs that finish one after another (a sweep's jobs, run in turn) are
+noticed within about half a gap, the last one too, instead of after a backed-off interval; while
+nothing finishes, polling backs off as before.
 An unreachable service (no connection, timeouts, 5xx; 429, honouring ``Retry-After``) is ridden
 over for ``PollPolicy.max_outage``, then the waiters get :class:`ServiceUnreachableError`; a job
 stuck in ``cancelling`` or ``unknown_status`` for ``PollPolicy.stuck_after`` is handed back to its
@@ -32,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("scaleway_qaas.polling")
 
 LIST_PAGE_SIZE = 100
+#: at most this many jobs still waited on: the end of a run, polled sooner as jobs finish (one page holds them)
+NEAR_END = LIST_PAGE_SIZE // 2
 
 
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
@@ -53,6 +62,8 @@ class PollPolicy:
     max_interval: float = 2.0
     #: shortest spacing of two coalesced list calls of one session
     min_list_interval: float = 0.005
+    #: shortest interval of the polls brought forward as jobs finish near the end of a run (each lists a page)
+    min_sooner_interval: float = 0.02
     #: how long polling rides over an unreachable, failing or rate-limiting service before giving up
     max_outage: float = 60.0
     #: how long a job may stay ``cancelling`` or ``unknown_status`` before its waiter is told
@@ -88,6 +99,8 @@ class StatusBoard:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._key = (id(client), session_id)
+        #: when a poll last found a waited-on job final (or, before any, when the board started waiting)
+        self._progress_at: float | None = None
         #: the last error of a poll, while the service is unreachable
         self.last_error: BaseException | None = None
 
@@ -97,6 +110,7 @@ class StatusBoard:
         interval = self.poll.initial_interval
         self._watches.setdefault(job_id, []).append(_Watch(future, time.monotonic() + interval, interval))
         if self._task is None or self._task.done():
+            self._progress_at = time.monotonic()
             self._task = asyncio.create_task(self._run())
         self._wake.set()
         return future
@@ -157,9 +171,11 @@ class StatusBoard:
                     if not w.future.done():
                         w.future.set_exception(error)
             now = time.monotonic()
+            finished = 0
             for info in infos:
                 self.last[info.id] = info
                 if info.status.is_final:
+                    finished += info.id in self._watches
                     for w in self._watches.pop(info.id, []):
                         if not w.future.done():
                             w.future.set_result(info)
@@ -176,6 +192,8 @@ class StatusBoard:
                     if not w.future.done():
                         w.future.set_result(info)  # not final: the waiter reports it as stuck
             self._reschedule([i for i in ids if i in self._watches])
+            if finished:
+                self._sooner(now, finished)
         if _boards.get(self._key) is self:
             del _boards[self._key]
 
@@ -186,6 +204,21 @@ class StatusBoard:
                 if w.due <= now:
                     w.interval = min(w.interval * self.poll.factor, self.poll.max_interval)
                     w.due = now + max(w.interval, min(retry_after or 0.0, self.poll.max_outage))
+
+    def _sooner(self, now: float, finished: int) -> None:
+        """``finished`` jobs were found final at this poll: the others are due again within half the time
+        per finished job since the last ones were found, near the end of the run; before, halfway to when
+        they should all have finished at that pace (never later than their own schedule)."""
+        per_job = (now - (self._progress_at or now)) / finished
+        self._progress_at = now
+        remaining = len(self._watches)
+        # near the end, half a job's time; before, half the time the remaining jobs should take at this pace
+        ahead = per_job / 2 if remaining <= NEAR_END else per_job * remaining / 2
+        interval = max(self.poll.initial_interval, self.poll.min_sooner_interval, ahead)
+        for watches in self._watches.values():
+            for w in watches:
+                w.interval = min(w.interval, interval)
+                w.due = min(w.due, now + w.interval)
 
     def _fail_all(self, exc: BaseException) -> None:
         watches, self._watches = self._watches, {}

@@ -19,10 +19,11 @@
    managed session stops while its jobs still wait (:meth:`.job.Job.wait`), they are submitted
    again, once, in a fresh session (and the stranded ones cancelled).
 
-Programs may come as a :class:`ProgramStream` (a sweep's points, converted as they are needed):
-each job's programs are then produced in a worker thread when its creation starts, at most
-:data:`STREAM_WINDOW` jobs' worth at a time, so that jobs are created while later points are
-still being converted and the client holds a few jobs' programs, not the whole sweep's.
+Jobs are made at most :func:`creation_window` at a time, each model then its job, so that the first
+jobs run while later ones are still being created. Programs may come as a :class:`ProgramStream`
+(a sweep's points, converted as they are needed): each job's programs are then produced in a worker
+thread when its creation starts, so that jobs are created while later points are still being
+converted and the client holds a few jobs' programs, not the whole sweep's.
 
 Run options go to the job parameters; families that read them in the model too (Aer's
 ``method``/``precision``..., QPerfect's, Quobly's) get them in ``backend.options`` as well, each
@@ -40,7 +41,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .config import default_max_cost
+from .config import default_max_cost, max_creations
 from .errors import QaaSError, SessionClosedError
 from .future import ResultFuture
 from .job import Job, JobPart
@@ -61,8 +62,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-#: jobs' worth of a :class:`ProgramStream` converted and not yet stored, at most
+#: jobs' worth of a :class:`ProgramStream` converted and not yet stored, at most, where jobs hold many programs
 STREAM_WINDOW = 4
+
+
+def creation_window(per_job: int, streamed: bool) -> int:
+    """How many jobs are being made at once (programs converted if streamed, model created, job created): as
+    many as creations may be in flight (:func:`.config.max_creations`), so that each job is created right
+    after its model instead of behind every other model; a stream whose jobs hold many programs,
+    :data:`STREAM_WINDOW` (the programs held stay few)."""
+    return STREAM_WINDOW if streamed and per_job != 1 else max_creations()
 
 
 class ProgramStream(Sequence[Program]):
@@ -169,9 +178,7 @@ async def run_async(
         if info.model_id and info.parameters
     }
 
-    window: contextlib.AbstractAsyncContextManager[Any] = (
-        asyncio.Semaphore(STREAM_WINDOW) if isinstance(programs, ProgramStream) else contextlib.nullcontext()
-    )
+    window = asyncio.Semaphore(creation_window(per_job, isinstance(programs, ProgramStream)))
 
     async def create_job(number: int, model_id: str, parameters: ComputationParameters | str) -> JobPart:
         target = await where()
@@ -198,15 +205,15 @@ async def run_async(
             model = ComputationModel(chunk, backend=backend, client=USER_AGENT, noise_model=noise_model)
             stored = await client.aio.create_model(model)
             del chunk, model
-        parameters = ComputationParameters(shots=count, options=traits.job_options(options, count))
-        for attempt in (1, 2):
-            session_id = (await where()).id
-            try:
-                return await create_job(number, stored.id, parameters)
-            except QaaSError as exc:
-                refused = exc.status_code is not None and 400 <= exc.status_code < 500
-                if attempt == 2 or not refused or not await ensure_open(await where(), session_id):
-                    raise
+            parameters = ComputationParameters(shots=count, options=traits.job_options(options, count))
+            for attempt in (1, 2):
+                session_id = (await where()).id
+                try:
+                    return await create_job(number, stored.id, parameters)
+                except QaaSError as exc:
+                    refused = exc.status_code is not None and 400 <= exc.status_code < 500
+                    if attempt == 2 or not refused or not await ensure_open(await where(), session_id):
+                        raise
         raise AssertionError("unreachable")
 
     async def resubmit(closed_id: str, stranded: list[JobPart]) -> list[JobPart]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from scaleway_qaas.core.config import Config, redact, resolve_config
+from scaleway_qaas.core.client import AsyncQaaSClient
+from scaleway_qaas.core.config import DEFAULT_MAX_CREATIONS, Config, max_creations, redact, resolve_config
 from scaleway_qaas.errors import ConfigurationError
 
 SECRET = "abcd1234-secret-value-never-shown"
@@ -76,3 +79,25 @@ def test_secret_never_in_repr_or_str():
     cfg = Config(SECRET, "p", "http://x")
     assert SECRET not in repr(cfg) and SECRET not in str(cfg)
     assert redact(SECRET).startswith("abcd") and SECRET not in redact(SECRET)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", DEFAULT_MAX_CREATIONS), ("1", 1), (" 64 ", 64)])
+def test_max_creations_from_the_environment(monkeypatch, raw, expected):
+    monkeypatch.setenv("SCW_QAAS_MAX_CREATIONS", raw)
+    assert max_creations() == expected
+
+    async def bound() -> int:  # the client's semaphore is made with it
+        client = AsyncQaaSClient(secret_key=SECRET, project_id="p", url="http://127.0.0.1:9")
+        try:
+            return client.creations._value
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(bound()) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "-3", "many", "2.5"])
+def test_max_creations_must_be_a_positive_whole_number(monkeypatch, raw):
+    monkeypatch.setenv("SCW_QAAS_MAX_CREATIONS", raw)
+    with pytest.raises(ConfigurationError, match="SCW_QAAS_MAX_CREATIONS"):
+        max_creations()

@@ -71,6 +71,17 @@ class FakeJobs:
         return httpx.Response(200, json=self.body(job_id))
 
 
+class InTurnJobs(FakeJobs):
+    """Jobs that complete one after another: job ``i`` at ``first + gap * i`` seconds after the start."""
+
+    def __init__(self, n: int, first: float, gap: float) -> None:
+        super().__init__(n, ready_after=first)
+        self.ready = {f"job-{i}": first + gap * i for i in range(n)}
+
+    def status(self, job_id: str) -> str:
+        return "completed" if time.monotonic() - self.start >= self.ready[job_id] else "running"
+
+
 def client_for(fake: FakeJobs) -> QaaSClient:
     retry = RetryPolicy(max_attempts=2, initial_delay=0.001, max_delay=0.002)
     return QaaSClient(CONFIG, retry=retry, transport=httpx.MockTransport(fake))
@@ -88,6 +99,26 @@ def test_many_waiting_jobs_share_one_poll_per_tick():
     # one job polled alone would need ~10 polls in 0.3 s; 40 of them, ~400 GETs
     assert fake.gets <= 2
     assert 3 <= fake.lists <= 40
+
+
+def test_jobs_finishing_in_turn_have_the_last_one_noticed_soon_after_it_finishes():
+    fake = InTurnJobs(10, first=1.0, gap=0.1)  # the last one completes at 1.9 s
+    # backing off fast: polls at 0.01, 0.04, 0.13, 0.4, 1.21 s, then every 2 s (the last seen at 3.21 s)
+    poll = PollPolicy(initial_interval=0.01, factor=3.0, max_interval=2.0, show_progress=False)
+    job = Job(client_for(fake), [JobPart(i, "s-1", (n,)) for n, i in enumerate(fake.jobs)], poll)
+    assert job.wait(timeout=10) == JobStatus.COMPLETED
+    late = time.monotonic() - fake.start - max(fake.ready.values())
+    assert 0 <= late < 0.35, late  # polled sooner as jobs finish: within about half a gap
+    assert fake.lists <= 30  # about two polls per job finished, not a busy loop
+
+
+def test_polling_backs_off_while_nothing_finishes_between_finishing_jobs():
+    fake = InTurnJobs(10, first=0.2, gap=0.0)
+    fake.ready.update({f"job-{i}": 1.5 for i in range(5, 10)})  # half at 0.2 s, the rest at 1.5 s
+    poll = PollPolicy(initial_interval=0.01, factor=1.5, max_interval=2.0, show_progress=False)
+    job = Job(client_for(fake), [JobPart(i, "s-1", (n,)) for n, i in enumerate(fake.jobs)], poll)
+    assert job.wait(timeout=10) == JobStatus.COMPLETED
+    assert fake.lists <= 25  # the polls brought forward at 0.2 s back off again until 1.5 s
 
 
 def test_a_lone_job_is_polled_directly_and_fast():

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from scaleway_qaas.core import Program, ProgramFormat, ProgramStream, QaaSClient, run
-from scaleway_qaas.core.submit import STREAM_WINDOW
+from scaleway_qaas.core.submit import creation_window
 
 COUNT = 12
 
@@ -20,7 +20,10 @@ def program(i: int) -> Program:
     return Program.from_text(text, ProgramFormat.QASM_V2)
 
 
-def test_a_stream_creates_jobs_before_its_last_program_and_frees_programs(scw_env: dict[str, str]) -> None:
+def test_a_stream_creates_jobs_before_its_last_program_and_frees_programs(
+    scw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCW_QAAS_MAX_CREATIONS", "4")  # one program per job: converted as far ahead as creations
     client = QaaSClient()
     platform = client.describe_platform("EMU-QSIM-16C-128M")  # one program per job
     produced: list[weakref.ref[Program]] = []
@@ -35,7 +38,8 @@ def test_a_stream_creates_jobs_before_its_last_program_and_frees_programs(scw_en
 
     streamed = run(client, platform, ProgramStream(source(), COUNT), shots=10).result()
     assert len(alive) == COUNT
-    assert max(alive) <= STREAM_WINDOW + 1, alive  # a list would hold all of them: 0, 1, ..., 11
+    assert creation_window(1, streamed=True) == 4
+    assert max(alive) <= creation_window(1, streamed=True) + 1, alive  # a list would hold all of them: 0, 1, ..., 11
     listed = run(client, platform, [program(i) for i in range(COUNT)], shots=10).result()
     assert [r.counts for r in streamed] == [r.counts for r in listed]
     assert len({next(iter(r.counts)) for r in streamed}) == 8  # every point in its place

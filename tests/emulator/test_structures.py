@@ -43,14 +43,51 @@ def test_each_circuit_is_its_full_parse(points: list[list[float]]) -> None:
     assert circuits == [to_qiskit(p) for p in [*programs, custom]]
     assert len({c.name for c in circuits}) == len(circuits)
     plain = [p for p, values in zip(programs, points, strict=True) if "pi" not in p.text()]
-    if len(plain) >= 2:  # one full parse and one sentinel parse of the shared structure, not one per program
-        assert len([p for p in parses if p in plain]) == 1
+    if len(plain) >= 3:  # two full parses and one sentinel parse of the shared structure, not one per program
+        assert len([p for p in parses if p in plain]) == 2
 
 
-def test_a_sweep_of_one_structure_parses_twice() -> None:
+def test_a_sweep_of_one_structure_parses_three_times() -> None:
     parses: list[Program] = []
     structures = Structures(lambda p: parses.append(p) or to_qiskit(p))
     rows = np.random.default_rng(1).uniform(-3, 3, (20, 12))
     circuits = [structures.circuit(qasm(list(r))) for r in rows]
-    assert len(parses) == 2  # the first program, then its structure with sentinels
+    assert len(parses) == 3  # the first two programs, then their structure with sentinels
     assert circuits[7] == to_qiskit(qasm(list(rows[7])))
+
+
+def test_structures_outlive_a_model_and_a_structure_seen_once_is_parsed_once() -> None:
+    """A sweep on a family of one program per job sends each point in its own model: one Structures each."""
+    parses: list[Program] = []
+
+    def parse(program: Program) -> QuantumCircuit:
+        parses.append(program)
+        return to_qiskit(program)
+
+    rows = np.random.default_rng(2).uniform(-3, 3, (6, 12))
+    Structures(parse).circuit(qasm(list(rows[0])))
+    assert len(parses) == 1  # seen once: one parse, no template made
+    circuits = [Structures(parse).circuit(qasm(list(r))) for r in rows[1:]]
+    assert len(parses) == 3  # the second program and the sentinels; the other four bound into the template
+    assert circuits == [to_qiskit(qasm(list(r))) for r in rows[1:]]
+
+
+def test_the_structures_kept_are_the_most_recently_used(monkeypatch) -> None:
+    from scaleway_qaas.emulator.families import structures
+
+    monkeypatch.setattr(structures, "MAX_STRUCTURES", 2)
+    parses: list[Program] = []
+    parsed = Structures(lambda p: parses.append(p) or to_qiskit(p))
+    shapes = [efficient_su2(3, reps=r) for r in (1, 2, 3)]
+    for qc in shapes:
+        qc.measure_all()
+    for qc in shapes:  # three structures, two kept: the first is forgotten
+        parsed.circuit(
+            Program.from_text(qasm2.dumps(qc.assign_parameters([0.5] * qc.num_parameters)), ProgramFormat.QASM_V2)
+        )
+    count = len(parses)
+    first = shapes[0].assign_parameters([0.25] * shapes[0].num_parameters)
+    assert parsed.circuit(Program.from_text(qasm2.dumps(first), ProgramFormat.QASM_V2)) == to_qiskit(
+        Program.from_text(qasm2.dumps(first), ProgramFormat.QASM_V2)
+    )
+    assert len(parses) == count + 1  # seen again as new: one full parse

@@ -1,18 +1,25 @@
-"""Programs of one model that differ only in numbers (a sweep's points) are parsed once.
+"""Programs that differ only in numbers (a sweep's points) are parsed once, in one model and across models.
 
 An OpenQASM 2 program whose gate arguments are plain decimal numbers, without ``gate``/``opaque``
 definitions, has a *structure*: its text with each such argument replaced by ``#``. The first
-program of a structure is parsed as always (:func:`.programs.to_qiskit`, :func:`.aer.for_aer`);
-the structure is then parsed once more with a sentinel in each hole, the sentinels become
+program of a structure is parsed as always (:func:`.programs.to_qiskit`); so is the second, after
+which the structure is parsed once more with a sentinel in each hole, the sentinels become
 circuit parameters, and every further program is that circuit with its numbers assigned
-(``assign_parameters``). The structure is used only if assigning the first program's numbers
+(``assign_parameters``). The structure is used only if assigning the second program's numbers
 gives exactly the circuit of its full parse, and if the full path changed nothing else
 (no gate lowered): what is accepted, and every result, stays as without it.
+
+Structures are kept per engine process (the last :data:`MAX_STRUCTURES`), not per model: on the families
+that take one program per job (CUDA-Q, qsim, Quobly...), a sweep sends each point in its own model. A
+structure seen once costs one parse, as a program without structure does.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +31,13 @@ from ...core.wire import Compression, Program, ProgramFormat
 #: a gate call's arguments when all are plain decimal numbers: ``ry(1.25) q[0];``, ``u(0.5,-1.0e-05,2) q[1];``
 _CALL = re.compile(r"(?<=[;\n])(\s*[a-z]\w*\()([-+0-9.eE, ]+)(\)[^;]*;)")
 _SENTINEL = 400.123456789
+#: structures kept per parse function, the most recently used (a few sweeps at a time; each holds a circuit)
+MAX_STRUCTURES = 16
+#: a structure seen once: parsed in full (its template is made when a second program has it)
+_SEEN = object()
+_UNKNOWN = object()
+_known: weakref.WeakKeyDictionary[Callable[..., Any], OrderedDict[str, Any]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
 
 
 def structure(program: Program) -> tuple[str, list[float]] | None:
@@ -51,11 +65,12 @@ def structure(program: Program) -> tuple[str, list[float]] | None:
 
 
 class Structures:
-    """The parsed structures of one model's programs (one instance per model)."""
+    """The parsed structures of programs parsed with ``parse`` (shared by every instance with the same ``parse``)."""
 
     def __init__(self, parse: Callable[[Program], QuantumCircuit]) -> None:
         self._parse = parse
-        self._found: dict[str, QuantumCircuit | None] = {}
+        with _lock:
+            self._found = _known.setdefault(parse, OrderedDict())
 
     def circuit(self, program: Program) -> QuantumCircuit:
         """The program's circuit, as ``parse`` gives it."""
@@ -63,11 +78,18 @@ class Structures:
         if shape is None:
             return self._parse(program)
         key, numbers = shape
-        if key not in self._found:
+        with _lock:
+            template = self._found.get(key, _UNKNOWN)
+            if template is not _UNKNOWN:
+                self._found.move_to_end(key)
+        if template is _UNKNOWN or template is _SEEN:
             full = self._parse(program)
-            self._found[key] = _template(key, numbers, full, self._parse)
+            made = _SEEN if template is _UNKNOWN else _template(key, numbers, full, self._parse)
+            with _lock:
+                self._found[key] = made
+                while len(self._found) > MAX_STRUCTURES:
+                    self._found.popitem(last=False)
             return full
-        template = self._found[key]
         if template is None:
             return self._parse(program)
         return _bind(template, numbers)
