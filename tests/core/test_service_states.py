@@ -261,7 +261,14 @@ def test_jobs_stranded_twice_raise_naming_the_session_and_jobs(quick_checks: Non
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             waiting = pool.submit(job.result, 30)
             deadline = time.monotonic() + 10
-            while not (fresh := [s for s in client.list_sessions() if s.id != first and s.status.is_open]):
+            # the reopened session, once the job is in it (stopped before that, the job is refused with HTTP 412)
+            while not (
+                fresh := [
+                    s
+                    for s in client.list_sessions()
+                    if s.id != first and s.status.is_open and stalled.store.job_counts(s.id)[0] > 0
+                ]
+            ):
                 assert time.monotonic() < deadline, "no session was reopened"
                 time.sleep(0.02)
             stop_leaving_jobs_waiting(stalled, fresh[0].id)
