@@ -30,7 +30,7 @@ CORE_LAYERS: list[set[str]] = [
     {"loop"},
     {"requests"},
     {"client"},
-    {"polling", "progress", "journal"},
+    {"polling", "progress", "journal", "collect"},
     {"job"},
     {"future"},
     {"session", "resume"},

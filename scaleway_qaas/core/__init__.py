@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .client import AsyncQaaSClient as AsyncQaaSClient
     from .client import QaaSClient as QaaSClient
     from .client import closest_names as closest_names
+    from .collect import JobPart as JobPart
     from .config import Config as Config
     from .config import config_file_path as config_file_path
     from .config import journal_path as journal_path
@@ -36,7 +37,6 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .formats import encode_program as encode_program
     from .future import ResultFuture as ResultFuture
     from .job import Job as Job
-    from .job import JobPart as JobPart
     from .journal import KEY_TAG as KEY_TAG
     from .journal import LABEL_TAG as LABEL_TAG
     from .journal import Journal as Journal
@@ -109,7 +109,7 @@ _LAZY = {
     "CannotEncode": "formats",
     "encode_program": "formats",
     "Job": "job",
-    "JobPart": "job",
+    "JobPart": "collect",
     "ResultFuture": "future",
     "KEY_TAG": "journal",
     "LABEL_TAG": "journal",

@@ -9,16 +9,13 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
-
-from .codecs import decode
+from .collect import Convert, JobPart, each_job
 from .errors import (
     InvalidArgumentError,
     JobCancelledError,
     JobFailedError,
     JobTimeoutError,
     NotFoundError,
-    PayloadError,
     RateLimitedError,
     ServerError,
     ServiceUnreachableError,
@@ -32,25 +29,12 @@ from .results import ExperimentResult
 
 if TYPE_CHECKING:
     from .client import QaaSClient
-    from .wire import ProgramResult
 
 T = TypeVar("T")
 log = logging.getLogger("scaleway_qaas.job")
 
-#: result downloads in flight at once per submission
-MAX_CONCURRENT_DOWNLOADS = 16
 #: how often (s) the sessions of jobs still ``waiting`` are read while waiting, to notice one that stopped
 SESSION_CHECK_EVERY = 10.0
-
-
-@attrs.frozen
-class JobPart:
-    """One remote job: its id, its session, and where its programs sit in the submission (None: unknown,
-    for a job re-attached by id; then its programs follow the previous part's)."""
-
-    job_id: str
-    session_id: str | None = None
-    indices: tuple[int, ...] | None = None
 
 
 #: submits stranded jobs again in a fresh session: (closed session id, stranded parts) -> their replacements
@@ -74,30 +58,6 @@ _STATUS_RANK = {
     JobStatus.WAITING: 5,
     JobStatus.COMPLETED: 6,
 }
-
-
-def _final_results(part: JobPart, payloads: Sequence[ProgramResult]) -> list[ExperimentResult]:
-    """A job's final results: one per program, from its results in creation order.
-
-    ``ListJobResults`` holds "all intermediate and final results" (the API's words): a job may
-    list more results than programs. The final ones are the last: results are read from the
-    newest back until they cover the job's programs, and of those the last N (N programs) are
-    kept; older, intermediate ones are not decoded. A re-attached job (program count unknown)
-    keeps them all. Fewer results than programs is a :class:`PayloadError`.
-    """
-    if part.indices is None:
-        return [exp for payload in payloads for exp in decode(payload)]
-    wanted = len(part.indices)
-    newest_first: list[list[ExperimentResult]] = []
-    found = 0
-    for payload in reversed(payloads):
-        if found >= wanted:
-            break
-        newest_first.append(decode(payload))
-        found += len(newest_first[-1])
-    if found < wanted:
-        raise PayloadError(f"job {part.job_id} returned {found} results for {wanted} programs")
-    return [exp for experiments in reversed(newest_first) for exp in experiments][-wanted:]
 
 
 @contextlib.contextmanager
@@ -364,27 +324,26 @@ class Job:
     @on_core
     async def collect_async(self, timeout: float | None = None) -> list[ExperimentResult]:
         """The results, without reporting their delivery (:meth:`result_async` does, in the caller's context)."""
-        if self._results is not None:
-            return self._results
+        if self._results is None:
+            self._results = await self.collect_each_async(lambda _, experiments: experiments, timeout)
+        return self._results
+
+    @on_core
+    async def collect_each_async(self, convert: Convert[T], timeout: float | None = None) -> list[T]:
+        """Every program's result converted by ``convert`` job by job, as soon as each job's are decoded
+        (then dropped: a long sweep holds one job's neutral results at a time), in submission order.
+
+        ``convert(indices, results)`` gets one job's results and their submission indices and returns one item
+        per result. Nothing is kept: each call downloads again (:meth:`collect_async` keeps its results)."""
         await self.wait_async(timeout)
         for part in sorted(self.parts, key=lambda p: p.job_id not in self._infos):  # a failed one is known
             self._check(part)
-        gate = asyncio.Semaphore(MAX_CONCURRENT_DOWNLOADS)
+        return await each_job(self.client.aio, self.parts, convert)
 
-        async def fetch(part: JobPart) -> list[ExperimentResult]:
-            async with gate:
-                payloads = await self.client.aio.fetch_job_results(part.job_id)
-            return _final_results(part, payloads)  # each job's payloads are dropped once decoded
-
-        results = await asyncio.gather(*(fetch(p) for p in self.parts))
-        ordered: dict[int, ExperimentResult] = {}
-        next_index = 0
-        for part, decoded in zip(self.parts, results, strict=True):
-            indices = part.indices if part.indices is not None else range(next_index, next_index + len(decoded))
-            ordered.update(zip(indices, decoded, strict=True))
-            next_index = max(indices, default=next_index - 1) + 1
-        self._results = [ordered[i] for i in sorted(ordered)]
-        return self._results
+    def result_each(self, convert: Convert[T], timeout: float | None = None) -> list[T]:
+        """Wait, then every program's result converted job by job (:meth:`collect_each_async`), in order."""
+        with delivering(lambda: self):
+            return run_sync(self.collect_each_async(convert, timeout))
 
     collect = blocking(collect_async)
 

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .collect import JobPart
 from .config import journal_path, resume_mode
 from .errors import InvalidArgumentError, NotFoundError, QaaSError
-from .job import JobPart
 from .journal import (
     KEY_TAG,
     MAX_LABEL,

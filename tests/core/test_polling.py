@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from scaleway_qaas.core.client import QaaSClient
+from scaleway_qaas.core.collect import JobPart
 from scaleway_qaas.core.config import Config
-from scaleway_qaas.core.job import Job, JobPart
+from scaleway_qaas.core.job import Job
 from scaleway_qaas.core.loop import submit
 from scaleway_qaas.core.polling import PollPolicy
 from scaleway_qaas.core.records import JobStatus
