@@ -22,7 +22,9 @@
 Programs may come as a :class:`ProgramStream` (a sweep's points, converted as they are needed):
 each job's programs are then produced in a worker thread when its creation starts, at most
 :data:`STREAM_WINDOW` jobs' worth at a time, so that jobs are created while later points are
-still being converted and the client holds a few jobs' programs, not the whole sweep's.
+still being converted and the client holds a few jobs' programs, not the whole sweep's. If producing a
+program or creating a job fails midway, no further job is made and the jobs already made are cancelled (such a
+run is not resumable: nobody would get their results).
 
 Run options go to the job parameters; families that read them in the model too (Aer's
 ``method``/``precision``..., QPerfect's, Quobly's) get them in ``backend.options`` as well, each
