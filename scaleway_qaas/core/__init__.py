@@ -32,11 +32,11 @@ if TYPE_CHECKING:  # the names below load lazily (module __getattr__); the type 
     from .durations import format_duration as format_duration
     from .durations import parse_duration as parse_duration
     from .families import Family as Family
+    from .finals import JobPart as JobPart
     from .formats import CannotEncode as CannotEncode
     from .formats import encode_program as encode_program
     from .future import ResultFuture as ResultFuture
     from .job import Job as Job
-    from .job import JobPart as JobPart
     from .journal import KEY_TAG as KEY_TAG
     from .journal import LABEL_TAG as LABEL_TAG
     from .journal import Journal as Journal
@@ -109,7 +109,7 @@ _LAZY = {
     "CannotEncode": "formats",
     "encode_program": "formats",
     "Job": "job",
-    "JobPart": "job",
+    "JobPart": "finals",
     "ResultFuture": "future",
     "KEY_TAG": "journal",
     "LABEL_TAG": "journal",

@@ -8,7 +8,6 @@ from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
 from .job import Job, delivering
-from .results import ExperimentResult
 
 T = TypeVar("T")
 
@@ -19,8 +18,8 @@ class ResultFuture(Generic[T]):
 
     def __init__(
         self,
-        future: Future[list[ExperimentResult]],
-        convert: Callable[[list[ExperimentResult]], T],
+        future: Future[list[Any]],
+        convert: Callable[[list[Any]], T],
         job: Callable[[], Job | None],
     ) -> None:
         self._future = future

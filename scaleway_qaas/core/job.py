@@ -9,8 +9,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
-
 from .errors import (
     InvalidArgumentError,
     JobCancelledError,
@@ -22,7 +20,7 @@ from .errors import (
     ServiceUnreachableError,
     SessionClosedError,
 )
-from .finals import Downloads
+from .finals import Convert, Downloads, JobPart
 from .loop import blocking, on_core, run_sync
 from .polling import PollPolicy, board_for
 from .progress import SessionProgress
@@ -37,16 +35,6 @@ log = logging.getLogger("scaleway_qaas.job")
 
 #: how often (s) the sessions of jobs still ``waiting`` are read while waiting, to notice one that stopped
 SESSION_CHECK_EVERY = 10.0
-
-
-@attrs.frozen
-class JobPart:
-    """One remote job: its id, its session, and where its programs sit in the submission (None: unknown,
-    for a job re-attached by id; then its programs follow the previous part's)."""
-
-    job_id: str
-    session_id: str | None = None
-    indices: tuple[int, ...] | None = None
 
 
 #: submits stranded jobs again in a fresh session: (closed session id, stranded parts) -> their replacements
@@ -112,8 +100,8 @@ class Job:
         #: given by the submission flow for a managed session; used at most once (see :meth:`wait_async`)
         self._resubmit = resubmit
         #: the result downloads of a :meth:`collect_async` under way (each job's start once it is completed)
-        self._downloads: Downloads | None = None
-        self._sizes: tuple[tuple[JobPart, ...], dict[str, int | None]] = ((), {})
+        self._downloads: Downloads[Any] | None = None
+        self._by_id: tuple[tuple[JobPart, ...], dict[str, JobPart]] = ((), {})
 
     def __repr__(self) -> str:
         return f"Job({self.job_id!r}, programs={self.n_programs})"
@@ -221,7 +209,7 @@ class Job:
 
                     self._infos[info.id] = info
                     if info.status == JobStatus.COMPLETED and self._downloads is not None:
-                        self._downloads.start(info.id, self._programs(info.id))
+                        self._downloads.start(self._part(info.id))
                     if info.status in (JobStatus.ERROR, JobStatus.CANCELLED) or not info.status.is_final:
                         return info.status  # failed, or stuck (cancelling / unknown_status): reported by result()
         finally:
@@ -340,41 +328,46 @@ class Job:
 
     @on_core
     async def collect_async(self, timeout: float | None = None) -> list[ExperimentResult]:
-        """The results, without reporting their delivery (:meth:`result_async` does, in the caller's context).
+        """The results, without reporting their delivery (:meth:`result_async` does, in the caller's context)."""
+        if self._results is None:
+            self._results = await self.collect_each_async(lambda _, experiments: experiments, timeout)
+        return self._results
 
-        Each job's results are downloaded as soon as it is seen completed (:mod:`.finals`), while the
-        others still run."""
-        if self._results is not None:
-            return self._results
-        downloads = self._downloads = Downloads(self.client.aio)
+    @on_core
+    async def collect_each_async(self, convert: Convert[T], timeout: float | None = None) -> list[T]:
+        """Every program's result converted by ``convert``, in submission order.
+
+        Each job's results are downloaded as soon as it is seen completed, while the others still run, and
+        converted as soon as decoded (:mod:`.finals`; then dropped: a long sweep holds one job's neutral
+        results at a time). ``convert(indices, results)`` gets one job's results and their submission indices
+        and returns one item per result. Nothing is kept: each call downloads again (:meth:`collect_async`
+        keeps its results)."""
+        downloads = self._downloads = Downloads(self.client.aio, self.parts, convert)
         try:
             for part in self.parts:  # already known completed (re-attached, or waited on before)
                 known = self._infos.get(part.job_id)
                 if known is not None and known.status == JobStatus.COMPLETED:
-                    downloads.start(part.job_id, self._programs(part.job_id))
+                    downloads.start(part)
             await self.wait_async(timeout)
             for part in sorted(self.parts, key=lambda p: p.job_id not in self._infos):  # a failed one is known
                 self._check(part)
-            results = await downloads.results([(p.job_id, self._programs(p.job_id)) for p in self.parts])
+            return await downloads.results(self.parts)
         except BaseException:
             await downloads.cancel()
             raise
         finally:
             self._downloads = None
-        ordered: dict[int, ExperimentResult] = {}
-        next_index = 0
-        for part, decoded in zip(self.parts, results, strict=True):
-            indices = part.indices if part.indices is not None else range(next_index, next_index + len(decoded))
-            ordered.update(zip(indices, decoded, strict=True))
-            next_index = max(indices, default=next_index - 1) + 1
-        self._results = [ordered[i] for i in sorted(ordered)]
-        return self._results
 
-    def _programs(self, job_id: str) -> int | None:
-        """How many programs the job ran (None: unknown, for a job re-attached by id)."""
-        if self._sizes[0] is not self.parts:  # made again after a resubmission replaced parts
-            self._sizes = (self.parts, {p.job_id: None if p.indices is None else len(p.indices) for p in self.parts})
-        return self._sizes[1][job_id]
+    def result_each(self, convert: Convert[T], timeout: float | None = None) -> list[T]:
+        """Wait, then every program's result converted job by job (:meth:`collect_each_async`), in order."""
+        with delivering(lambda: self):
+            return run_sync(self.collect_each_async(convert, timeout))
+
+    def _part(self, job_id: str) -> JobPart:
+        """The part of a job id (the parts may be made again after a resubmission replaced some)."""
+        if self._by_id[0] is not self.parts:
+            self._by_id = (self.parts, {p.job_id: p for p in self.parts})
+        return self._by_id[1][job_id]
 
     collect = blocking(collect_async)
 

@@ -26,7 +26,7 @@ import attrs
 
 from .config import journal_path, resume_mode
 from .errors import InvalidArgumentError, NotFoundError, QaaSError
-from .job import JobPart
+from .finals import JobPart
 from .journal import (
     KEY_TAG,
     MAX_LABEL,

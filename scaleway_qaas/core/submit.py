@@ -23,7 +23,9 @@ Jobs are made at most :func:`creation_window` at a time, each model then its job
 jobs run while later ones are still being created. Programs may come as a :class:`ProgramStream`
 (a sweep's points, converted as they are needed): each job's programs are then produced in a worker
 thread when its creation starts, so that jobs are created while later points are still being
-converted and the client holds a few jobs' programs, not the whole sweep's.
+converted and the client holds a few jobs' programs, not the whole sweep's. If producing a program or
+creating a job fails midway, no further job is made and the jobs already made are cancelled (such a run
+is not resumable: nobody would get their results).
 
 Run options go to the job parameters; families that read them in the model too (Aer's
 ``method``/``precision``..., QPerfect's, Quobly's) get them in ``backend.options`` as well, each
@@ -43,14 +45,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config import default_max_cost, max_creations
 from .errors import QaaSError, SessionClosedError
+from .finals import Convert, JobPart
 from .future import ResultFuture
-from .job import Job, JobPart
+from .job import Job
 from .loop import blocking, on_core, submit
 from .managed import check_hourly_budget, ensure_open, session_for
 from .platform import PlatformDescription
 from .polling import PollPolicy
 from .requests import USER_AGENT
-from .results import ExperimentResult
 from .resume import effective_mode
 from .resume import plan as resume_plan
 from .session import Session, SessionSpec
@@ -178,6 +180,7 @@ async def run_async(
         if info.model_id and info.parameters
     }
 
+    reattached = set(created)
     window = asyncio.Semaphore(creation_window(per_job, isinstance(programs, ProgramStream)))
 
     async def create_job(number: int, model_id: str, parameters: ComputationParameters | str) -> JobPart:
@@ -190,9 +193,13 @@ async def run_async(
         found.record(number, part)
         return part
 
+    failed = asyncio.Event()  # a streamed run that failed makes no further job
+
     async def create(number: int) -> JobPart:
         indices, count = work[number]
         async with window:
+            if failed.is_set():
+                raise _Abandoned
             if isinstance(programs, ProgramStream):
                 chunk = await asyncio.to_thread(programs.take, indices)
             else:
@@ -230,10 +237,15 @@ async def run_async(
         (await where()).last_used = time.monotonic()
         return fresh
 
+    tasks = [asyncio.ensure_future(create(n)) for n in todo]
     try:
-        made = dict(zip(todo, await asyncio.gather(*(create(n) for n in todo)), strict=True))
+        made = dict(zip(todo, await asyncio.gather(*tasks), strict=True))
     except BaseException:
         found.report(False)  # what was created is in the journal: a rerun reattaches to it
+        if streamed:  # not resumable: its jobs would be billed for results nobody gets
+            failed.set()
+            await asyncio.gather(*tasks, return_exceptions=True)  # jobs in creation are made, then cancelled
+            await _cancel(client, [job_id for job_id in created if job_id not in reattached])
         raise
     if chosen is not None:
         chosen.last_used = time.monotonic()
@@ -248,6 +260,17 @@ async def run_async(
 run = blocking(run_async)
 
 
+class _Abandoned(Exception):
+    """A job of a streamed run not created because another part of the run failed."""
+
+
+async def _cancel(client: QaaSClient, job_ids: list[str]) -> None:
+    """Cancel the jobs a failed streamed run made (best effort: the run's own error is what is raised)."""
+    for outcome in await asyncio.gather(*(client.aio.cancel_job(i) for i in job_ids), return_exceptions=True):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+            raise outcome
+
+
 def run_in(session: Session, programs: Sequence[Program], **kwargs: Any) -> Job:
     """Submit ``programs`` to an open :class:`~.session.Session` (``run`` with its client, platform and itself)."""
     return run(session.client, session.platform, programs, session=session, **kwargs)
@@ -257,17 +280,23 @@ def run_nowait(
     client: QaaSClient,
     platform: PlatformDescription,
     programs: Sequence[Program],
-    convert: Callable[[list[ExperimentResult]], T],
+    convert: Callable[[list[Any]], T],
     *,
+    each: Convert[Any] | None = None,
     timeout: float | None = None,
     **kwargs: Any,
 ) -> ResultFuture[T]:
-    """Submit and return at once a future of the converted results (for ``*_async`` framework APIs)."""
+    """Submit and return at once a future of the converted results (for ``*_async`` framework APIs).
+
+    ``each``: converts each job's results as soon as they are decoded (:meth:`.job.Job.collect_each_async`);
+    ``convert`` then gets those items, in submission order, instead of the neutral results."""
     created: list[Job] = []
 
-    async def go() -> list[ExperimentResult]:
+    async def go() -> list[Any]:
         job = await run_async(client, platform, programs, **kwargs)
         created.append(job)
-        return await job.collect_async(timeout)
+        if each is None:
+            return await job.collect_async(timeout)
+        return await job.collect_each_async(each, timeout)
 
     return ResultFuture(submit(go()), convert, lambda: created[0] if created else None)

@@ -72,6 +72,25 @@ def test_linspace_sweep_matches_analytic_probabilities(make_sampler) -> None:
         assert within(ones, reps, p1), (resolver, ones)
 
 
+@pytest.mark.parametrize("keys", [str, sympy.Symbol])
+def test_a_list_sweep_gives_cirq_s_params_over_several_jobs(make_sampler, keys) -> None:
+    """Each point's ``params`` equal Cirq's simulator's (a ``ListSweep`` of names: its own resolvers, not copies;
+    of symbols: named as Cirq names them), measurements in their place, over jobs converted one by one."""
+    t = sympy.Symbol("t")
+    q = cirq.LineQubit(0)
+    circuit = cirq.Circuit(cirq.rx(t).on(q), cirq.measure(q, key="m"))
+    sweep = cirq.ListSweep([{keys("t"): float(i % 2) * math.pi} for i in range(12)])
+    sampler = make_sampler(QSIM)
+    assert sampler.describe_platform().max_circuits < 12  # several jobs
+    results = sampler.run_sweep(circuit, sweep, repetitions=5)
+    reference = cirq.Simulator().run_sweep(circuit, sweep, repetitions=5)
+    assert [r.params for r in results] == [r.params for r in reference]
+    assert [repr(r.params) for r in results] == [repr(r.params) for r in reference]
+    if keys is str:
+        assert all(r.params is p for r, p in zip(results, sweep.resolver_list, strict=True))
+    assert [r.measurements["m"].tolist() for r in results] == [r.measurements["m"].tolist() for r in reference]
+
+
 def test_a_sweep_is_one_submission(make_sampler, monkeypatch) -> None:
     """A 60-point sweep on QPU-IBEX-12PQ (50 circuits per job) is one core submission, split into two jobs.
 

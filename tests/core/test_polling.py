@@ -10,7 +10,8 @@ import pytest
 
 from scaleway_qaas.core.client import QaaSClient
 from scaleway_qaas.core.config import Config
-from scaleway_qaas.core.job import Job, JobPart
+from scaleway_qaas.core.finals import JobPart
+from scaleway_qaas.core.job import Job
 from scaleway_qaas.core.loop import submit
 from scaleway_qaas.core.polling import PollPolicy
 from scaleway_qaas.core.records import JobStatus

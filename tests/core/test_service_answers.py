@@ -234,7 +234,8 @@ def test_backends_lists_every_platform_of_a_server_capping_pages(emulator_url: s
 
 def test_status_polling_pages_on_the_total_of_a_server_capping_pages() -> None:
     """The jobs of one session are read by listing it; capped pages are followed, not each job read alone."""
-    from scaleway_qaas.core.job import Job, JobPart
+    from scaleway_qaas.core.finals import JobPart
+    from scaleway_qaas.core.job import Job
     from scaleway_qaas.core.polling import PollPolicy
 
     jobs = [{"id": f"j-{i}", "session_id": "s-1", "status": "completed"} for i in range(12)]

@@ -89,3 +89,18 @@ def test_a_broadcast_tape_runs_as_its_expanded_tapes_would(scw_env: dict[str, st
         assert copy_ours[0][0] != copy_ours[0][3]  # the points differ
         for a, b in zip(copy_ours[1:], copy_theirs[1:], strict=True):
             assert a.shape == b.shape and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("backend", ["EMU-AER-16C-128M", "EMU-QSIM-16C-128M"])
+def test_a_broadcast_over_several_jobs_gives_each_point_in_its_place(scw_env: dict[str, str], backend: str) -> None:
+    """Points converted job by job as each job's results arrive: every point in its place, and on a platform
+    whose per-shot memory is not in shot order (qsim: one program per job, jobs finishing in any order), the
+    seeded shuffles drawn in submission order, so that the same seed gives the same samples."""
+    angles = np.array([0.0, np.pi, 0.0, np.pi, np.pi / 2, 0.0, np.pi, np.pi / 2] * 3)
+    tape = qml.tape.QuantumScript([qml.RX(angles, 0), qml.CNOT([0, 1])], [qml.sample()], shots=30)
+    runs = [qml.device("scaleway.qaas", wires=2, backend=backend, seed=7).execute(tape) for _ in range(2)]
+    assert np.array_equal(runs[0], runs[1])
+    assert runs[0].shape == (len(angles), 30, 2)
+    for angle, samples in zip(angles, runs[0], strict=True):
+        if angle in (0.0, np.pi):
+            assert (samples == int(angle > 0)).all(), (angle, samples)

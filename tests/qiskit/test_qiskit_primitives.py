@@ -129,8 +129,10 @@ def test_sampler_bit_arrays_are_qiskits_own_from_the_same_shots(provider: Scalew
     for name in ("EMU-AER-16C-128M", "EMU-QSIM-16C-128M"):
         backend = provider.get_backend(name)
         job = backend.run([qc.assign_parameters(v) for v in values.reshape(4, 2)], shots=300, memory=True)
+        experiments = enumerate(job.core_job.result())
+        ordered = [shot_ordered(e, backend.platform, f"{job.job_id()}/{i}") for i, e in experiments]
         ours = samples.pub_result(
-            [shot_ordered(e, backend.platform, f"{job.job_id()}/{i}") for i, e in enumerate(job.core_job.result())],
+            [samples.unpacked(e, qc, samples.width(qc)) for e in ordered],
             qc,
             (2, 2),
             300,

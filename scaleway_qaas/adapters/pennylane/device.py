@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
+import attrs
 import numpy as np
 from pennylane.devices import Device, ExecutionConfig
 from pennylane.devices.preprocess import decompose, validate_device_wires, validate_measurements
@@ -25,6 +26,7 @@ from pennylane.transforms.core import CompilePipeline
 from pennylane.wires import Wires
 
 from ...core import (
+    ExperimentResult,
     Family,
     Job,
     NoiseModel,
@@ -339,14 +341,25 @@ class ScalewayDevice(Device):
         if self._session is None and not self._spec.session_id:
             self._used_sessions.update(dict.fromkeys(p.session_id for p in job.parts if p.session_id))
         ordered = memory_in_shot_order(platform)
-        experiments = iter(job.result())
+        owners = [pair for pair in zip(batch, wire_orders, strict=True) for _ in range(pair[0].batch_size or 1)]
+
+        def point(tape: QuantumScript, wires: Wires, exp: ExperimentResult) -> Any:
+            return tape_results(tape, samples_from_result(exp, len(wires), self._rng, in_shot_order=ordered), wires)
+
+        def per_job(indices: Sequence[int], experiments: list[ExperimentResult]) -> list[Any]:
+            """A job's points converted as soon as its results arrive; those whose samples draw on the device's
+            seeded generator (no per-shot memory in shot order) are left for the pass in submission order."""
+            return [
+                point(*owners[i], exp) if exp.memory and ordered else _Pending(exp)
+                for i, exp in zip(indices, experiments, strict=True)
+            ]
+
+        converted = iter(job.result_each(per_job))
         results, points = [], []
         for tape, wires in zip(batch, wire_orders, strict=True):
             each = [
-                tape_results(
-                    tape, samples_from_result(next(experiments), len(wires), self._rng, in_shot_order=ordered), wires
-                )
-                for _ in range(tape.batch_size or 1)
+                point(tape, wires, item.result) if isinstance(item, _Pending) else item
+                for item in islice(converted, tape.batch_size or 1)
             ]
             results.append(each[0] if tape.batch_size is None else broadcast.stack(tape, each))
             points.append(each)
@@ -364,6 +377,13 @@ class ScalewayDevice(Device):
             for res in results:
                 self.tracker.update(executions=1, shots=tape.shots.total_shots, results=res, resources=resources)
                 self.tracker.record()
+
+
+@attrs.frozen
+class _Pending:
+    """A point's neutral result whose conversion waits for the pass in submission order."""
+
+    result: ExperimentResult
 
 
 __all__ = ["ScalewayDevice", "ShotsRequiredError"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from ...core import (
     require_feature,
 )
 from ...core import run as core_run
-from ...errors import InvalidArgumentError
+from ...errors import InvalidArgumentError, QaaSError
 from . import convert, sweeps
 from .fit import fit
 from .job import ScalewayJob
@@ -194,14 +195,29 @@ class ScalewayBackend(BackendV2):
     def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> ScalewayJob:
         """Submit one circuit or a list (one core submission); returns the job at once.
 
-        Circuits that differ only in gate parameters are exported once (see :mod:`.sweeps`)."""
+        Circuits that differ only in gate parameters are exported once (see :mod:`.sweeps`). A long list is
+        streamed: its first ``sweeps.CHUNK`` circuits are checked and converted here (errors in the input
+        surface before anything is sent), the others as the jobs are created; if one of those cannot be sent,
+        the error names it and the jobs already created are cancelled."""
         circuits = [run_input] if isinstance(run_input, QuantumCircuit) else list(run_input)
         if not all(isinstance(c, QuantumCircuit) for c in circuits):
             raise InvalidArgumentError("run() takes a QuantumCircuit or a list of QuantumCircuits")
-        for circuit in circuits:
-            convert.check_circuit(circuit, self.platform)
-        sent = [fit(c, self.platform) for c in circuits]  # headers and bit order come from the user's circuits
-        return self._submit(circuits, list(sweeps.programs(sent, self.platform)), options)
+
+        def prepare(index: int, circuit: QuantumCircuit) -> QuantumCircuit:
+            """Checked and fitted (headers and bit order still come from the user's circuits)."""
+            try:
+                convert.check_circuit(circuit, self.platform)
+                return fit(circuit, self.platform)
+            except QaaSError as exc:
+                if len(circuits) > 1:
+                    exc.message = f"circuit {index} of the {len(circuits)} given to run(): {exc.message}"
+                    exc.args = (exc.message, *exc.args[1:])
+                raise
+
+        stream = sweeps.programs(circuits, self.platform, prepare)
+        head = list(islice(stream, sweeps.CHUNK))
+        programs = head if len(head) == len(circuits) else ProgramStream(chain(head, stream), len(circuits))
+        return self._submit(circuits, programs, options)
 
     def run_sweep(self, circuit: QuantumCircuit, values: Any, **options: Any) -> ScalewayJob:
         """Submit ``circuit`` bound to each row of ``values`` (points x ``circuit.parameters``, in that

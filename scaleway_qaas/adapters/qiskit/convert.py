@@ -9,6 +9,7 @@ from typing import Any
 
 from qiskit import QuantumCircuit, qasm2, qasm3
 from qiskit.result import Result
+from qiskit.result.models import ExperimentResult as QiskitExperimentResult
 from qiskit.transpiler.passes import RemoveBarriers
 
 from ...core import (
@@ -125,18 +126,14 @@ def _header(exp: ExperimentResult, circuit: QuantumCircuit | None, index: int) -
     return header
 
 
-def to_qiskit_result(
-    experiments: Sequence[ExperimentResult],
-    circuits: Sequence[QuantumCircuit] | None,
-    *,
-    backend_name: str,
-    backend_version: str,
-    job_id: str,
-) -> Result:
-    """One Qiskit experiment per neutral result, keyed by the submitted circuits' classical bits."""
+def qiskit_experiments(
+    indices: Sequence[int], experiments: list[ExperimentResult], circuits: Sequence[QuantumCircuit] | None
+) -> list[QiskitExperimentResult]:
+    """The Qiskit experiments of neutral results (of the submitted circuits at ``indices``: one job's, converted
+    as soon as they arrive, so that a long run holds these, not every circuit's neutral result too)."""
     ordered = []
     headers = []
-    for i, exp in enumerate(experiments):
+    for i, exp in zip(indices, experiments, strict=True):
         circuit = circuits[i] if circuits is not None and i < len(circuits) else None
         order = _bit_positions(exp, circuit) if circuit is not None and circuit.num_clbits == exp.num_bits else None
         if order is not None:
@@ -149,10 +146,16 @@ def to_qiskit_result(
             )
         ordered.append(exp)
         headers.append(_header(exp, circuit, i))
-    document = codecs.qiskit.encode(
-        ordered, backend_name=backend_name, backend_version=backend_version, job_id=job_id, headers=headers
-    )
-    return Result.from_dict(document)
+    document = codecs.qiskit.encode(ordered, backend_name="", headers=headers)
+    return [QiskitExperimentResult.from_dict(result) for result in document["results"]]
+
+
+def qiskit_result(
+    experiments: list[QiskitExperimentResult], *, backend_name: str, backend_version: str, job_id: str
+) -> Result:
+    """The Qiskit ``Result`` of a run's experiments, in order (as ``Result.from_dict`` of the whole document)."""
+    document = codecs.qiskit.encode([], backend_name=backend_name, backend_version=backend_version, job_id=job_id)
+    return Result(**{**document, "results": experiments})
 
 
 def _reordered_counts(counts: dict[str, int], order: list[int]) -> dict[str, int]:

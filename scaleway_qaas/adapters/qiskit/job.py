@@ -9,9 +9,10 @@ from qiskit import QuantumCircuit
 from qiskit.providers import JobStatus as QiskitJobStatus
 from qiskit.providers import JobV1
 from qiskit.result import Result
+from qiskit.result.models import ExperimentResult as QiskitExperimentResult
 
-from ...core import Job, JobStatus, shot_ordered
-from .convert import to_qiskit_result
+from ...core import ExperimentResult, Job, JobStatus, shot_ordered
+from .convert import qiskit_experiments, qiskit_result
 
 if TYPE_CHECKING:
     from .backend import ScalewayBackend
@@ -57,13 +58,17 @@ class ScalewayJob(JobV1):
         polling is adaptive (milliseconds first), not a fixed sleep."""
         if self._result is None:
             backend = self.backend()
-            experiments = [
-                shot_ordered(exp, backend.platform, f"{self.job_id()}/{i}")
-                for i, exp in enumerate(self._job.result(timeout))
-            ]
-            self._result = to_qiskit_result(
-                experiments,
-                self._circuits,
+
+            def per_job(indices: Sequence[int], experiments: list[ExperimentResult]) -> list[QiskitExperimentResult]:
+                """A job's experiments, converted as soon as its results arrive."""
+                ordered = [
+                    shot_ordered(exp, backend.platform, f"{self.job_id()}/{i}")
+                    for i, exp in zip(indices, experiments, strict=True)
+                ]
+                return qiskit_experiments(indices, ordered, self._circuits)
+
+            self._result = qiskit_result(
+                self._job.result_each(per_job, timeout),
                 backend_name=backend.name,
                 backend_version=str(backend.backend_version),
                 job_id=self.job_id(),

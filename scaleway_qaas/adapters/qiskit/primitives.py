@@ -8,20 +8,22 @@ exports each PUB's circuit once and binds each point of its parameter values int
 (:func:`.sweeps.parameter_sweep`), streamed to the core (:class:`~scaleway_qaas.core.ProgramStream`),
 instead of binding and exporting every point (the Estimator still binds, then ``backend.run``
 recognises the shared structure). The Sampler's bit arrays are built from the core's neutral
-results (:mod:`.samples`), without a Qiskit ``Result`` of every point.
+results (:mod:`.samples`) job by job as each job's arrive, without a Qiskit ``Result`` of every point.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
+import numpy as np
 from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
 from qiskit.primitives.containers import SamplerPubResult
 from qiskit.primitives.containers.sampler_pub import SamplerPub
 
-from ...core import ProgramStream, shot_ordered
+from ...core import ExperimentResult, ProgramStream, shot_ordered
 from . import convert, samples, sweeps
 from .backend import ScalewayBackend
 
@@ -59,13 +61,22 @@ class Sampler(BackendSamplerV2):
         )
         options = {"memory": True, "shots": shots, "seed_simulator": self._options.seed_simulator}
         job = backend._submit(circuits, ProgramStream(programs, len(circuits)), options)
-        experiments = [  # neutral results (no Qiskit Result of every point), in shot order as ScalewayJob's
-            shot_ordered(exp, backend.platform, f"{job.job_id()}/{i}") for i, exp in enumerate(job.core_job.result())
-        ]
+        widths = {id(pub.circuit): samples.width(pub.circuit) for pub in pubs}
+
+        def per_job(indices: Sequence[int], experiments: list[ExperimentResult]) -> list[np.ndarray]:
+            """A job's points as unpacked shots (no Qiskit Result of every point), in shot order as ScalewayJob's."""
+            return [
+                samples.unpacked(
+                    shot_ordered(exp, backend.platform, f"{job.job_id()}/{i}"), circuits[i], widths[id(circuits[i])]
+                )
+                for i, exp in zip(indices, experiments, strict=True)
+            ]
+
+        points = job.core_job.result_each(per_job)
         results, start = [], 0
         for pub in pubs:
             end = start + pub.parameter_values.size
-            results.append(samples.pub_result(experiments[start:end], pub.circuit, pub.parameter_values.shape, shots))
+            results.append(samples.pub_result(points[start:end], pub.circuit, pub.parameter_values.shape, shots))
             start = end
         return results
 

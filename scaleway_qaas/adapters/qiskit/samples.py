@@ -22,8 +22,14 @@ from ...errors import PayloadError
 from .convert import _bit_positions
 
 
-def _unpacked(exp: ExperimentResult, circuit: QuantumCircuit, width: int) -> np.ndarray:
-    """``(shots, width)`` uint8: the experiment's shots as the Sampler unpacks them."""
+def width(circuit: QuantumCircuit) -> int:
+    """The columns of the circuit's unpacked shots (its classical bits, rounded up to whole bytes)."""
+    return 8 * int(_analyze_circuit(circuit)[1])
+
+
+def unpacked(exp: ExperimentResult, circuit: QuantumCircuit, width: int) -> np.ndarray:
+    """``(shots, width)`` uint8: the experiment's shots as the Sampler unpacks them (a job's are made as
+    soon as its results arrive, so a sweep holds these small arrays, not every point's neutral result)."""
     if not exp.memory:
         return np.zeros((exp.shots, width), dtype=np.uint8)
     joined = "".join(exp.memory)
@@ -45,18 +51,17 @@ def _unpacked(exp: ExperimentResult, circuit: QuantumCircuit, width: int) -> np.
 
 
 def pub_result(
-    experiments: Sequence[ExperimentResult], circuit: QuantumCircuit, shape: tuple[int, ...], shots: int
+    points: Sequence[np.ndarray], circuit: QuantumCircuit, shape: tuple[int, ...], shots: int
 ) -> SamplerPubResult:
-    """The ``SamplerPubResult`` of one PUB (``experiments`` in the order of its points), as Qiskit builds it."""
+    """The ``SamplerPubResult`` of one PUB (its points' :func:`unpacked` shots, in order), as Qiskit builds it."""
     meas_info, max_num_bytes = _analyze_circuit(circuit)
-    width = 8 * max_num_bytes
-    samples = np.stack([_unpacked(exp, circuit, width) for exp in experiments]) if experiments else None
+    samples = np.stack(points) if len(points) else None
     meas: dict[str, Any] = {}
     for item in meas_info:
         if samples is None:
             packed = np.zeros((*shape, shots, item.num_bytes), dtype=np.uint8)
         else:
-            flat = _samples_to_packed_array(samples.reshape(-1, width), item.num_bits, item.start)
+            flat = _samples_to_packed_array(samples.reshape(-1, 8 * max_num_bytes), item.num_bits, item.start)
             packed = flat.reshape(*shape, shots, item.num_bytes)
         meas[item.creg_name] = BitArray(packed, item.num_bits)
     return SamplerPubResult(

@@ -7,7 +7,7 @@ and gives exactly the programs :func:`.convert.to_program` would give one by one
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import partial
 
 import numpy as np
@@ -43,24 +43,33 @@ class _Known:
         return template
 
 
-def programs(circuits: Sequence[QuantumCircuit], platform: PlatformDescription) -> Iterator[Program]:
+def programs(
+    circuits: Sequence[QuantumCircuit],
+    platform: PlatformDescription,
+    prepare: Callable[[int, QuantumCircuit], QuantumCircuit] | None = None,
+) -> Iterator[Program]:
     """The program of each bound circuit; circuits that share a structure share a template.
 
-    Circuits are read ``CHUNK`` at a time, so that the points of one template are printed together.
+    Circuits are read ``CHUNK`` at a time, so that the points of one template are printed together;
+    ``prepare(index, circuit)`` (checks, fitting to the platform) is applied to each as its chunk is read.
     """
     shapes = Counter(_shape(c) for c in circuits) if len(circuits) >= MIN_SHARED else Counter()
     known = _Known()
     for start in range(0, len(circuits), CHUNK):
-        yield from _chunk(circuits[start : start + CHUNK], platform, shapes, known)
+        chunk = circuits[start : start + CHUNK]
+        shared = [shapes[_shape(c)] >= MIN_SHARED for c in chunk]
+        if prepare is not None:
+            chunk = [prepare(start + k, c) for k, c in enumerate(chunk)]
+        yield from _chunk(chunk, shared, platform, known)
 
 
 def _chunk(
-    circuits: Sequence[QuantumCircuit], platform: PlatformDescription, shapes: Counter[Hashable], known: _Known
+    circuits: Sequence[QuantumCircuit], shared_shape: Sequence[bool], platform: PlatformDescription, known: _Known
 ) -> list[Program]:
     out: list[Program | None] = []
     bound: dict[int, tuple[Template, list[int], list[list[float]]]] = {}  # template id -> its points here
-    for circuit in circuits:
-        structure = templates.structure(circuit) if shapes[_shape(circuit)] >= MIN_SHARED else None
+    for circuit, may_share in zip(circuits, shared_shape, strict=True):
+        structure = templates.structure(circuit) if may_share else None
         shared = None if structure is None else known.get(structure[0])
         if shared is not None and structure is not None:
             points = bound.setdefault(id(shared), (shared, [], []))

@@ -6,6 +6,7 @@ by spaces); the neutral order is the reverse. No Qiskit import: the document is 
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -66,8 +67,11 @@ def decode(data: dict[str, Any]) -> list[ExperimentResult]:
     return experiments
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def hex_key(bits: str) -> str:
-    """Neutral bitstring (classical bit 0 leftmost) -> Qiskit hex key (classical bit 0 least significant)."""
+    """Neutral bitstring (classical bit 0 leftmost) -> Qiskit hex key (classical bit 0 least significant).
+
+    One string per outcome, shared by every result encoded (a 10,000-circuit run's counts share their keys)."""
     return hex(int(bits[::-1], 2)) if bits else "0x0"
 
 
