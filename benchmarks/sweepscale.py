@@ -5,7 +5,6 @@ own exporter; the client's peak memory over 10,000 points."""
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -259,10 +258,10 @@ def run(ctx: Context) -> dict[str, Any]:
                 rows.append(_row(out, name, factory, points, bare_time(out, name, points), creds))
     print_table(
         "11. sweeps at scale: 12 qubits, 100 shots, emulator in a child process (Aer)",
-        ["path, points", "end to end", "vs bare Aer", "client maxrss (fresh process)", "goal"],
+        ["path, points", "end to end", "vs bare Aer", "client peak RSS (fresh process)", "goal"],
         rows,
         f"load: {out['load']}. bare Aer: AerSimulator(max_parallel_threads=1).run(bound circuits) in process.\n"
-        "10,000-point rows run each in a fresh interpreter (its ru_maxrss; the emulator is another process);\n"
+        "10,000-point rows run each in a fresh interpreter (its peak RSS, VmHWM; the emulator is another process);\n"
         "'before the sweep': its resident memory once the imports and the user's input are built.",
     )
     out["conversion"] = print_conversion()
@@ -296,7 +295,7 @@ def _row(
 ) -> list[str]:
     key = f"{name}, {points:,}"
     try:
-        if points >= 10_000:  # the client's memory: in a fresh process, its ru_maxrss
+        if points >= 10_000:  # the client's memory: in a fresh process, its peak resident memory
             measured = _fresh(name, points, creds)
         else:
             call = factory(points)
@@ -322,7 +321,7 @@ def _row(
 
 
 def _fresh(name: str, points: int, creds: dict[str, str]) -> dict[str, Any]:
-    """Run one path in a fresh interpreter (credentials on its stdin): its seconds and ``ru_maxrss`` (MiB)."""
+    """Run one path in a fresh interpreter (credentials on its stdin): its seconds and peak RSS (MiB)."""
     args = [sys.executable, "-m", "benchmarks.sweepscale", name, str(points)]
     done = subprocess.run(args, input=json.dumps(creds), capture_output=True, text=True, check=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -334,10 +333,13 @@ def _load() -> str:
         return "load average " + " ".join(f.read().split()[:3])
 
 
-def _rss_mib() -> float:
-    """This process's resident memory now (MiB)."""
+def _status_mib(field: str) -> float:
+    """A memory figure of this process (MiB): ``VmRSS`` (resident now) or ``VmHWM`` (its peak).
+
+    ``VmHWM``, not ``ru_maxrss``: Linux carries the parent's peak into a child's ``ru_maxrss`` across the
+    ``vfork`` + ``exec`` that ``subprocess`` uses, so a child of a large benchmark process reported the parent's."""
     with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+        return next(int(line.split()[1]) for line in f if line.startswith(f"{field}:")) / 1024
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["conversion"]:
@@ -345,9 +347,8 @@ if __name__ == "__main__" and sys.argv[1:] == ["conversion"]:
 elif __name__ == "__main__":  # one path in a fresh process (see _fresh)
     _name, _points, _creds = sys.argv[1], int(sys.argv[2]), json.loads(sys.stdin.read())
     _call = paths(_creds["url"], _creds)[_name](_points)
-    _before = _rss_mib()  # the imports and the user's input (values, resolvers, bound circuits)
+    _before = _status_mib("VmRSS")  # the imports and the user's input (values, resolvers, bound circuits)
     _start = time.perf_counter()
     _call()
     _seconds = time.perf_counter() - _start
-    _rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": _seconds, "maxrss_mib": _rss, "before_mib": _before}))
+    print(json.dumps({"seconds": _seconds, "maxrss_mib": _status_mib("VmHWM"), "before_mib": _before}))
