@@ -90,18 +90,19 @@ def find_template(
     first, second = sentinels(count), sentinels(count, alternate=True)
     try:
         texts = export(first), export(second)
-        printed = formatter(first)
+        printed = formatter(first), formatter(second)
     except Exception:  # the full export, done per point by the caller, reports it
         return None
-    if len(set(printed)) != count:
+    if len(set(printed[0])) != count:
         return None
     if count == 0:  # nothing to bind: every point is the same program
         return Template((texts[0],), (), fmt) if texts[0] == texts[1] else None
-    cut = _cut(texts[0], {t: i for i, t in enumerate(printed)})
-    if cut is None:
-        return None
-    template = Template(cut[0], cut[1], fmt)
-    alternate = formatter(second)
-    if template.text([alternate[s] for s in template.slots]) != texts[1]:
-        return None
-    return template
+    # cut at one set, checked with the other; the other way round if a constant of the program prints as a sentinel
+    for cut_at, check in ((0, 1), (1, 0)):
+        cut = _cut(texts[cut_at], {t: i for i, t in enumerate(printed[cut_at])})
+        if cut is None:
+            continue
+        template = Template(cut[0], cut[1], fmt)
+        if template.text([printed[check][s] for s in template.slots]) == texts[check]:
+            return template
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scaleway_qaas.core import ProgramFormat, find_template
+from scaleway_qaas.core.templates import sentinels
 
 
 def test_a_program_without_numbers_is_its_own_template():
@@ -31,3 +32,13 @@ def test_a_pattern_prints_a_point_with_one_percent_call():
     assert template.pattern() % (0.1, -0.0, 0.1) == "// 100%\nrx(0.1) q[0];\nu(-0.0,0.1) q[1];\n"
     assert template.pattern("pi*%s") % ("1", 2.5, "3") == "// 100%\nrx(pi*1) q[0];\nu(pi*2.5,pi*3) q[1];\n"
     assert template.program(template.text(["0.5", "pi/2", "0.5"])).text() == template.pattern() % (0.5, "pi/2", 0.5)
+
+
+def test_a_constant_printed_like_a_sentinel_stays_a_constant():
+    """A fixed angle of the program equal to one set of sentinels is kept as text (found by Hypothesis)."""
+    for constant in (sentinels(1)[0], sentinels(1, alternate=True)[0]):
+        template = find_template(
+            lambda v, c=constant: f"rx({v[0]!r}) q[0];\nrz({c!r}) q[1];\n", 1, ProgramFormat.QASM_V2
+        )
+        assert template is not None
+        assert template.text(["0.5"]) == f"rx(0.5) q[0];\nrz({constant!r}) q[1];\n"
