@@ -8,6 +8,11 @@ function's signature and docstring (``ParamSpec``).
 
 A fork copies no thread: a child process starts with no core loop and makes its own at first
 use (:func:`os.register_at_fork`); the parent's loop object is kept, never run, in the child.
+
+Work the loop hands to a thread (``asyncio.to_thread``: a stream's programs converted, journal reads) runs on
+one worker thread (:data:`WORKERS`): the GIL runs one at a time anyway, and glibc gives each thread that
+allocates its own malloc arena, whose freed memory stays with the process (a 10,000-point Cirq sweep
+converted across the default pool's threads peaked ~80 MiB higher).
 """
 
 from __future__ import annotations
@@ -17,12 +22,15 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 T = TypeVar("T")
 S = TypeVar("S")
 P = ParamSpec("P")
+
+#: threads of the loop's default executor
+WORKERS = 1
 
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -49,6 +57,7 @@ def background_loop() -> asyncio.AbstractEventLoop:
     with _lock:
         if _loop is None or _loop.is_closed():
             loop = asyncio.new_event_loop()
+            loop.set_default_executor(ThreadPoolExecutor(WORKERS, thread_name_prefix="scaleway-qaas-worker"))
             thread = threading.Thread(target=loop.run_forever, name="scaleway-qaas-loop", daemon=True)
             thread.start()
             _loop = loop

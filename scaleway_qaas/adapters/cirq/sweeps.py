@@ -58,8 +58,9 @@ def _numbers(fmt: ProgramFormat, row: Sequence[float]) -> list[str]:
     return [_qasm_number(r / np.pi) for r in rads]
 
 
-def _texts(template: Template, values: np.ndarray) -> list[str]:
-    """The program text of each row of ``values`` (points x the template's holes)."""
+def _texts(template: Template, values: np.ndarray) -> Iterator[str]:
+    """The program text of each row of ``values`` (points x the template's holes), one at a time (a
+    JSON program's text is tens of kB: a chunk's texts are not all kept)."""
     rads = (_INVERSE_PI * values) * np.pi
     pattern = template.pattern()
     if template.format == ProgramFormat.CIRQ_CIRCUIT_JSON_V1:
@@ -76,10 +77,8 @@ def _texts(template: Template, values: np.ndarray) -> list[str]:
             plain = np.all(exact & (size >= 1e-3) & (size < 1e15), axis=1)  # else 0, 1.0e-05... printed one by one
         rows = rounded.tolist()
         pattern = template.pattern("pi*%s")
-    return [
-        pattern % tuple(row) if ok else template.text(_numbers(template.format, point))
-        for row, ok, point in zip(rows, plain.tolist(), values.tolist(), strict=True)
-    ]
+    for row, ok, point in zip(rows, plain.tolist(), values.tolist(), strict=True):
+        yield pattern % tuple(row) if ok else template.text(_numbers(template.format, point))
 
 
 def _bind(template: Template, values: np.ndarray) -> Iterator[Program]:
