@@ -5,14 +5,21 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qiskit import QuantumCircuit, qasm2
 from qiskit.circuit.library import efficient_su2
+from qiskit_aer.noise import NoiseModel as AerNoise
+from qiskit_aer.noise import depolarizing_error
 
 from scaleway_qaas.core import Compression, Program, ProgramFormat
-from scaleway_qaas.emulator.families.programs import to_qiskit
+from scaleway_qaas.core.codecs import aer_noise
+from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, ProgramResult
+from scaleway_qaas.emulator.families import aer
+from scaleway_qaas.emulator.families.programs import circuits, to_qiskit
 from scaleway_qaas.emulator.families.structures import Structures
+from scaleway_qaas.emulator.platforms import BY_NAME
 
 ANSATZ = efficient_su2(3, reps=1)
 ANSATZ.measure_all()
@@ -91,3 +98,68 @@ def test_the_structures_kept_are_the_most_recently_used(monkeypatch) -> None:
         Program.from_text(qasm2.dumps(first), ProgramFormat.QASM_V2)
     )
     assert len(parses) == count + 1  # seen again as new: one full parse
+
+
+def _documents(payloads: list[str]) -> list[dict]:
+    """The experiments of an Aer job's results, without what differs between two runs (names, timings)."""
+    experiments = [e for p in payloads for e in ProgramResult.from_json(p).document()["results"]]
+    for e in experiments:
+        e["header"].pop("name")
+        e.pop("time_taken", None)
+        e["metadata"] = {k: v for k, v in e["metadata"].items() if not k.endswith(("_time", "time_taken"))}
+    return experiments
+
+
+def _run_both(programs: list[Program], noisy: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list, list]:
+    """An Aer job's experiments as Aer binds the points, as the bound circuits give them, and the bindings used."""
+    noise = None
+    if noisy:
+        depolarizing = AerNoise()
+        depolarizing.add_all_qubit_quantum_error(depolarizing_error(0.05, 1), ["ry", "rz", "h"])
+        noise = aer_noise.encode(depolarizing.to_dict(serializable=True))
+    model = ComputationModel(tuple(programs), backend=None, noise_model=noise)
+    params = ComputationParameters(shots=50, options={"memory": True})
+    platform = BY_NAME["EMU-AER-16C-128M"]
+    seen: list[object] = []
+    simulate = aer.simulate
+    monkeypatch.setattr(aer, "simulate", lambda *a: seen.append(a[4]) or simulate(*a))
+    bound = aer.run(platform, model, params, 7)
+    with monkeypatch.context() as m:
+        m.setattr(aer, "_bound_runs", lambda _: ([aer.for_aer(c) for c in circuits(platform, model.programs)], None))
+        one_by_one = aer.run(platform, model, params, 7)
+    return _documents(bound), _documents(one_by_one), seen
+
+
+BELL = Program.from_text(
+    'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n',
+    ProgramFormat.QASM_V2,
+)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    points=st.lists(st.lists(VALUE, min_size=12, max_size=12), min_size=3, max_size=6),
+    cut=st.integers(0, 6),
+    noisy=st.booleans(),
+)
+def test_aer_binding_a_sweep_itself_gives_the_bound_circuits_results(
+    points: list[list[float]], cut: int, noisy: bool
+) -> None:
+    """Seeds and all: the experiments of sweep points (another program among them, noise or not) are those of
+    their circuits bound one by one."""
+    programs = [qasm(p) for p in points]
+    programs.insert(cut, BELL)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        bound, one_by_one, _ = _run_both(programs, noisy, monkeypatch)
+    assert bound == one_by_one
+
+
+def test_aer_gets_a_sweep_as_one_circuit_with_a_binding_per_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = np.random.default_rng(3).uniform(-3, 3, (8, 12))
+    programs = [qasm(list(r)) for r in rows]
+    programs.insert(5, BELL)
+    bound, one_by_one, seen = _run_both(programs, False, monkeypatch)
+    assert bound == one_by_one
+    assert len(bound) == 9 and bound[5]["header"]["n_qubits"] == 2
+    binds = seen[0]
+    assert isinstance(binds, list) and [len(next(iter(b.values()), [])) for b in binds][-2:] == [0, 3]

@@ -2,6 +2,9 @@
 
 - ``aer``: the model's circuits in one run; Aer run options from ``backend.options`` (``method``,
   ``precision``...) and the model's noise model are honoured. One Qiskit result, one experiment per program.
+  Consecutive programs that differ only in numbers (a sweep's points, :mod:`.structures`) go to Aer as their
+  structure's circuit with the points as parameter bindings: Aer gives the same experiments (seeds included)
+  as for the bound circuits, in about half the time.
 - ``cudaq``: one CUDA-Q sample result per program; a ``barrier`` fails the job, as qio's converter does.
 - ``pioneer``: Quobly's emulator; options ``seed`` and ``noise`` (on unless ``false``). Qiskit result.
 - ``qpu``: IQM, AQT and AQT's twins, see :mod:`.qpu`. Qiskit result.
@@ -12,7 +15,8 @@ from __future__ import annotations
 import json
 import threading
 from functools import cache
-from typing import Any
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
 from ...core.codecs import aer_noise
 from ...core.codecs import cudaq as cudaq_codec
@@ -21,7 +25,11 @@ from ...core.results import ExperimentResult
 from ...core.wire import ComputationModel, ComputationParameters, NoiseModel, ResultFormat
 from ..platforms import Noise, PlatformSpec
 from . import ExecutionError, packed
-from .programs import circuits, seed_of
+from .programs import circuit_parts, circuits, seed_of
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+    from qiskit.circuit import Parameter
 
 #: Aer parallelises a state update from this many qubits on (its ``statevector_parallel_threshold``)
 _AER_PARALLEL_QUBITS = 14
@@ -38,7 +46,10 @@ _TWO_QUBIT_GATES = ("cx", "cy", "cz", "swap", "ecr", "rxx", "ryy", "rzz", "cp", 
 
 def run(platform: PlatformSpec, model: ComputationModel, params: ComputationParameters, seed: int | None) -> list[str]:
     options = params.options or {}
-    qcs = circuits(platform, model.programs)
+    if platform.family == "aer":  # ready for Aer
+        qcs, binds = _bound_runs(circuit_parts(platform, model.programs))
+    else:
+        qcs, binds = circuits(platform, model.programs), None
     if platform.family == "cudaq":
         refuse_barriers(qcs)
     widths = None
@@ -60,8 +71,13 @@ def run(platform: PlatformSpec, model: ComputationModel, params: ComputationPara
         if model.noise_model is not None:
             noise = user_noise(model.noise_model)
     seed = seed_of(options, seed)
-    result = simulate([for_aer(qc) for qc in qcs], noise, run_options, seed)
+    if platform.family != "aer":
+        qcs = [for_aer(qc) for qc in qcs]
+    result = simulate(qcs, noise, run_options, seed, binds)
     doc = jsonable(result.to_dict())
+    if binds is not None:  # a fresh name per experiment, as every parse of a program gives
+        for experiment in doc["results"]:
+            experiment["header"]["name"] = _fresh_name()
     doc["backend_name"] = platform.name
     doc["backend_version"] = platform.version
     if widths is not None:
@@ -83,8 +99,45 @@ def refuse_barriers(qcs: list[Any]) -> None:
                 raise ExecutionError(f"Unsupported statement: QuantumBarrier(qubits=[{qubits}])")
 
 
-def simulate(qcs: list[Any], noise: Any, run_options: dict[str, Any], seed: int | None) -> Any:
-    """Run circuits on Aer (in this thread); the Aer ``Result``."""
+def _bound_runs(
+    parts: list[QuantumCircuit | tuple[QuantumCircuit, list[float]]],
+) -> tuple[list[QuantumCircuit], list[dict[Parameter, list[float]]] | None]:
+    """The circuits Aer runs and their parameter bindings (None: no binding): each run of consecutive programs of
+    one structure is the structure's circuit with a binding per point, the other programs as they are."""
+    from .structures import bind
+
+    qcs: list[QuantumCircuit] = []
+    binds: list[dict[Parameter, list[float]]] = []
+    for _, run in groupby(parts, key=lambda part: id(part[0] if isinstance(part, tuple) else part)):
+        points = list(run)
+        first = points[0]
+        if not isinstance(first, tuple):
+            qcs.append(for_aer(first))
+            binds.append({})
+        elif len(points) > 1 and for_aer(first[0]) is first[0]:  # its parameters stay Aer's to bind
+            columns = zip(*(numbers for _, numbers in points), strict=True)  # type: ignore[misc]
+            qcs.append(first[0])
+            binds.append(dict(zip(first[0].parameters, map(list, columns), strict=True)))
+        else:
+            qcs += [for_aer(bind(*point)) for point in points]  # type: ignore[misc]
+            binds += [{}] * len(points)
+    return qcs, binds if any(binds) else None
+
+
+def _fresh_name() -> str:
+    from qiskit import QuantumCircuit
+
+    return str(QuantumCircuit().name)
+
+
+def simulate(
+    qcs: list[Any],
+    noise: Any,
+    run_options: dict[str, Any],
+    seed: int | None,
+    binds: list[dict[Parameter, list[float]]] | None = None,
+) -> Any:
+    """Run circuits on Aer (in this thread), each with its parameter bindings if any; the Aer ``Result``."""
     options = dict(run_options)
     if noise is None and max(qc.num_qubits for qc in qcs) < _AER_PARALLEL_QUBITS:
         # a small noiseless job gains nothing from OpenMP threads, which cost milliseconds of barriers when
@@ -95,7 +148,7 @@ def simulate(qcs: list[Any], noise: Any, run_options: dict[str, Any], seed: int 
     try:
         # Aer's run() hands circuits to a shared executor thread, where qiskit 2.6 can segfault on
         # circuits built in another thread; run the job function in this thread instead.
-        result = _simulator(noise)._execute_circuits_job(qcs, None, options)
+        result = _simulator(noise)._execute_circuits_job(qcs, binds, options)
     except Exception as exc:  # Aer reports invalid circuits and options as various exceptions
         raise ExecutionError(f"simulation failed: {type(exc).__name__}: {exc}") from exc
     if not result.success:

@@ -181,15 +181,25 @@ def check_width(platform: PlatformSpec, n_qubits: int, index: int) -> None:
 def circuits(platform: PlatformSpec, programs: tuple[Program, ...]) -> list[QuantumCircuit]:
     """Every program of a model as a circuit, checked against the platform's formats and width (programs that
     differ only in numbers are parsed once, see :mod:`.structures`)."""
+    from .structures import bind
+
+    return [bind(*part) if isinstance(part, tuple) else part for part in circuit_parts(platform, programs)]
+
+
+def circuit_parts(
+    platform: PlatformSpec, programs: tuple[Program, ...]
+) -> list[QuantumCircuit | tuple[QuantumCircuit, list[float]]]:
+    """:func:`circuits`, where a program of a known structure is its structure's circuit and its numbers
+    (:meth:`.structures.Structures.part`)."""
     from .structures import Structures
 
     parsed = Structures(to_qiskit)
     out = []
     for i, program in enumerate(programs):
         check_format(platform, program)
-        qc = parsed.circuit(program)
-        check_width(platform, qc.num_qubits, i)
-        out.append(qc)
+        part = parsed.part(program)
+        check_width(platform, (part[0] if isinstance(part, tuple) else part).num_qubits, i)
+        out.append(part)
     return out
 
 

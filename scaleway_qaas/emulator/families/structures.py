@@ -74,6 +74,12 @@ class Structures:
 
     def circuit(self, program: Program) -> QuantumCircuit:
         """The program's circuit, as ``parse`` gives it."""
+        part = self.part(program)
+        return part if isinstance(part, QuantumCircuit) else bind(*part)
+
+    def part(self, program: Program) -> QuantumCircuit | tuple[QuantumCircuit, list[float]]:
+        """The program's circuit, or its structure's circuit (a parameter per hole, in hole order) and its
+        numbers: the circuit is then ``bind(template, numbers)``, and a simulator may bind them itself."""
         shape = structure(program)
         if shape is None:
             return self._parse(program)
@@ -92,10 +98,11 @@ class Structures:
             return full
         if template is None:
             return self._parse(program)
-        return _bind(template, numbers)
+        return template, numbers
 
 
-def _bind(template: QuantumCircuit, numbers: list[float]) -> QuantumCircuit:
+def bind(template: QuantumCircuit, numbers: list[float]) -> QuantumCircuit:
+    """A structure's circuit with its holes filled: the program's circuit, as its full parse gives it."""
     bound = template.assign_parameters(numbers)
     bound.name = QuantumCircuit().name  # a fresh name, as every parse gives
     return bound
@@ -131,6 +138,6 @@ def _template(
             template.append(inst)
     if used != set(range(len(numbers))) or len(template.parameters) != len(numbers):
         return None
-    if _bind(template, numbers) != full:
+    if bind(template, numbers) != full:
         return None
     return template
