@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+import cirq
 import numpy as np
 import pytest
+import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qiskit import QuantumCircuit, qasm2
@@ -18,7 +20,7 @@ from scaleway_qaas.core.codecs import aer_noise
 from scaleway_qaas.core.wire import ComputationModel, ComputationParameters, ProgramResult
 from scaleway_qaas.emulator.families import aer
 from scaleway_qaas.emulator.families.programs import circuits, to_qiskit
-from scaleway_qaas.emulator.families.structures import Structures
+from scaleway_qaas.emulator.families.structures import Structures, structure
 from scaleway_qaas.emulator.platforms import BY_NAME
 
 ANSATZ = efficient_su2(3, reps=1)
@@ -163,3 +165,38 @@ def test_aer_gets_a_sweep_as_one_circuit_with_a_binding_per_point(monkeypatch: p
     assert len(bound) == 9 and bound[5]["header"]["n_qubits"] == 2
     binds = seen[0]
     assert isinstance(binds, list) and [len(next(iter(b.values()), [])) for b in binds][-2:] == [0, 3]
+
+
+@settings(max_examples=20, deadline=None)
+@given(points=st.lists(st.lists(VALUE, min_size=3, max_size=3), min_size=3, max_size=6))
+def test_cirq_programs_bind_their_pi_products(points: list[list[float]]) -> None:
+    """Cirq prints angles as ``pi*x``: its sweep points share a structure, each circuit its full parse."""
+    a, b, c = (sympy.Symbol(n) for n in "abc")
+    q = cirq.LineQubit.range(2)
+    circuit = cirq.Circuit(cirq.rx(a)(q[0]), cirq.ry(b)(q[1]), cirq.CZ(*q), cirq.rz(c)(q[0]), cirq.measure(*q, key="m"))
+    programs = [
+        Program.from_text(
+            cirq.qasm(cirq.resolve_parameters(circuit, dict(zip("abc", p, strict=True)))), ProgramFormat.QASM_V2
+        )
+        for p in [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], *points]
+    ]
+    parses: list[Program] = []
+    structures = Structures(lambda p: parses.append(p) or to_qiskit(p))
+    assert [structures.circuit(p) for p in programs] == [to_qiskit(p) for p in programs]
+    key = structure(programs[0])
+    assert key is not None  # the pi products are numbers: every point of the first structure after two is bound
+    assert len(parses) <= 3 + sum(structure(p) is None or structure(p)[0] != key[0] for p in programs[2:])
+
+
+def test_a_call_that_is_not_all_numbers_stays_in_the_structure() -> None:
+    """``rz(pi)``, ``rx(-pi*0.5)``: text of the key, the numbers of the other calls still holes."""
+
+    def program(x: float) -> Program:
+        text = f'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\nrz(pi) q[0];\nrx(-pi*0.5) q[0];\nry({x!r}) q[0];\n'
+        return Program.from_text(text, ProgramFormat.QASM_V2)
+
+    parses: list[Program] = []
+    structures = Structures(lambda p: parses.append(p) or to_qiskit(p))
+    values = [0.25, 1.5, -2.0, 3.0]
+    assert [structures.circuit(program(x)) for x in values] == [to_qiskit(program(x)) for x in values]
+    assert len(parses) == 3

@@ -1,7 +1,8 @@
 """Programs that differ only in numbers (a sweep's points) are parsed once, in one model and across models.
 
-An OpenQASM 2 program whose gate arguments are plain decimal numbers, without ``gate``/``opaque``
-definitions, has a *structure*: its text with each such argument replaced by ``#``. The first
+An OpenQASM 2 program without ``gate``/``opaque`` definitions has a *structure*: its text with each
+argument of the gate calls whose arguments are all plain decimal numbers or ``pi*`` one (as Cirq prints
+angles) replaced by ``#``. The first
 program of a structure is parsed as always (:func:`.programs.to_qiskit`); so is the second, after
 which the structure is parsed once more with a sentinel in each hole, the sentinels become
 circuit parameters, and every further program is that circuit with its numbers assigned
@@ -16,6 +17,7 @@ structure seen once costs one parse, as a program without structure does.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import weakref
@@ -28,8 +30,8 @@ from qiskit.circuit import Parameter
 
 from ...core.wire import Compression, Program, ProgramFormat
 
-#: a gate call's arguments when all are plain decimal numbers: ``ry(1.25) q[0];``, ``u(0.5,-1.0e-05,2) q[1];``
-_CALL = re.compile(r"(?<=[;\n])(\s*[a-z]\w*\()([-+0-9.eE, ]+)(\)[^;]*;)")
+#: a gate call whose arguments may all be numbers: ``ry(1.25) q[0];``, ``u(0.5,-1e-05,2) q[1];``, ``rz(pi*-0.25) q[0];``
+_CALL = re.compile(r"(?<=[;\n])(\s*[a-z]\w*\()([-+0-9.eEpi*, ]+)(\)[^;]*;)")
 _SENTINEL = 400.123456789
 #: structures kept per parse function, the most recently used (a few sweeps at a time; each holds a circuit)
 MAX_STRUCTURES = 16
@@ -50,18 +52,25 @@ def structure(program: Program) -> tuple[str, list[float]] | None:
     numbers: list[float] = []
     pieces: list[str] = []
     start = 0
-    try:
-        for call in _CALL.finditer(text):
-            args = call[2].split(",")
-            numbers += [float(a) for a in args]
-            pieces += [text[start : call.start(2)], ",".join("#" * len(args))]
-            start = call.end(2)
-    except ValueError:
-        return None
+    for call in _CALL.finditer(text):
+        args = call[2].split(",")
+        try:
+            numbers += [_number(a) for a in args]
+        except ValueError:  # ``pi`` alone, ``1.2.3``...: the call stays in the key as it is
+            continue
+        pieces += [text[start : call.start(2)], ",".join("#" * len(args))]
+        start = call.end(2)
     if not numbers:
         return None
     pieces.append(text[start:])
     return "".join(pieces), numbers
+
+
+def _number(arg: str) -> float:
+    """A gate argument's value as ``qiskit.qasm2`` computes it: a decimal, or ``pi*`` one (as Cirq prints angles;
+    the parser folds it into one IEEE product, the same as Python's)."""
+    arg = arg.strip()
+    return math.pi * float(arg[3:]) if arg.startswith("pi*") else float(arg)
 
 
 class Structures:
