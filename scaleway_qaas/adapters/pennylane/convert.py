@@ -13,7 +13,7 @@ of a neutral result bitstring is wire ``wire_order[i]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator, Sequence
 
 import numpy as np
 import pennylane as qml
@@ -64,7 +64,18 @@ def _param(value: object) -> float:
     return float(np.real(qml.math.toarray(value)))
 
 
-def _body(tape: QuantumScript, wire_order: Wires, version: int) -> list[str]:
+def structure(tape: QuantumScript, wire_order: Wires) -> Hashable:
+    """Everything the tape's program depends on but its parameter values (:func:`values`)."""
+    return tuple(wire_order), tuple((op.name, op.wires, len(op.data)) for op in tape.operations)
+
+
+def values(tape: QuantumScript) -> list[float]:
+    """The numbers the tape's program prints, in order."""
+    return [_param(x) for op in tape.operations if op.name not in IGNORED for x in op.parameters]
+
+
+def _body(tape: QuantumScript, wire_order: Wires, version: int, numbers: Iterator[float] | None = None) -> list[str]:
+    """The gate lines; ``numbers`` (optional) replace the tape's parameter values, in :func:`values` order."""
     index = {w: i for i, w in enumerate(wire_order)}
     lines = []
     for op in tape.operations:
@@ -73,26 +84,32 @@ def _body(tape: QuantumScript, wire_order: Wires, version: int) -> list[str]:
         names = _NAMES.get(op.name)
         if names is None:
             raise DeviceError(f"operation {op.name} has no OpenQASM equivalent; decompose it first")
-        params = ",".join(repr(_param(x)) for x in op.parameters)
+        params = ",".join(repr(_param(x) if numbers is None else next(numbers)) for x in op.parameters)
         args = f"({params})" if params else ""
         lines.append(f"{names[version - 2]}{args} " + ",".join(f"q[{index[w]}]" for w in op.wires) + ";")
     return lines
 
 
-def qasm2(tape: QuantumScript, wire_order: Wires) -> str:
-    """OpenQASM 2 of a tape made of :data:`GATES`, measuring every wire of ``wire_order`` in order."""
+def qasm2(tape: QuantumScript, wire_order: Wires, numbers: Sequence[float] | None = None) -> str:
+    """OpenQASM 2 of a tape made of :data:`GATES`, measuring every wire of ``wire_order`` in order (its
+    parameter values, or ``numbers``)."""
     n = len(wire_order)
     head = ["OPENQASM 2.0;", 'include "qelib1.inc";', f"qreg q[{n}];", f"creg c[{n}];"]
     tail = [f"measure q[{i}] -> c[{i}];" for i in range(n)]
-    return "\n".join([*head, *_body(tape, wire_order, 2), *tail]) + "\n"
+    return "\n".join([*head, *_body(tape, wire_order, 2, _iter(numbers)), *tail]) + "\n"
 
 
-def qasm3(tape: QuantumScript, wire_order: Wires) -> str:
-    """OpenQASM 3 of a tape made of :data:`GATES`, measuring every wire of ``wire_order`` in order."""
+def qasm3(tape: QuantumScript, wire_order: Wires, numbers: Sequence[float] | None = None) -> str:
+    """OpenQASM 3 of a tape made of :data:`GATES`, measuring every wire of ``wire_order`` in order (its
+    parameter values, or ``numbers``)."""
     n = len(wire_order)
     head = ["OPENQASM 3.0;", 'include "stdgates.inc";', f"qubit[{n}] q;", f"bit[{n}] c;"]
     tail = [f"c[{i}] = measure q[{i}];" for i in range(n)]
-    return "\n".join([*head, *_body(tape, wire_order, 3), *tail]) + "\n"
+    return "\n".join([*head, *_body(tape, wire_order, 3, _iter(numbers)), *tail]) + "\n"
+
+
+def _iter(numbers: Sequence[float] | None) -> Iterator[float] | None:
+    return None if numbers is None else iter(numbers)
 
 
 def to_program(tape: QuantumScript, wire_order: Wires, platform: PlatformDescription) -> Program:

@@ -42,6 +42,7 @@ from ...core import (
 from ...core import run as core_run
 from ...errors import BudgetExceededError, InvalidArgumentError, QaaSError
 from . import broadcast, convert
+from .batches import Batch
 from .results import samples_from_result, tape_results
 from .transforms import ShotsRequiredError, cap_shots, check_sample_measurement, require_shots
 
@@ -305,9 +306,10 @@ class ScalewayDevice(Device):
         the further points of broadcast tapes bound into their template as the submission reads them
         (without broadcasting, a list; the core produces a stream whole first when the run resumes)."""
         parts: list[Iterator[Program]] = []
+        tapes = Batch(platform)  # tapes of one structure share a template
         for tape, wires in zip(batch, wire_orders, strict=True):
             if tape.batch_size is None:
-                parts.append(iter([convert.to_program(tape, wires, platform)]))
+                parts.append(iter([tapes.program(tape, wires)]))
             else:
                 first, rest = broadcast.programs(tape, wires, platform)
                 parts += [iter([first]), rest]
