@@ -76,3 +76,18 @@ def test_a_bad_circuit_in_the_first_chunk_is_refused_before_anything_is_sent(pro
     with pytest.raises(InvalidArgumentError, match="circuit 2 of the 20"):
         provider.get_backend(QSIM).run(circuits, shots=8)
     assert len(provider.client.list_jobs()) == before
+
+
+def test_a_circuit_too_wide_anywhere_in_the_list_is_named_before_anything_is_sent(
+    provider: ScalewayProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The core refuses the submission's width at once; the error still says which circuit it is."""
+    monkeypatch.setattr(sweeps, "CHUNK", 4)
+    backend = provider.get_backend(QSIM)
+    circuits = bound()
+    circuits[17] = QuantumCircuit(backend.num_qubits + 1, name="wide")
+    circuits[17].measure_all()
+    before = len(provider.client.list_jobs())
+    with pytest.raises(InvalidArgumentError, match=r"circuit 17 of the 20 given to run\(\): circuit 'wide' has"):
+        backend.run(circuits, shots=8)
+    assert len(provider.client.list_jobs()) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
@@ -214,6 +215,9 @@ class ScalewayBackend(BackendV2):
                     exc.args = (exc.message, *exc.args[1:])
                 raise
 
+        widest = max(range(len(circuits)), key=lambda i: circuits[i].num_qubits, default=None)
+        if widest is not None and circuits[widest].num_qubits > (self.platform.max_qubits or math.inf):
+            prepare(widest, circuits[widest])  # named now, wherever it is in the list (the core only sees the width)
         stream = sweeps.programs(circuits, self.platform, prepare)
         head = list(islice(stream, sweeps.CHUNK))
         programs = head if len(head) == len(circuits) else ProgramStream(chain(head, stream), len(circuits))
