@@ -219,7 +219,8 @@ class WorkerPool:
         try:
             engine.call("load", family)
         except EngineDied:
-            log.warning("engine %s died while loading %s", engine.name, family)
+            if not self._stopped.is_set():  # stopping kills the engines, loading ones included
+                log.warning("engine %s died while loading %s", engine.name, family)
             self._replace(engine)
         engine.families.add(family)  # loaded, or failed: its jobs will say why
 
