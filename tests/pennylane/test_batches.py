@@ -50,7 +50,7 @@ def test_each_tape_of_a_batch_is_its_full_conversion(fmt: ProgramFormat, data: s
     picks = data.draw(st.lists(st.integers(0, len(shapes) - 1), min_size=1, max_size=12))
     tapes = [tape_of(shapes[i], data.draw) for i in picks]
     wires, platform = Wires([2, 0, 1]), _PLATFORMS[fmt]
-    batch = batches.Batch(platform)
+    batch = batches.Batch(platform, len(tapes))
     assert [batch.program(t, wires).text() for t in tapes] == [
         convert.to_program(t, wires, platform).text() for t in tapes
     ]
@@ -65,7 +65,7 @@ def test_from_the_third_tape_of_a_structure_on_its_values_are_bound(monkeypatch:
     converted: list[object] = []
     full = convert.to_program
     monkeypatch.setattr(convert, "to_program", lambda *a: converted.append(a[0]) or full(*a))
-    batch = batches.Batch(platform)
+    batch = batches.Batch(platform, len(tapes))
     programs = [batch.program(t, wires) for t in tapes]
     assert converted == tapes[:2]
     assert [p.text() for p in programs] == [full(t, wires, platform).text() for t in tapes]

@@ -16,17 +16,24 @@ from pennylane.wires import Wires
 from ...core import PlatformDescription, Program, ProgramFormat, Template, find_template
 from . import convert
 
+#: batches of fewer tapes are converted tape by tape (no structure key to compute)
+MIN_TAPES = 3
+
 
 class Batch:
     """The programs of a batch's tapes, one at a time (:meth:`program`), templates shared by structure."""
 
-    def __init__(self, platform: PlatformDescription) -> None:
+    def __init__(self, platform: PlatformDescription, size: int) -> None:
+        """``size``: how many tapes the batch holds (below :data:`MIN_TAPES`, each is converted in full)."""
         self._platform = platform
+        self._shared = size >= MIN_TAPES
         self._seen: set[Hashable] = set()
         self._templates: dict[Hashable, tuple[Template, str] | None] = {}
 
     def program(self, tape: QuantumScript, wire_order: Wires) -> Program:
         """The tape's program, as :func:`.convert.to_program` gives it."""
+        if not self._shared:
+            return convert.to_program(tape, wire_order, self._platform)
         key = convert.structure(tape, wire_order)
         found = self._templates.get(key)
         if found is not None:

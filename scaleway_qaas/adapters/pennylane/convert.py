@@ -13,7 +13,7 @@ of a neutral result bitstring is wire ``wire_order[i]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 import pennylane as qml
@@ -74,9 +74,10 @@ def values(tape: QuantumScript) -> list[float]:
     return [_param(x) for op in tape.operations if op.name not in IGNORED for x in op.parameters]
 
 
-def _body(tape: QuantumScript, wire_order: Wires, version: int, numbers: Iterator[float] | None = None) -> list[str]:
+def _body(tape: QuantumScript, wire_order: Wires, version: int, numbers: Sequence[float] | None = None) -> list[str]:
     """The gate lines; ``numbers`` (optional) replace the tape's parameter values, in :func:`values` order."""
     index = {w: i for i, w in enumerate(wire_order)}
+    given = None if numbers is None else iter(numbers)
     lines = []
     for op in tape.operations:
         if op.name in IGNORED:
@@ -84,7 +85,7 @@ def _body(tape: QuantumScript, wire_order: Wires, version: int, numbers: Iterato
         names = _NAMES.get(op.name)
         if names is None:
             raise DeviceError(f"operation {op.name} has no OpenQASM equivalent; decompose it first")
-        params = ",".join(repr(_param(x) if numbers is None else next(numbers)) for x in op.parameters)
+        params = ",".join(repr(_param(x) if given is None else next(given)) for x in op.parameters)
         args = f"({params})" if params else ""
         lines.append(f"{names[version - 2]}{args} " + ",".join(f"q[{index[w]}]" for w in op.wires) + ";")
     return lines
@@ -96,7 +97,7 @@ def qasm2(tape: QuantumScript, wire_order: Wires, numbers: Sequence[float] | Non
     n = len(wire_order)
     head = ["OPENQASM 2.0;", 'include "qelib1.inc";', f"qreg q[{n}];", f"creg c[{n}];"]
     tail = [f"measure q[{i}] -> c[{i}];" for i in range(n)]
-    return "\n".join([*head, *_body(tape, wire_order, 2, _iter(numbers)), *tail]) + "\n"
+    return "\n".join([*head, *_body(tape, wire_order, 2, numbers), *tail]) + "\n"
 
 
 def qasm3(tape: QuantumScript, wire_order: Wires, numbers: Sequence[float] | None = None) -> str:
@@ -105,11 +106,7 @@ def qasm3(tape: QuantumScript, wire_order: Wires, numbers: Sequence[float] | Non
     n = len(wire_order)
     head = ["OPENQASM 3.0;", 'include "stdgates.inc";', f"qubit[{n}] q;", f"bit[{n}] c;"]
     tail = [f"c[{i}] = measure q[{i}];" for i in range(n)]
-    return "\n".join([*head, *_body(tape, wire_order, 3, _iter(numbers)), *tail]) + "\n"
-
-
-def _iter(numbers: Sequence[float] | None) -> Iterator[float] | None:
-    return None if numbers is None else iter(numbers)
+    return "\n".join([*head, *_body(tape, wire_order, 3, numbers), *tail]) + "\n"
 
 
 def to_program(tape: QuantumScript, wire_order: Wires, platform: PlatformDescription) -> Program:

@@ -306,7 +306,7 @@ class ScalewayDevice(Device):
         the further points of broadcast tapes bound into their template as the submission reads them
         (without broadcasting, a list; the core produces a stream whole first when the run resumes)."""
         parts: list[Iterator[Program]] = []
-        tapes = Batch(platform)  # tapes of one structure share a template
+        tapes = Batch(platform, sum(tape.batch_size is None for tape in batch))  # one structure, one template
         for tape, wires in zip(batch, wire_orders, strict=True):
             if tape.batch_size is None:
                 parts.append(iter([tapes.program(tape, wires)]))
